@@ -1,0 +1,32 @@
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import nag from 'cdk-nag';
+import { QUEUES } from '../shared/aws/index.ts';
+import { type ContextKey, readConfig } from './config.ts';
+import { ShelfwatchStack } from './shelfwatch-stack.ts';
+
+const { AwsSolutionsChecks } = nag;
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly stack: ShelfwatchStack;
+}
+
+/**
+ * The CDK app with cdk-nag's AwsSolutions rules attached: synthesis fails on any finding that is
+ * not acknowledged with a reason. Used by infra/app.ts (the CLI) and by the infrastructure tests.
+ */
+export function buildApp(props: AppProps = {}): BuiltApp {
+  const app = new App(props);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  const config = readConfig((key: ContextKey) => app.node.tryGetContext(key), {
+    high: QUEUES.high.maxConcurrency,
+    normal: QUEUES.normal.maxConcurrency,
+    low: QUEUES.low.maxConcurrency,
+  });
+  const stack = new ShelfwatchStack(app, `Shelfwatch-${config.stage}`, {
+    config,
+    description: `Shelfwatch (${config.stage}): scheduled e-commerce page watching`,
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
+  return { app, stack };
+}

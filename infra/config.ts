@@ -1,0 +1,142 @@
+/**
+ * Deployment configuration: everything a platform engineer may change per stage, read from CDK
+ * context (`cdk deploy -c stage=prod -c alarmEmail=oncall@example.com`, or `cdk.json`) and
+ * validated once. A bad value stops synthesis with the context key named.
+ */
+import { z } from 'zod';
+import {
+  PRIORITIES,
+  type Priority,
+  SCHEDULES,
+  type ScheduleName,
+  STAGE_PATTERN,
+} from '../shared/aws/index.ts';
+
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+/** Context keys, their defaults and their meaning: the table in the README is generated from this. */
+export const CONTEXT_KEYS = {
+  stage: 'Stage name; part of every resource name (shelfwatch-<stage>-...). Default: dev.',
+  expanderSchedule: `EventBridge Scheduler expression of the expander. Default: ${SCHEDULES.expander.expression}.`,
+  monitorSchedule: `EventBridge Scheduler expression of the monitor. Default: ${SCHEDULES.monitor.expression}.`,
+  scheduleTimeZone: 'IANA time zone the schedule expressions are evaluated in. Default: UTC.',
+  maxConcurrencyHigh: 'Maximum concurrent scrapers on the high queue (2..1000). Default from the catalogue.',
+  maxConcurrencyNormal:
+    'Maximum concurrent scrapers on the normal queue (2..1000). Default from the catalogue.',
+  maxConcurrencyLow: 'Maximum concurrent scrapers on the low queue (2..1000). Default from the catalogue.',
+  alarmEmail: 'E-mail address subscribed to both alarm topics (confirm the subscription mail). Optional.',
+  alarmWebhookSecretName:
+    'Name of a Secrets Manager secret holding a chat webhook URL for alarms (DingTalk/Slack/Feishu). Optional.',
+  logRetentionDays: 'Days Lambda logs are kept. Default: 30.',
+  runRetentionDays: 'Days a finished run is kept before DynamoDB TTL removes it. Default: 30.',
+  itemRetentionDays: 'Days an item snapshot is kept before DynamoDB TTL removes it. Default: 90.',
+  removalPolicy:
+    "'retain' keeps tables and queues when the stack is deleted; 'destroy' removes them. Default: retain.",
+} as const;
+
+export type ContextKey = keyof typeof CONTEXT_KEYS;
+
+/** Retention values CloudWatch Logs accepts. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653,
+] as const;
+
+const scheduleExpression = z
+  .string()
+  .regex(
+    /^(cron|rate)\(.+\)$/,
+    'must be an EventBridge Scheduler expression such as rate(5 minutes) or cron(0 * * * ? *)',
+  );
+
+const configSchema = z.object({
+  stage: z
+    .string()
+    .regex(STAGE_PATTERN, "use 1-16 lowercase letters, digits or '-', starting with a letter")
+    .default('dev'),
+  expanderSchedule: scheduleExpression.default(SCHEDULES.expander.expression),
+  monitorSchedule: scheduleExpression.default(SCHEDULES.monitor.expression),
+  scheduleTimeZone: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone such as UTC or Europe/Berlin')
+    .default('UTC'),
+  maxConcurrencyHigh: positiveInt(1000).min(2).optional(),
+  maxConcurrencyNormal: positiveInt(1000).min(2).optional(),
+  maxConcurrencyLow: positiveInt(1000).min(2).optional(),
+  alarmEmail: optionalString.pipe(z.email('must be an e-mail address').optional()),
+  alarmWebhookSecretName: optionalString,
+  logRetentionDays: z.coerce
+    .number()
+    .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+      message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+    })
+    .default(30),
+  runRetentionDays: positiveInt(3650).default(30),
+  itemRetentionDays: positiveInt(3650).default(90),
+  removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
+});
+
+type ParsedConfig = z.infer<typeof configSchema>;
+
+export interface ShelfwatchConfig extends Omit<ParsedConfig, `maxConcurrency${string}`> {
+  readonly maxConcurrency: Record<Priority, number>;
+  readonly schedules: Record<ScheduleName, string>;
+}
+
+export class ConfigurationError extends Error {
+  readonly issues: readonly string[];
+  constructor(issues: readonly string[]) {
+    super(`Invalid Shelfwatch configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+    this.name = 'ConfigurationError';
+    this.issues = issues;
+  }
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Builds the configuration from a context lookup (`(key) => node.tryGetContext(key)`).
+ * Unknown keys are ignored by design: CDK puts its own feature flags in the same context.
+ */
+export function readConfig(
+  lookup: (key: ContextKey) => unknown,
+  defaults: Record<Priority, number>,
+): ShelfwatchConfig {
+  const raw = Object.fromEntries(
+    (Object.keys(CONTEXT_KEYS) as ContextKey[]).flatMap((key) => {
+      const value = lookup(key);
+      return value === undefined || value === null ? [] : [[key, value]];
+    }),
+  );
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigurationError(
+      parsed.error.issues.map((issue) => `context "${issue.path.join('.')}": ${issue.message}`),
+    );
+  }
+  const { maxConcurrencyHigh, maxConcurrencyNormal, maxConcurrencyLow, ...rest } = parsed.data;
+  const overrides: Record<Priority, number | undefined> = {
+    high: maxConcurrencyHigh,
+    normal: maxConcurrencyNormal,
+    low: maxConcurrencyLow,
+  };
+  return {
+    ...rest,
+    maxConcurrency: Object.fromEntries(
+      PRIORITIES.map((priority) => [priority, overrides[priority] ?? defaults[priority]]),
+    ) as Record<Priority, number>,
+    schedules: { expander: rest.expanderSchedule, monitor: rest.monitorSchedule },
+  };
+}

@@ -1,0 +1,94 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import {
+  ALARMS,
+  type AlarmDeclaration,
+  alarmName,
+  type FunctionName,
+  METRIC_NAMESPACE,
+} from '../../shared/aws/index.ts';
+import type { AlarmTopics } from './alarm-topics.ts';
+import type { RunQueues } from './queues.ts';
+
+export interface AlarmsProps {
+  readonly stage: string;
+  readonly topics: AlarmTopics;
+  readonly queues: RunQueues;
+  readonly functions: Record<FunctionName, IFunction>;
+}
+
+/** Where an on-call engineer finds what to do about an alarm. */
+export const runbookPath = (declaration: AlarmDeclaration): string =>
+  `docs/runbooks/${declaration.runbook}.md`;
+
+/** Every alarm of the catalogue, each notifying the topic of its severity on ALARM and on OK. */
+export class Alarms extends Construct {
+  readonly byName: Record<string, Alarm>;
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    const entries = Object.entries(ALARMS).map(([name, declaration]) => {
+      const alarm = new Alarm(this, name, {
+        alarmName: alarmName(props.stage, name),
+        alarmDescription: `[${declaration.severity}] ${declaration.description} Runbook: ${runbookPath(declaration)}`,
+        metric: this.metricFor(declaration, props),
+        threshold: declaration.threshold,
+        comparisonOperator: ComparisonOperator[comparisonKey(declaration.comparison)],
+        evaluationPeriods: declaration.evaluationPeriods,
+        datapointsToAlarm: declaration.datapointsToAlarm,
+        treatMissingData:
+          declaration.treatMissingData === 'breaching'
+            ? TreatMissingData.BREACHING
+            : TreatMissingData.NOT_BREACHING,
+      });
+      const action = new SnsAction(props.topics.bySeverity[declaration.severity]);
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      return [name, alarm] as const;
+    });
+    this.byName = Object.fromEntries(entries);
+  }
+
+  private metricFor(declaration: AlarmDeclaration, props: AlarmsProps): IMetric {
+    const options = {
+      period: Duration.seconds(declaration.periodSeconds),
+      statistic: declaration.metric.statistic,
+    };
+    const metric = declaration.metric;
+    switch (metric.kind) {
+      case 'custom':
+        return new Metric({
+          namespace: METRIC_NAMESPACE,
+          metricName: metric.name,
+          dimensionsMap: { Stage: props.stage },
+          ...options,
+        });
+      case 'queue': {
+        const queues = props.queues.byPriority[metric.priority];
+        return (metric.deadLetter ? queues.deadLetterQueue : queues.queue).metric(metric.name, options);
+      }
+      case 'function':
+        return props.functions[metric.function].metric(metric.name, options);
+    }
+  }
+}
+
+function comparisonKey(comparison: AlarmDeclaration['comparison']): keyof typeof ComparisonOperator {
+  switch (comparison) {
+    case 'GreaterThanThreshold':
+      return 'GREATER_THAN_THRESHOLD';
+    case 'GreaterThanOrEqualToThreshold':
+      return 'GREATER_THAN_OR_EQUAL_TO_THRESHOLD';
+    case 'LessThanThreshold':
+      return 'LESS_THAN_THRESHOLD';
+  }
+}

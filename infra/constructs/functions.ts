@@ -1,0 +1,230 @@
+import path from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import {
+  deadLetterQueueUrlVariable,
+  FUNCTIONS,
+  type FunctionDeclaration,
+  type FunctionName,
+  METRIC_NAMESPACE,
+  type Priority,
+  QUEUES,
+  queueUrlVariable,
+  resourceName,
+  STAGE_VARIABLE,
+  TABLES,
+  type TableAccess,
+  type TableName,
+  tableVariable,
+  topicArnVariable,
+} from '../../shared/aws/index.ts';
+import type { AlarmTopics } from './alarm-topics.ts';
+import type { RunQueues } from './queues.ts';
+import type { Tables } from './tables.ts';
+
+const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
+
+const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
+
+export interface FunctionsProps {
+  readonly stage: string;
+  readonly logRetentionDays: number;
+  readonly removalPolicy: 'retain' | 'destroy';
+  readonly maxConcurrency: Record<Priority, number>;
+  readonly tables: Tables;
+  readonly queues: RunQueues;
+  readonly topics: AlarmTopics;
+}
+
+/**
+ * Every Lambda of the catalogue, each with its own role holding exactly the grants its
+ * catalogue entry names (tables, queues, topics), resolved to specific ARNs.
+ */
+export class Functions extends Construct {
+  readonly byName: Record<FunctionName, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const entries = (Object.entries(FUNCTIONS) as [FunctionName, FunctionDeclaration][]).map(
+      ([name, declaration]) => [name, this.createFunction(name, declaration, props)] as const,
+    );
+    this.byName = Object.fromEntries(entries) as Record<FunctionName, NodejsFunction>;
+  }
+
+  private createFunction(name: FunctionName, declaration: FunctionDeclaration, props: FunctionsProps) {
+    const functionName = resourceName(props.stage, name);
+    const logGroup = new LogGroup(this, `${name}-logs`, {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: props.logRetentionDays as RetentionDays,
+      removalPolicy: props.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const role = new Role(this, `${name}-role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Shelfwatch ${props.stage} ${name}: ${declaration.purpose}`.slice(0, 1000),
+    });
+    const logsPolicy = new Policy(this, `${name}-logs-policy`, {
+      statements: [
+        new PolicyStatement({
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [logGroup.logGroupArn],
+        }),
+      ],
+    });
+    role.attachInlinePolicy(logsPolicy);
+
+    const fn = new NodejsFunction(this, name, {
+      functionName,
+      description: declaration.purpose,
+      entry: path.join(REPOSITORY_ROOT, declaration.entry),
+      handler: 'handler',
+      projectRoot: REPOSITORY_ROOT,
+      depsLockFilePath: path.join(REPOSITORY_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: declaration.architecture === 'arm64' ? Architecture.ARM_64 : Architecture.X86_64,
+      memorySize: declaration.memoryMb,
+      timeout: Duration.seconds(declaration.timeoutSeconds),
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      environment: {
+        ...this.environmentFor(name, declaration, props),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        logLevel: LogLevel.WARNING,
+        sourceMap: true,
+        externalModules: [],
+        mainFields: ['module', 'main'],
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+
+    this.grantTables(role, declaration, props.tables);
+    this.grantQueues(role, fn, declaration, props);
+    for (const severity of declaration.publishesTo) {
+      // Written out instead of grantPublish(), which adds kms:GenerateDataKey* (a wildcard action).
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['sns:Publish'],
+          resources: [props.topics.bySeverity[severity].topicArn],
+        }),
+      );
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [props.topics.key.keyArn],
+        }),
+      );
+    }
+    return fn;
+  }
+
+  private environmentFor(name: FunctionName, declaration: FunctionDeclaration, props: FunctionsProps) {
+    const environment: Record<string, string> = {
+      [STAGE_VARIABLE]: props.stage,
+      POWERTOOLS_SERVICE_NAME: `shelfwatch-${name}`,
+      POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
+    };
+    for (const table of Object.keys(declaration.tables) as TableName[]) {
+      environment[tableVariable(table)] = props.tables.byName[table].tableName;
+    }
+    for (const priority of new Set([
+      ...declaration.sendsTo,
+      ...declaration.consumes,
+      ...declaration.inspectsQueues,
+    ])) {
+      environment[queueUrlVariable(priority)] = props.queues.byPriority[priority].queue.queueUrl;
+    }
+    for (const priority of declaration.inspectsQueues) {
+      environment[deadLetterQueueUrlVariable(priority)] =
+        props.queues.byPriority[priority].deadLetterQueue.queueUrl;
+    }
+    for (const severity of declaration.publishesTo) {
+      environment[topicArnVariable(severity)] = props.topics.bySeverity[severity].topicArn;
+    }
+    return environment;
+  }
+
+  private grantTables(role: Role, declaration: FunctionDeclaration, tables: Tables) {
+    for (const [table, access] of Object.entries(declaration.tables) as [TableName, TableAccess][]) {
+      const construct = tables.byName[table];
+      const actions = new Set<string>();
+      if (access === 'read' || access === 'readWrite') for (const action of READ_ACTIONS) actions.add(action);
+      if (access === 'write' || access === 'readWrite')
+        for (const action of WRITE_ACTIONS) actions.add(action);
+      const indexArns =
+        access === 'write'
+          ? []
+          : TABLES[table].indexes.map((index) => `${construct.tableArn}/index/${index.name}`);
+      role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: [...actions].sort(), resources: [construct.tableArn, ...indexArns] }),
+      );
+    }
+  }
+
+  private grantQueues(
+    role: Role,
+    fn: NodejsFunction,
+    declaration: FunctionDeclaration,
+    props: FunctionsProps,
+  ) {
+    for (const priority of declaration.sendsTo) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+          resources: [props.queues.byPriority[priority].queue.queueArn],
+        }),
+      );
+    }
+    for (const priority of declaration.consumes) {
+      // The event source mapping grants receive/delete/change-visibility on this queue only.
+      fn.addEventSource(
+        new SqsEventSource(props.queues.byPriority[priority].queue, {
+          batchSize: QUEUES[priority].batchSize,
+          maxConcurrency: props.maxConcurrency[priority],
+          reportBatchItemFailures: true,
+        }),
+      );
+    }
+    for (const priority of declaration.inspectsQueues) {
+      const { queue, deadLetterQueue } = props.queues.byPriority[priority];
+      role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [queue.queueArn] }),
+      );
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility'],
+          resources: [deadLetterQueue.queueArn],
+        }),
+      );
+    }
+  }
+}
+
+/** Records why a cdk-nag rule does not apply to one construct (and only to it). */
+export function acknowledge(scope: Construct, id: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id, reason });
+}

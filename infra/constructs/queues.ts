@@ -1,0 +1,45 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { deadLetterQueueName, PRIORITIES, type Priority, QUEUES, queueName } from '../../shared/aws/index.ts';
+
+export interface RunQueue {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+}
+
+export interface QueuesProps {
+  readonly stage: string;
+  readonly removalPolicy: 'retain' | 'destroy';
+}
+
+/** One queue per priority, each with its own DLQ and redrive policy; SSE and TLS enforced. */
+export class RunQueues extends Construct {
+  readonly byPriority: Record<Priority, RunQueue>;
+
+  constructor(scope: Construct, id: string, props: QueuesProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const entries = PRIORITIES.map((priority) => {
+      const declaration = QUEUES[priority];
+      const deadLetterQueue = new Queue(this, `${priority}-dlq`, {
+        queueName: deadLetterQueueName(props.stage, priority),
+        retentionPeriod: Duration.seconds(declaration.dlqRetentionSeconds),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        removalPolicy,
+      });
+      const queue = new Queue(this, priority, {
+        queueName: queueName(props.stage, priority),
+        visibilityTimeout: Duration.seconds(declaration.visibilityTimeoutSeconds),
+        retentionPeriod: Duration.seconds(declaration.retentionSeconds),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: declaration.maxReceiveCount },
+        removalPolicy,
+      });
+      return [priority, { queue, deadLetterQueue }] as const;
+    });
+    this.byPriority = Object.fromEntries(entries) as Record<Priority, RunQueue>;
+  }
+}

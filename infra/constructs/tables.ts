@@ -1,0 +1,67 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AttributeType,
+  Billing,
+  type GlobalSecondaryIndexPropsV2,
+  ProjectionType,
+  TableEncryptionV2,
+  TableV2,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import {
+  type KeyAttribute,
+  TABLES,
+  type TableDeclaration,
+  type TableName,
+  tableName,
+} from '../../shared/aws/index.ts';
+
+export interface TablesProps {
+  readonly stage: string;
+  readonly removalPolicy: 'retain' | 'destroy';
+}
+
+const attribute = (key: KeyAttribute) => ({
+  name: key.name,
+  type: key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER,
+});
+
+function indexProps(index: TableDeclaration['indexes'][number]): GlobalSecondaryIndexPropsV2 {
+  const projection = index.projection;
+  return {
+    indexName: index.name,
+    partitionKey: attribute(index.partitionKey),
+    ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
+    ...(projection === 'ALL'
+      ? { projectionType: ProjectionType.ALL }
+      : projection === 'KEYS_ONLY'
+        ? { projectionType: ProjectionType.KEYS_ONLY }
+        : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...projection] }),
+  };
+}
+
+/** Every table of the catalogue: on-demand, point-in-time recovery, TTL where declared. */
+export class Tables extends Construct {
+  readonly byName: Record<TableName, TableV2>;
+
+  constructor(scope: Construct, id: string, props: TablesProps) {
+    super(scope, id);
+    const retain = props.removalPolicy === 'retain';
+    const entries = (Object.entries(TABLES) as [TableName, TableDeclaration][]).map(([name, table]) => {
+      const construct = new TableV2(this, name, {
+        tableName: tableName(props.stage, name),
+        partitionKey: attribute(table.partitionKey),
+        ...(table.sortKey ? { sortKey: attribute(table.sortKey) } : {}),
+        globalSecondaryIndexes: table.indexes.map(indexProps),
+        billing: Billing.onDemand(),
+        encryption: TableEncryptionV2.awsManagedKey(),
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        ...(table.ttlAttribute ? { timeToLiveAttribute: table.ttlAttribute } : {}),
+        deletionProtection: retain,
+        removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      });
+      return [name, construct] as const;
+    });
+    this.byName = Object.fromEntries(entries) as Record<TableName, TableV2>;
+  }
+}

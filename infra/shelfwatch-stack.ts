@@ -1,0 +1,58 @@
+import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { ShelfwatchConfig } from './config.ts';
+import { AlarmTopics } from './constructs/alarm-topics.ts';
+import { Alarms } from './constructs/alarms.ts';
+import { Functions } from './constructs/functions.ts';
+import { RunQueues } from './constructs/queues.ts';
+import { Schedules } from './constructs/schedules.ts';
+import { Tables } from './constructs/tables.ts';
+
+export interface ShelfwatchStackProps extends StackProps {
+  readonly config: ShelfwatchConfig;
+}
+
+/** The whole pipeline of one stage; every resource comes from shared/aws/catalogue.ts. */
+export class ShelfwatchStack extends Stack {
+  readonly tables: Tables;
+  readonly queues: RunQueues;
+  readonly topics: AlarmTopics;
+  readonly functions: Functions;
+  readonly schedules: Schedules;
+  readonly alarms: Alarms;
+
+  constructor(scope: Construct, id: string, props: ShelfwatchStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    Tags.of(this).add('project', 'shelfwatch');
+    Tags.of(this).add('stage', config.stage);
+
+    this.tables = new Tables(this, 'Tables', { stage: config.stage, removalPolicy: config.removalPolicy });
+    this.queues = new RunQueues(this, 'Queues', { stage: config.stage, removalPolicy: config.removalPolicy });
+    this.topics = new AlarmTopics(this, 'AlarmTopics', {
+      stage: config.stage,
+      alarmEmail: config.alarmEmail,
+    });
+    this.functions = new Functions(this, 'Functions', {
+      stage: config.stage,
+      logRetentionDays: config.logRetentionDays,
+      removalPolicy: config.removalPolicy,
+      maxConcurrency: config.maxConcurrency,
+      tables: this.tables,
+      queues: this.queues,
+      topics: this.topics,
+    });
+    this.schedules = new Schedules(this, 'Schedules', {
+      stage: config.stage,
+      expressions: config.schedules,
+      timeZone: config.scheduleTimeZone,
+      functions: this.functions.byName,
+    });
+    this.alarms = new Alarms(this, 'Alarms', {
+      stage: config.stage,
+      topics: this.topics,
+      queues: this.queues,
+      functions: this.functions.byName,
+    });
+  }
+}

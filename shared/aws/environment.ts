@@ -1,0 +1,77 @@
+/**
+ * How a function finds its resources: environment variables whose names derive from the
+ * catalogue. CDK sets them on each Lambda (only for what that function may touch); the local
+ * runtime sets the same ones. Code reads them through `resourceEnvironment`, never by hand.
+ */
+import { PRIORITIES, type Priority, SEVERITIES, type Severity, TABLES, type TableName } from './catalogue.ts';
+
+const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+
+export const STAGE_VARIABLE = 'SHELFWATCH_STAGE';
+export const tableVariable = (table: TableName): string => `SHELFWATCH_TABLE_${snake(table)}`;
+export const queueUrlVariable = (priority: Priority): string => `SHELFWATCH_QUEUE_${snake(priority)}_URL`;
+export const deadLetterQueueUrlVariable = (priority: Priority): string =>
+  `SHELFWATCH_DLQ_${snake(priority)}_URL`;
+export const topicArnVariable = (severity: Severity): string => `SHELFWATCH_TOPIC_${snake(severity)}_ARN`;
+
+export interface ResourceEnvironment {
+  readonly stage: string;
+  readonly tables: Partial<Record<TableName, string>>;
+  readonly queueUrls: Partial<Record<Priority, string>>;
+  readonly deadLetterQueueUrls: Partial<Record<Priority, string>>;
+  readonly topicArns: Partial<Record<Severity, string>>;
+}
+
+export class MissingResourceError extends Error {
+  readonly variable: string;
+  constructor(variable: string, what: string) {
+    super(
+      `${what} is not configured: environment variable ${variable} is unset. ` +
+        'Grant the function access to it in shared/aws/catalogue.ts, or start it through the local runtime.',
+    );
+    this.name = 'MissingResourceError';
+    this.variable = variable;
+  }
+}
+
+/** Reads whatever resources the environment names; absent ones stay undefined until required. */
+export function resourceEnvironment(env: NodeJS.ProcessEnv = process.env): ResourceEnvironment {
+  const pick = <K extends string>(keys: readonly K[], variable: (key: K) => string) =>
+    Object.fromEntries(
+      keys.flatMap((key) => {
+        const value = env[variable(key)];
+        return value ? [[key, value]] : [];
+      }),
+    ) as Partial<Record<K, string>>;
+  return {
+    stage: env[STAGE_VARIABLE] ?? 'dev',
+    tables: pick(Object.keys(TABLES) as TableName[], tableVariable),
+    queueUrls: pick(PRIORITIES, queueUrlVariable),
+    deadLetterQueueUrls: pick(PRIORITIES, deadLetterQueueUrlVariable),
+    topicArns: pick(SEVERITIES, topicArnVariable),
+  };
+}
+
+export function requireTable(resources: ResourceEnvironment, table: TableName): string {
+  const name = resources.tables[table];
+  if (!name) throw new MissingResourceError(tableVariable(table), `table "${table}"`);
+  return name;
+}
+
+export function requireQueueUrl(resources: ResourceEnvironment, priority: Priority): string {
+  const url = resources.queueUrls[priority];
+  if (!url) throw new MissingResourceError(queueUrlVariable(priority), `queue "${priority}"`);
+  return url;
+}
+
+export function requireDeadLetterQueueUrl(resources: ResourceEnvironment, priority: Priority): string {
+  const url = resources.deadLetterQueueUrls[priority];
+  if (!url) throw new MissingResourceError(deadLetterQueueUrlVariable(priority), `DLQ "${priority}"`);
+  return url;
+}
+
+export function requireTopicArn(resources: ResourceEnvironment, severity: Severity): string {
+  const arn = resources.topicArns[severity];
+  if (!arn) throw new MissingResourceError(topicArnVariable(severity), `topic "${severity}"`);
+  return arn;
+}

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigurationError, type ContextKey, readConfig } from '../../infra/config.ts';
+
+const DEFAULTS = { high: 10, normal: 5, low: 2 };
+const read = (context: Partial<Record<ContextKey, unknown>>) => readConfig((key) => context[key], DEFAULTS);
+
+describe('deployment configuration', () => {
+  it('has working defaults with an empty context', () => {
+    const config = read({});
+    assert.equal(config.stage, 'dev');
+    assert.deepEqual(config.maxConcurrency, DEFAULTS);
+    assert.equal(config.removalPolicy, 'retain');
+    assert.equal(config.scheduleTimeZone, 'UTC');
+    assert.equal(config.alarmEmail, undefined);
+  });
+
+  it('accepts strings from the command line (-c key=value) for numbers', () => {
+    const config = read({ maxConcurrencyLow: '4', logRetentionDays: '90', alarmEmail: 'a@b.example' });
+    assert.equal(config.maxConcurrency.low, 4);
+    assert.equal(config.logRetentionDays, 90);
+    assert.equal(config.alarmEmail, 'a@b.example');
+  });
+
+  it('names every bad context key and why, in one error', () => {
+    const error = (() => {
+      try {
+        read({
+          stage: 'Prod!',
+          maxConcurrencyHigh: 1,
+          logRetentionDays: 8,
+          alarmEmail: 'not-an-address',
+          scheduleTimeZone: 'Mars/Olympus',
+          expanderSchedule: 'every hour',
+          removalPolicy: 'keep',
+        });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    assert.ok(error instanceof ConfigurationError);
+    for (const key of [
+      'stage',
+      'maxConcurrencyHigh',
+      'logRetentionDays',
+      'alarmEmail',
+      'scheduleTimeZone',
+      'expanderSchedule',
+      'removalPolicy',
+    ]) {
+      assert.ok(
+        error.issues.some((issue) => issue.startsWith(`context "${key}"`)),
+        `names ${key}: ${error.message}`,
+      );
+    }
+  });
+});

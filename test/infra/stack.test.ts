@@ -1,0 +1,252 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Match } from 'aws-cdk-lib/assertions';
+import {
+  ALARMS,
+  deadLetterQueueName,
+  FUNCTIONS,
+  type FunctionName,
+  PRIORITIES,
+  QUEUES,
+  queueName,
+  resourceName,
+  SCHEDULES,
+  TABLES,
+  type TableName,
+  tableName,
+  topicName,
+} from '../../shared/aws/index.ts';
+import { type Resources, resourcesOf, type Synthesized, synthesize } from './synthesize.ts';
+
+const STAGE = 'test';
+
+describe('the Shelfwatch stack', () => {
+  let synth: Synthesized;
+  before(() => {
+    synth = synthesize({ stage: STAGE, alarmEmail: 'oncall@example.com', maxConcurrencyHigh: 25 });
+  });
+  after(() => synth.cleanup());
+
+  const logicalIdOf = (type: string, predicate: (properties: Record<string, unknown>) => boolean): string => {
+    const found = Object.entries(resourcesOf(synth.json, type)).filter(([, r]) => predicate(r.Properties));
+    assert.equal(found.length, 1, `expected exactly one ${type} matching`);
+    return (found[0] as [string, unknown])[0];
+  };
+
+  it('has a queue per priority, each with its own encrypted DLQ and a redrive policy from the catalogue', () => {
+    const queues = resourcesOf(synth.json, 'AWS::SQS::Queue');
+    assert.equal(Object.keys(queues).length, PRIORITIES.length * 2);
+    for (const priority of PRIORITIES) {
+      const dlqId = logicalIdOf(
+        'AWS::SQS::Queue',
+        (p) => p.QueueName === deadLetterQueueName(STAGE, priority),
+      );
+      synth.template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: queueName(STAGE, priority),
+        SqsManagedSseEnabled: true,
+        VisibilityTimeout: QUEUES[priority].visibilityTimeoutSeconds,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+          maxReceiveCount: QUEUES[priority].maxReceiveCount,
+        },
+      });
+      synth.template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: deadLetterQueueName(STAGE, priority),
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: QUEUES[priority].dlqRetentionSeconds,
+      });
+    }
+  });
+
+  it('denies non-TLS access to every queue and topic', () => {
+    const policies = [
+      ...Object.values(resourcesOf(synth.json, 'AWS::SQS::QueuePolicy')),
+      ...Object.values(resourcesOf(synth.json, 'AWS::SNS::TopicPolicy')),
+    ];
+    assert.equal(policies.length, PRIORITIES.length * 2 + 2);
+    for (const policy of policies) {
+      const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+        .Statement;
+      assert.ok(
+        statements.some(
+          (s) =>
+            s.Effect === 'Deny' &&
+            JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+        ),
+      );
+    }
+  });
+
+  it('declares every catalogue table on demand, with PITR, its keys, indexes and TTL', () => {
+    const tables = resourcesOf(synth.json, 'AWS::DynamoDB::GlobalTable');
+    assert.equal(Object.keys(tables).length, Object.keys(TABLES).length);
+    for (const [name, table] of Object.entries(TABLES) as [TableName, (typeof TABLES)[TableName]][]) {
+      const keySchema = [{ AttributeName: table.partitionKey.name, KeyType: 'HASH' }];
+      if ('sortKey' in table) keySchema.push({ AttributeName: table.sortKey.name, KeyType: 'RANGE' });
+      synth.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        TableName: tableName(STAGE, name),
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: keySchema,
+        Replicas: [
+          Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+        ],
+        TimeToLiveSpecification:
+          'ttlAttribute' in table ? { AttributeName: table.ttlAttribute, Enabled: true } : Match.absent(),
+        GlobalSecondaryIndexes:
+          table.indexes.length === 0
+            ? Match.absent()
+            : table.indexes.map((index) => Match.objectLike({ IndexName: index.name })),
+      });
+    }
+  });
+
+  it('has every alarm of the catalogue, notifying the topic of its severity on ALARM and OK', () => {
+    const alarms = resourcesOf(synth.json, 'AWS::CloudWatch::Alarm');
+    assert.equal(Object.keys(alarms).length, Object.keys(ALARMS).length);
+    for (const [name, declaration] of Object.entries(ALARMS)) {
+      const topicId = logicalIdOf(
+        'AWS::SNS::Topic',
+        (p) => p.TopicName === topicName(STAGE, declaration.severity),
+      );
+      synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: resourceName(STAGE, name),
+        AlarmDescription: Match.stringLikeRegexp(`Runbook: docs/runbooks/${declaration.runbook}\\.md`),
+        Threshold: declaration.threshold,
+        ComparisonOperator: declaration.comparison,
+        EvaluationPeriods: declaration.evaluationPeriods,
+        TreatMissingData: declaration.treatMissingData,
+        AlarmActions: [{ Ref: topicId }],
+        OKActions: [{ Ref: topicId }],
+      });
+    }
+  });
+
+  it('encrypts the alarm topics with a rotating customer key CloudWatch may use, and subscribes the e-mail', () => {
+    synth.template.resourceCountIs('AWS::SNS::Topic', 2);
+    synth.template.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    synth.template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Effect: 'Allow' }),
+        ]),
+      },
+    });
+    synth.template.resourcePropertiesCountIs(
+      'AWS::SNS::Subscription',
+      { Protocol: 'email', Endpoint: 'oncall@example.com' },
+      2,
+    );
+  });
+
+  it('runs every function on nodejs24.x with a role of its own and a log group with retention', () => {
+    const functions = Object.values(resourcesOf(synth.json, 'AWS::Lambda::Function'));
+    assert.equal(functions.length, Object.keys(FUNCTIONS).length);
+    const roles = new Set(functions.map((fn) => JSON.stringify(fn.Properties.Role)));
+    assert.equal(roles.size, functions.length, 'each function has its own role');
+    for (const [name, declaration] of Object.entries(FUNCTIONS)) {
+      synth.template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: resourceName(STAGE, name),
+        Runtime: 'nodejs24.x',
+        Architectures: [declaration.architecture],
+        Timeout: declaration.timeoutSeconds,
+        MemorySize: declaration.memoryMb,
+      });
+      synth.template.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: `/aws/lambda/${resourceName(STAGE, name)}`,
+        RetentionInDays: 30,
+      });
+    }
+    synth.template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    for (const role of Object.values(resourcesOf(synth.json, 'AWS::IAM::Role'))) {
+      assert.equal(role.Properties.ManagedPolicyArns, undefined, 'no AWS managed policies');
+    }
+  });
+
+  it('grants no wildcard resource or action in any IAM policy', () => {
+    const policies = Object.entries(resourcesOf(synth.json, 'AWS::IAM::Policy'));
+    assert.ok(policies.length >= Object.keys(FUNCTIONS).length);
+    for (const [id, policy] of policies) {
+      const document = policy.Properties.PolicyDocument as {
+        Statement: { Action: unknown; Resource: unknown }[];
+      };
+      for (const statement of document.Statement) {
+        const actions = [statement.Action].flat() as string[];
+        const resources = [statement.Resource].flat();
+        for (const action of actions) assert.ok(!action.includes('*'), `${id}: wildcard action ${action}`);
+        for (const resource of resources) {
+          assert.ok(
+            !JSON.stringify(resource).includes('*'),
+            `${id}: wildcard resource ${JSON.stringify(resource)}`,
+          );
+        }
+      }
+    }
+  });
+
+  it('gives each function exactly the table and queue access its catalogue entry names', () => {
+    const statementsOf = (fn: FunctionName) => {
+      const roleId = logicalIdOf('AWS::IAM::Role', (p) =>
+        String(p.Description ?? '').startsWith(`Shelfwatch ${STAGE} ${fn}:`),
+      );
+      return Object.values(resourcesOf(synth.json, 'AWS::IAM::Policy'))
+        .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+        .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: unknown[] }).Statement);
+    };
+    for (const [fn, declaration] of Object.entries(FUNCTIONS) as [
+      FunctionName,
+      (typeof FUNCTIONS)[FunctionName],
+    ][]) {
+      const text = JSON.stringify(statementsOf(fn));
+      for (const table of Object.keys(TABLES) as TableName[]) {
+        const tableId = logicalIdOf(
+          'AWS::DynamoDB::GlobalTable',
+          (p) => p.TableName === tableName(STAGE, table),
+        );
+        assert.equal(text.includes(tableId), table in declaration.tables, `${fn} access to table ${table}`);
+      }
+      assert.equal(text.includes('sqs:SendMessage'), declaration.sendsTo.length > 0, `${fn} sends messages`);
+      assert.equal(
+        text.includes('sqs:DeleteMessage'),
+        declaration.consumes.length > 0,
+        `${fn} consumes messages`,
+      );
+      assert.equal(text.includes('sns:Publish'), declaration.publishesTo.length > 0, `${fn} publishes`);
+    }
+  });
+
+  it('maps each queue to the scraper with its own maximum concurrency and partial batch responses', () => {
+    const mappings = Object.values(resourcesOf(synth.json, 'AWS::Lambda::EventSourceMapping'));
+    assert.equal(mappings.length, PRIORITIES.length);
+    const expected = { high: 25, normal: QUEUES.normal.maxConcurrency, low: QUEUES.low.maxConcurrency };
+    for (const priority of PRIORITIES) {
+      const queueId = logicalIdOf('AWS::SQS::Queue', (p) => p.QueueName === queueName(STAGE, priority));
+      synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        BatchSize: QUEUES[priority].batchSize,
+        ScalingConfig: { MaximumConcurrency: expected[priority] },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    }
+  });
+
+  it('fires each catalogue schedule with a time zone, through a role that may invoke only its target', () => {
+    const schedules: Resources = resourcesOf(synth.json, 'AWS::Scheduler::Schedule');
+    assert.equal(Object.keys(schedules).length, Object.keys(SCHEDULES).length);
+    for (const [name, declaration] of Object.entries(SCHEDULES)) {
+      const functionId = logicalIdOf(
+        'AWS::Lambda::Function',
+        (p) => p.FunctionName === resourceName(STAGE, declaration.target),
+      );
+      synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Name: resourceName(STAGE, name),
+        ScheduleExpression: declaration.expression,
+        ScheduleExpressionTimezone: 'UTC',
+        Target: Match.objectLike({
+          Arn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+        }),
+      });
+    }
+  });
+});
