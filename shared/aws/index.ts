@@ -1,2 +1,3 @@
 export * from './catalogue.ts';
+export * from './clients.ts';
 export * from './environment.ts';

@@ -1,0 +1,136 @@
+/**
+ * The local infrastructure: DynamoDB Local and fauxqs on free ports, every catalogue resource
+ * created in them, SDK clients pointed at them, and the environment a Lambda of the same stack
+ * would see. Used by `npm start` and by every integration test.
+ */
+import path from 'node:path';
+import {
+  type AwsClients,
+  createAwsClients,
+  deadLetterQueueUrlVariable,
+  PRIORITIES,
+  queueUrlVariable,
+  SEVERITIES,
+  STAGE_VARIABLE,
+  TABLES,
+  type TableName,
+  tableVariable,
+  topicArnVariable,
+} from '../shared/aws/index.ts';
+import {
+  type DynamoDbLocal,
+  type Fauxqs,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startDynamoDbLocal,
+  startFauxqsServer,
+} from './emulators.ts';
+import { createQueues, createTables, createTopics, type ProvisionedResources } from './provision.ts';
+
+export interface LocalInfrastructureOptions {
+  /** Stage used in resource names. Default: `local`. */
+  readonly stage?: string;
+  /** Folder where both emulators keep their data between starts; in memory when absent. */
+  readonly dataDir?: string | undefined;
+}
+
+export interface LocalInfrastructure {
+  readonly stage: string;
+  readonly region: string;
+  readonly endpoints: {
+    readonly dynamodb: string;
+    readonly sqs: string;
+    readonly sns: string;
+    readonly s3: string;
+  };
+  readonly resources: ProvisionedResources;
+  /** Variables a Lambda of this stack would see, plus endpoints and credentials for the emulators. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly clients: AwsClients;
+  readonly dynamoDbPid: number;
+  /** Stops both emulators and closes the clients; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export async function startLocalInfrastructure(
+  options: LocalInfrastructureOptions = {},
+): Promise<LocalInfrastructure> {
+  const stage = options.stage ?? 'local';
+  const started: (DynamoDbLocal | Fauxqs)[] = [];
+  let clients: AwsClients | undefined;
+  const stopAll = async () => {
+    clients?.destroy();
+    const results = await Promise.allSettled(started.splice(0).map((emulator) => emulator.stop()));
+    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+    if (failures.length > 0) throw new AggregateError(failures, 'some local emulators did not stop cleanly');
+  };
+
+  try {
+    const [dynamodb, fauxqs] = await Promise.all([
+      startDynamoDbLocal({ dataDir: options.dataDir && path.join(options.dataDir, 'dynamodb') }).then((e) => {
+        started.push(e);
+        return e;
+      }),
+      startFauxqsServer({ dataDir: options.dataDir && path.join(options.dataDir, 'fauxqs') }).then((e) => {
+        started.push(e);
+        return e;
+      }),
+    ]);
+    const endpoints = {
+      dynamodb: dynamodb.endpoint,
+      sqs: fauxqs.endpoint,
+      sns: fauxqs.endpoint,
+      s3: fauxqs.endpoint,
+    };
+    clients = createAwsClients({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoints });
+    const [tables, queues, topics] = await Promise.all([
+      createTables(clients.dynamodb, stage),
+      createQueues(clients.sqs, stage),
+      createTopics(clients.sns, stage),
+    ]);
+    const resources: ProvisionedResources = { tables, queues, topics };
+    let stopped = false;
+    return {
+      stage,
+      region: LOCAL_REGION,
+      endpoints,
+      resources,
+      environment: localEnvironment(stage, resources, endpoints),
+      clients,
+      dynamoDbPid: dynamodb.pid,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await stopAll();
+      },
+    };
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
+}
+
+function localEnvironment(
+  stage: string,
+  resources: ProvisionedResources,
+  endpoints: LocalInfrastructure['endpoints'],
+): Record<string, string> {
+  const environment: Record<string, string> = {
+    [STAGE_VARIABLE]: stage,
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
+  };
+  for (const table of Object.keys(TABLES) as TableName[])
+    environment[tableVariable(table)] = resources.tables[table];
+  for (const priority of PRIORITIES) {
+    environment[queueUrlVariable(priority)] = resources.queues[priority].url;
+    environment[deadLetterQueueUrlVariable(priority)] = resources.queues[priority].deadLetterUrl;
+  }
+  for (const severity of SEVERITIES) environment[topicArnVariable(severity)] = resources.topics[severity];
+  return environment;
+}

@@ -1,0 +1,177 @@
+/**
+ * Creates the catalogue's tables, queues and topics in the local emulators, the way the CDK stack
+ * creates them in AWS (same names, keys, indexes, TTL, visibility timeouts, redrive policies).
+ * Idempotent: a resource that already exists (a persisted data folder) is kept as it is.
+ */
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  type KeySchemaElement,
+  type Projection,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  deadLetterQueueName,
+  type IndexDeclaration,
+  type KeyAttribute,
+  PRIORITIES,
+  type Priority,
+  QUEUES,
+  queueName,
+  SEVERITIES,
+  type Severity,
+  TABLES,
+  type TableDeclaration,
+  type TableName,
+  tableName,
+  topicName,
+} from '../shared/aws/index.ts';
+
+export interface ProvisionedQueue {
+  readonly name: string;
+  readonly url: string;
+  readonly arn: string;
+  readonly deadLetterName: string;
+  readonly deadLetterUrl: string;
+  readonly deadLetterArn: string;
+}
+
+export interface ProvisionedResources {
+  readonly tables: Record<TableName, string>;
+  readonly queues: Record<Priority, ProvisionedQueue>;
+  readonly topics: Record<Severity, string>;
+}
+
+const keySchema = (partitionKey: KeyAttribute, sortKey?: KeyAttribute): KeySchemaElement[] => [
+  { AttributeName: partitionKey.name, KeyType: 'HASH' },
+  ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' as const }] : []),
+];
+
+const projection = (index: IndexDeclaration): Projection =>
+  index.projection === 'ALL' || index.projection === 'KEYS_ONLY'
+    ? { ProjectionType: index.projection }
+    : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] };
+
+function attributeDefinitions(table: TableDeclaration): AttributeDefinition[] {
+  const keys = [
+    table.partitionKey,
+    table.sortKey,
+    ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
+  const byName = new Map<string, AttributeDefinition>();
+  for (const key of keys) {
+    if (key) byName.set(key.name, { AttributeName: key.name, AttributeType: key.type });
+  }
+  return [...byName.values()];
+}
+
+export async function createTable(
+  dynamodb: DynamoDBClient,
+  name: string,
+  table: TableDeclaration,
+): Promise<void> {
+  try {
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: keySchema(table.partitionKey, table.sortKey),
+        AttributeDefinitions: attributeDefinitions(table),
+        ...(table.indexes.length > 0
+          ? {
+              GlobalSecondaryIndexes: table.indexes.map((index) => ({
+                IndexName: index.name,
+                KeySchema: keySchema(index.partitionKey, index.sortKey),
+                Projection: projection(index),
+              })),
+            }
+          : {}),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+    return;
+  }
+  const described = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+  if (described.Table?.TableStatus !== 'ACTIVE') {
+    throw new Error(`local table ${name} is ${described.Table?.TableStatus}, expected ACTIVE`);
+  }
+  if (table.ttlAttribute) {
+    await dynamodb.send(
+      new UpdateTimeToLiveCommand({
+        TableName: name,
+        TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+      }),
+    );
+  }
+}
+
+export async function createTables(
+  dynamodb: DynamoDBClient,
+  stage: string,
+): Promise<Record<TableName, string>> {
+  const names = Object.keys(TABLES) as TableName[];
+  await Promise.all(names.map((name) => createTable(dynamodb, tableName(stage, name), TABLES[name])));
+  return Object.fromEntries(names.map((name) => [name, tableName(stage, name)])) as Record<TableName, string>;
+}
+
+async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>) {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  if (!QueueUrl) throw new Error(`fauxqs returned no URL for queue ${name}`);
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const arn = Attributes?.QueueArn;
+  if (!arn) throw new Error(`fauxqs returned no ARN for queue ${name}`);
+  return { url: QueueUrl, arn };
+}
+
+export async function createQueues(
+  sqs: SQSClient,
+  stage: string,
+): Promise<Record<Priority, ProvisionedQueue>> {
+  const entries = await Promise.all(
+    PRIORITIES.map(async (priority) => {
+      const declaration = QUEUES[priority];
+      const deadLetterName = deadLetterQueueName(stage, priority);
+      const deadLetter = await createQueue(sqs, deadLetterName, {
+        MessageRetentionPeriod: String(declaration.dlqRetentionSeconds),
+      });
+      const name = queueName(stage, priority);
+      const queue = await createQueue(sqs, name, {
+        VisibilityTimeout: String(declaration.visibilityTimeoutSeconds),
+        MessageRetentionPeriod: String(declaration.retentionSeconds),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: deadLetter.arn,
+          maxReceiveCount: declaration.maxReceiveCount,
+        }),
+      });
+      const provisioned: ProvisionedQueue = {
+        name,
+        url: queue.url,
+        arn: queue.arn,
+        deadLetterName,
+        deadLetterUrl: deadLetter.url,
+        deadLetterArn: deadLetter.arn,
+      };
+      return [priority, provisioned] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<Priority, ProvisionedQueue>;
+}
+
+export async function createTopics(sns: SNSClient, stage: string): Promise<Record<Severity, string>> {
+  const entries = await Promise.all(
+    SEVERITIES.map(async (severity) => {
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: topicName(stage, severity) }));
+      if (!TopicArn) throw new Error(`fauxqs returned no ARN for topic ${severity}`);
+      return [severity, TopicArn] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<Severity, string>;
+}
