@@ -31,8 +31,6 @@ export const CONTEXT_KEYS = {
     'Maximum concurrent scrapers on the normal queue (2..1000). Default from the catalogue.',
   maxConcurrencyLow: 'Maximum concurrent scrapers on the low queue (2..1000). Default from the catalogue.',
   alarmEmail: 'E-mail address subscribed to both alarm topics (confirm the subscription mail). Optional.',
-  alarmWebhookSecretName:
-    'Name of a Secrets Manager secret holding a chat webhook URL for alarms (DingTalk/Slack/Feishu). Optional.',
   logRetentionDays: 'Days Lambda logs are kept. Default: 30.',
   runRetentionDays: 'Days a finished run is kept before DynamoDB TTL removes it. Default: 30.',
   itemRetentionDays: 'Days an item snapshot is kept before DynamoDB TTL removes it. Default: 90.',
@@ -69,7 +67,6 @@ const configSchema = z.object({
   maxConcurrencyNormal: positiveInt(1000).min(2).optional(),
   maxConcurrencyLow: positiveInt(1000).min(2).optional(),
   alarmEmail: optionalString.pipe(z.email('must be an e-mail address').optional()),
-  alarmWebhookSecretName: optionalString,
   logRetentionDays: z.coerce
     .number()
     .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {

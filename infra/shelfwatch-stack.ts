@@ -36,6 +36,8 @@ export class ShelfwatchStack extends Stack {
     this.functions = new Functions(this, 'Functions', {
       stage: config.stage,
       logRetentionDays: config.logRetentionDays,
+      runRetentionDays: config.runRetentionDays,
+      itemRetentionDays: config.itemRetentionDays,
       removalPolicy: config.removalPolicy,
       maxConcurrency: config.maxConcurrency,
       tables: this.tables,

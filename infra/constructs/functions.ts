@@ -11,10 +11,12 @@ import {
   FUNCTIONS,
   type FunctionDeclaration,
   type FunctionName,
+  ITEM_RETENTION_DAYS_VARIABLE,
   METRIC_NAMESPACE,
   type Priority,
   QUEUES,
   queueUrlVariable,
+  RUN_RETENTION_DAYS_VARIABLE,
   resourceName,
   STAGE_VARIABLE,
   TABLES,
@@ -48,6 +50,8 @@ const WRITE_ACTIONS = [
 export interface FunctionsProps {
   readonly stage: string;
   readonly logRetentionDays: number;
+  readonly runRetentionDays: number;
+  readonly itemRetentionDays: number;
   readonly removalPolicy: 'retain' | 'destroy';
   readonly maxConcurrency: Record<Priority, number>;
   readonly tables: Tables;
@@ -145,6 +149,8 @@ export class Functions extends Construct {
   private environmentFor(name: FunctionName, declaration: FunctionDeclaration, props: FunctionsProps) {
     const environment: Record<string, string> = {
       [STAGE_VARIABLE]: props.stage,
+      [RUN_RETENTION_DAYS_VARIABLE]: String(props.runRetentionDays),
+      [ITEM_RETENTION_DAYS_VARIABLE]: String(props.itemRetentionDays),
       POWERTOOLS_SERVICE_NAME: `shelfwatch-${name}`,
       POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
     };

@@ -8,6 +8,8 @@ import { PRIORITIES, type Priority, SEVERITIES, type Severity, TABLES, type Tabl
 const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
 export const STAGE_VARIABLE = 'SHELFWATCH_STAGE';
+export const RUN_RETENTION_DAYS_VARIABLE = 'SHELFWATCH_RUN_RETENTION_DAYS';
+export const ITEM_RETENTION_DAYS_VARIABLE = 'SHELFWATCH_ITEM_RETENTION_DAYS';
 export const tableVariable = (table: TableName): string => `SHELFWATCH_TABLE_${snake(table)}`;
 export const queueUrlVariable = (priority: Priority): string => `SHELFWATCH_QUEUE_${snake(priority)}_URL`;
 export const deadLetterQueueUrlVariable = (priority: Priority): string =>
@@ -20,6 +22,23 @@ export interface ResourceEnvironment {
   readonly queueUrls: Partial<Record<Priority, string>>;
   readonly deadLetterQueueUrls: Partial<Record<Priority, string>>;
   readonly topicArns: Partial<Record<Severity, string>>;
+  /** Days a terminal run is kept (its TTL). */
+  readonly runRetentionDays: number;
+  /** Days an item snapshot is kept (its TTL). */
+  readonly itemRetentionDays: number;
+}
+
+const DEFAULT_RUN_RETENTION_DAYS = 30;
+const DEFAULT_ITEM_RETENTION_DAYS = 90;
+
+function readDays(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 1) {
+    throw new TypeError(`${variable} must be a whole number of days, at least 1 (got "${raw}")`);
+  }
+  return days;
 }
 
 export class MissingResourceError extends Error {
@@ -49,6 +68,8 @@ export function resourceEnvironment(env: NodeJS.ProcessEnv = process.env): Resou
     queueUrls: pick(PRIORITIES, queueUrlVariable),
     deadLetterQueueUrls: pick(PRIORITIES, deadLetterQueueUrlVariable),
     topicArns: pick(SEVERITIES, topicArnVariable),
+    runRetentionDays: readDays(env, RUN_RETENTION_DAYS_VARIABLE, DEFAULT_RUN_RETENTION_DAYS),
+    itemRetentionDays: readDays(env, ITEM_RETENTION_DAYS_VARIABLE, DEFAULT_ITEM_RETENTION_DAYS),
   };
 }
 

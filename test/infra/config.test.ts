@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigurationError, type ContextKey, readConfig } from '../../infra/config.ts';
+import { CONTEXT_KEYS, ConfigurationError, type ContextKey, readConfig } from '../../infra/config.ts';
 
 const DEFAULTS = { high: 10, normal: 5, low: 2 };
 const read = (context: Partial<Record<ContextKey, unknown>>) => readConfig((key) => context[key], DEFAULTS);
@@ -54,5 +56,13 @@ describe('deployment configuration', () => {
         `names ${key}: ${error.message}`,
       );
     }
+  });
+});
+
+describe('the README', () => {
+  it('documents every context key, and no key that does not exist', () => {
+    const readme = readFileSync(path.join(import.meta.dirname, '../../README.md'), 'utf8');
+    const documented = [...readme.matchAll(/^\| `([a-zA-Z]+)`\s*\|/gm)].map((match) => match[1]);
+    assert.deepEqual(documented.sort(), Object.keys(CONTEXT_KEYS).sort());
   });
 });

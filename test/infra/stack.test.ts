@@ -151,6 +151,13 @@ describe('the Shelfwatch stack', () => {
         Architectures: [declaration.architecture],
         Timeout: declaration.timeoutSeconds,
         MemorySize: declaration.memoryMb,
+        Environment: {
+          Variables: Match.objectLike({
+            SHELFWATCH_STAGE: STAGE,
+            SHELFWATCH_RUN_RETENTION_DAYS: '30',
+            SHELFWATCH_ITEM_RETENTION_DAYS: '90',
+          }),
+        },
       });
       synth.template.hasResourceProperties('AWS::Logs::LogGroup', {
         LogGroupName: `/aws/lambda/${resourceName(STAGE, name)}`,
