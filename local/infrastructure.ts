@@ -61,7 +61,9 @@ export async function startLocalInfrastructure(
   const stopAll = async () => {
     clients?.destroy();
     const results = await Promise.allSettled(started.splice(0).map((emulator) => emulator.stop()));
-    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+    const failures = results.flatMap((result) =>
+      result.status === 'rejected' ? [result.reason as unknown] : [],
+    );
     if (failures.length > 0) throw new AggregateError(failures, 'some local emulators did not stop cleanly');
   };
 

@@ -29,7 +29,7 @@ export function useLocalInfrastructure(options: LocalInfrastructureOptions = {})
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
 export async function eventually<T>(
-  probe: () => Promise<T | undefined>,
+  probe: () => T | undefined | Promise<T | undefined>,
   { timeoutMs = 15_000, intervalMs = 100, what = 'condition' } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -193,8 +193,9 @@ describe('the Shelfwatch stack', () => {
 
   it('gives each function exactly the table and queue access its catalogue entry names', () => {
     const statementsOf = (fn: FunctionName) => {
-      const roleId = logicalIdOf('AWS::IAM::Role', (p) =>
-        String(p.Description ?? '').startsWith(`Shelfwatch ${STAGE} ${fn}:`),
+      const roleId = logicalIdOf(
+        'AWS::IAM::Role',
+        (p) => typeof p.Description === 'string' && p.Description.startsWith(`Shelfwatch ${STAGE} ${fn}:`),
       );
       return Object.values(resourcesOf(synth.json, 'AWS::IAM::Policy'))
         .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))

@@ -45,12 +45,12 @@ describe('the test harness', () => {
     const { status, pid } = runFixture('fail');
     assert.notEqual(status, 0, 'the fixture suite fails');
     assert.ok(pid > 0);
-    await eventually(async () => (isAlive(pid) ? undefined : true), { what: `process ${pid} to end` });
+    await eventually(() => (isAlive(pid) ? undefined : true), { what: `process ${pid} to end` });
   });
 
   it('kills the DynamoDB Local process it started when the test process exits abruptly', async () => {
     const { status, pid } = runFixture('exit');
     assert.notEqual(status, 0);
-    await eventually(async () => (isAlive(pid) ? undefined : true), { what: `process ${pid} to end` });
+    await eventually(() => (isAlive(pid) ? undefined : true), { what: `process ${pid} to end` });
   });
 });

@@ -37,7 +37,7 @@ describe('npm start', () => {
       output += chunk;
     });
     try {
-      await eventually(async () => (output.includes('Press Ctrl-C to stop.') ? true : undefined), {
+      await eventually(() => (output.includes('Press Ctrl-C to stop.') ? true : undefined), {
         timeoutMs: 60_000,
         what: `npm start to be ready; output so far:\n${output}`,
       });
@@ -53,7 +53,7 @@ describe('npm start', () => {
 
       const exited = once(child, 'exit');
       child.kill('SIGINT');
-      const [code] = await exited;
+      const [code] = (await exited) as [number | null];
       assert.equal(code, 0, output);
       assert.match(output, /Nothing is left running/);
       assert.equal(isAlive(pid), false, 'DynamoDB Local was stopped');
