@@ -1,0 +1,491 @@
+/**
+ * Runs in DynamoDB. Every transition is one conditional UpdateItem whose condition comes from
+ * TRANSITIONS (status.ts) and, for a holder, from the lease:
+ *
+ *   holder's write is applied  ⇔  status = RUNNING ∧ leaseOwner = me ∧ fencingToken = mine
+ *                                  ∧ leaseExpiresAt > now
+ *
+ *   time ──────────────────────────────────────────────────────────────────────────▶
+ *   A: acquire(token 1) ── checkpoint ── (frozen ...............) ── checkpoint ✗ LeaseLost
+ *                                        lease 1 expires │
+ *   B:                                                   acquire(token 2) ── checkpoint ✓
+ *
+ * A lost condition comes back with the item as it was (ReturnValuesOnConditionCheckFailure:
+ * ALL_OLD), so explaining it costs no extra read. Expiry is compared here, in code, against
+ * the caller's clock; DynamoDB TTL (`expiresAt`) only cleans up terminal runs, days late.
+ */
+import {
+  ConditionalCheckFailedException,
+  ReturnValue,
+  ReturnValuesOnConditionCheckFailure,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { IllegalTransitionError, LeaseLostError, RunNotFoundError } from './errors.ts';
+import type { Failure } from './failure.ts';
+import {
+  type Checkpoint,
+  type Lease,
+  manualRunIdOf,
+  type NewRun,
+  type Run,
+  type RunCounts,
+  runIdOf,
+  ZERO_COUNTS,
+} from './run.ts';
+import { fromItem, type RunItem, toItem } from './run-item.ts';
+import { isTerminal, type RunStatus, TRANSITIONS, type TransitionName } from './status.ts';
+
+export interface RunStoreOptions {
+  readonly documents: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Days a terminal run is kept before TTL may delete it. */
+  readonly retentionDays: number;
+}
+
+export type AcquireOutcome =
+  | { readonly acquired: true; readonly run: Run; readonly lease: Lease }
+  | {
+      readonly acquired: false;
+      readonly reason: 'not-found' | 'terminal' | 'leased' | 'attempts-exhausted';
+      readonly run?: Run;
+    };
+
+export interface Progress {
+  readonly checkpoint: Checkpoint;
+  readonly counts: RunCounts;
+}
+
+export interface Completion {
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly counts?: RunCounts;
+  readonly completeness?: number;
+  readonly failure?: Failure;
+}
+
+export interface Release {
+  /** When the next attempt may start (the message's visibility delay). */
+  readonly delaySeconds: number;
+  readonly failure?: Failure;
+  /** Progress made before handing back, if any since the last checkpoint. */
+  readonly progress?: Progress;
+}
+
+export interface ListOptions {
+  readonly limit?: number;
+  /** Opaque cursor from a previous page. */
+  readonly cursor?: string;
+  /** Inclusive bounds on the index sort key (ISO time, or slot for runs of a definition). */
+  readonly from?: string;
+  readonly to?: string;
+  /** Newest first. */
+  readonly descending?: boolean;
+}
+
+export interface RunPage {
+  readonly runs: Run[];
+  readonly cursor?: string;
+}
+
+const iso = (epochMs: number): string => new Date(epochMs).toISOString();
+
+function statusList(transition: TransitionName): { expression: string; values: Record<string, RunStatus> } {
+  const from = TRANSITIONS[transition].from as readonly RunStatus[];
+  const values: Record<string, RunStatus> = {};
+  from.forEach((status, index) => {
+    values[`:from${index}`] = status;
+  });
+  return { expression: `#status IN (${Object.keys(values).join(', ')})`, values };
+}
+
+export class RunStore {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly retentionSeconds: number;
+
+  constructor(options: RunStoreOptions) {
+    this.documents = options.documents;
+    this.tableName = options.tableName;
+    this.retentionSeconds = options.retentionDays * 86_400;
+  }
+
+  /** Builds the record of a new run (not stored). */
+  newRun(input: NewRun, nowMs: number): Run {
+    const { definition, slot } = input;
+    const trigger = input.trigger ?? 'schedule';
+    if (trigger === 'manual' && !input.requestId) throw new TypeError('a manual run needs a requestId');
+    const now = iso(nowMs);
+    return {
+      runId:
+        trigger === 'manual'
+          ? manualRunIdOf(definition.id, input.requestId as string)
+          : runIdOf(definition.id, slot),
+      definitionId: definition.id,
+      slot,
+      trigger,
+      platform: definition.platform,
+      marketplace: definition.marketplace,
+      crawlType: definition.crawlType,
+      target: definition.target,
+      params: definition.params,
+      priority: definition.priority,
+      maxAttempts: definition.maxAttempts,
+      status: 'PENDING',
+      statusChangedAt: now,
+      createdAt: now,
+      updatedAt: now,
+      attempts: 0,
+      fencingToken: 0,
+      counts: ZERO_COUNTS,
+      blockedAttempts: 0,
+    };
+  }
+
+  /** Creates the run unless one with its id exists (which is then returned untouched). */
+  async create(run: Run): Promise<{ created: boolean; run: Run }> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(run),
+          ConditionExpression: 'attribute_not_exists(runId)',
+          ReturnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure.ALL_OLD,
+        }),
+      );
+      return { created: true, run };
+    } catch (error) {
+      const existing = this.existingOf(error);
+      if (existing) return { created: false, run: existing };
+      throw error;
+    }
+  }
+
+  async get(runId: string, { consistent = true } = {}): Promise<Run | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: { runId }, ConsistentRead: consistent }),
+    );
+    return Item ? fromItem(Item as RunItem) : undefined;
+  }
+
+  async require(runId: string): Promise<Run> {
+    const run = await this.get(runId);
+    if (!run) throw new RunNotFoundError(runId);
+    return run;
+  }
+
+  // ---- transitions without a lease (expander, monitor, operator) ---------------------------
+
+  /** PENDING → QUEUED once its message is sent. A run already past PENDING is left alone. */
+  async markQueued(runId: string, nowMs: number): Promise<Run> {
+    return this.transition('markQueued', runId, nowMs);
+  }
+
+  async cancel(runId: string, nowMs: number): Promise<Run> {
+    return this.transition('cancel', runId, nowMs, { terminal: true });
+  }
+
+  async markDeadLettered(runId: string, nowMs: number): Promise<Run> {
+    return this.transition('markDeadLettered', runId, nowMs, { terminal: true });
+  }
+
+  /** No attempts left: the run fails without another acquisition. */
+  async exhaust(runId: string, nowMs: number): Promise<Run> {
+    return this.transition('exhaust', runId, nowMs, {
+      terminal: true,
+      extraCondition: 'attempts >= maxAttempts AND (#status <> :running OR leaseExpiresAt <= :nowMs)',
+      extraValues: { ':running': 'RUNNING', ':nowMs': nowMs },
+      remove: ['leaseOwner', 'leaseExpiresAt'],
+    });
+  }
+
+  /** Operator retry: FAILED / CANCELLED / DEAD_LETTERED → QUEUED with attempts starting over. */
+  async reopen(runId: string, nowMs: number): Promise<Run> {
+    return this.transition('reopen', runId, nowMs, {
+      set: { attempts: 0, blockedAttempts: 0 },
+      remove: ['expiresAt', 'finishedAt', 'nextAttemptAt', 'leaseOwner', 'leaseExpiresAt'],
+    });
+  }
+
+  // ---- the lease --------------------------------------------------------------------------
+
+  /**
+   * Takes the run's lease for `leaseMs`: from PENDING, QUEUED or RETRY_WAIT, or from RUNNING
+   * whose lease has expired. Increments the fencing number and the attempts. One request.
+   */
+  async acquire(runId: string, owner: string, nowMs: number, leaseMs: number): Promise<AcquireOutcome> {
+    const from = statusList('acquire');
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { runId },
+          ConditionExpression:
+            `attribute_exists(runId) AND attempts < maxAttempts AND ${from.expression} ` +
+            'AND (#status <> :running OR leaseExpiresAt <= :nowMs)',
+          UpdateExpression:
+            'SET #status = :running, leaseOwner = :owner, leaseExpiresAt = :expires, ' +
+            'fencingToken = fencingToken + :one, attempts = attempts + :one, ' +
+            'statusChangedAt = :now, updatedAt = :now REMOVE nextAttemptAt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ...from.values,
+            ':running': 'RUNNING',
+            ':owner': owner,
+            ':expires': nowMs + leaseMs,
+            ':nowMs': nowMs,
+            ':now': iso(nowMs),
+            ':one': 1,
+          },
+          ReturnValues: ReturnValue.ALL_NEW,
+          ReturnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure.ALL_OLD,
+        }),
+      );
+      const run = fromItem(Attributes as RunItem);
+      return { acquired: true, run, lease: run.lease as Lease };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const run = this.existingOf(error);
+      if (!run) return { acquired: false, reason: 'not-found' };
+      if (isTerminal(run.status)) return { acquired: false, reason: 'terminal', run };
+      if (run.status === 'RUNNING' && run.lease && run.lease.expiresAtMs > nowMs) {
+        return { acquired: false, reason: 'leased', run };
+      }
+      return { acquired: false, reason: 'attempts-exhausted', run };
+    }
+  }
+
+  /** Extends the lease. Throws LeaseLostError if it is no longer held. */
+  async heartbeat(lease: Lease, nowMs: number, leaseMs: number): Promise<Lease> {
+    const run = await this.holderUpdate(lease, nowMs, {
+      set: { leaseExpiresAt: nowMs + leaseMs },
+    });
+    return run.lease as Lease;
+  }
+
+  /** Records progress and extends the lease (a checkpoint is also a heartbeat). */
+  async checkpoint(lease: Lease, progress: Progress, nowMs: number, leaseMs: number): Promise<Run> {
+    return this.holderUpdate(lease, nowMs, {
+      set: { leaseExpiresAt: nowMs + leaseMs, checkpoint: progress.checkpoint, counts: progress.counts },
+    });
+  }
+
+  /** Finishes the run: SUCCEEDED or FAILED, lease cleared, retention TTL set. */
+  async complete(lease: Lease, completion: Completion, nowMs: number): Promise<Run> {
+    const set: Record<string, unknown> = {
+      status: completion.status,
+      statusChangedAt: iso(nowMs),
+      finishedAt: iso(nowMs),
+      expiresAt: this.expiresAt(nowMs),
+    };
+    if (completion.counts) set.counts = completion.counts;
+    if (completion.completeness !== undefined) set.completeness = completion.completeness;
+    if (completion.failure) set.lastFailure = { ...completion.failure, at: iso(nowMs) };
+    return this.holderUpdate(lease, nowMs, {
+      set,
+      remove: ['leaseOwner', 'leaseExpiresAt'],
+      addBlocked: completion.failure?.failureClass === 'blocked',
+    });
+  }
+
+  /** Hands the run back: RUNNING → RETRY_WAIT, lease cleared, next attempt after the delay. */
+  async release(lease: Lease, release: Release, nowMs: number): Promise<Run> {
+    const set: Record<string, unknown> = {
+      status: 'RETRY_WAIT',
+      statusChangedAt: iso(nowMs),
+      nextAttemptAt: iso(nowMs + release.delaySeconds * 1000),
+    };
+    if (release.failure) set.lastFailure = { ...release.failure, at: iso(nowMs) };
+    if (release.progress) {
+      set.checkpoint = release.progress.checkpoint;
+      set.counts = release.progress.counts;
+    }
+    return this.holderUpdate(lease, nowMs, {
+      set,
+      remove: ['leaseOwner', 'leaseExpiresAt'],
+      addBlocked: release.failure?.failureClass === 'blocked',
+    });
+  }
+
+  // ---- queries ----------------------------------------------------------------------------
+
+  listByStatus(status: RunStatus, options: ListOptions = {}): Promise<RunPage> {
+    return this.query('byStatus', 'status', status, 'statusChangedAt', options);
+  }
+
+  listByDefinition(definitionId: string, options: ListOptions = {}): Promise<RunPage> {
+    return this.query('byDefinition', 'definitionId', definitionId, 'slot', options);
+  }
+
+  listByCrawlType(crawlType: string, options: ListOptions = {}): Promise<RunPage> {
+    return this.query('byCrawlType', 'crawlType', crawlType, 'createdAt', options);
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private expiresAt(nowMs: number): number {
+    return Math.floor(nowMs / 1000) + this.retentionSeconds;
+  }
+
+  private existingOf(error: unknown): Run | undefined {
+    if (!(error instanceof ConditionalCheckFailedException)) return undefined;
+    const item = error.Item;
+    return item ? fromItem(unmarshall(item) as RunItem) : undefined;
+  }
+
+  private async holderUpdate(
+    lease: Lease,
+    nowMs: number,
+    change: { set: Record<string, unknown>; remove?: string[]; addBlocked?: boolean },
+  ): Promise<Run> {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = {
+      ':running': 'RUNNING',
+      ':owner': lease.owner,
+      ':token': lease.fencingToken,
+      ':nowMs': nowMs,
+      ':now': iso(nowMs),
+    };
+    const assignments = ['updatedAt = :now'];
+    for (const [attribute, value] of Object.entries(change.set)) {
+      names[`#${attribute}`] = attribute;
+      values[`:${attribute}`] = value;
+      assignments.push(`#${attribute} = :${attribute}`);
+    }
+    if (change.addBlocked) {
+      values[':one'] = 1;
+      assignments.push('blockedAttempts = blockedAttempts + :one');
+    }
+    const remove = change.remove?.length ? ` REMOVE ${change.remove.join(', ')}` : '';
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { runId: lease.runId },
+          ConditionExpression:
+            '#status = :running AND leaseOwner = :owner AND fencingToken = :token AND leaseExpiresAt > :nowMs',
+          UpdateExpression: `SET ${assignments.join(', ')}${remove}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: ReturnValue.ALL_NEW,
+          ReturnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure.ALL_OLD,
+        }),
+      );
+      return fromItem(Attributes as RunItem);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new LeaseLostError(lease.runId, lease.fencingToken, this.existingOf(error));
+      }
+      throw error;
+    }
+  }
+
+  private async transition(
+    transition: TransitionName,
+    runId: string,
+    nowMs: number,
+    options: {
+      terminal?: boolean;
+      set?: Record<string, unknown>;
+      remove?: string[];
+      extraCondition?: string;
+      extraValues?: Record<string, unknown>;
+    } = {},
+  ): Promise<Run> {
+    const from = statusList(transition);
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = {
+      ...from.values,
+      ...options.extraValues,
+      ':to': TRANSITIONS[transition].to,
+      ':now': iso(nowMs),
+    };
+    const assignments = ['#status = :to', 'statusChangedAt = :now', 'updatedAt = :now'];
+    if (options.terminal) {
+      values[':finishedAt'] = iso(nowMs);
+      values[':expiresAt'] = this.expiresAt(nowMs);
+      assignments.push('finishedAt = :finishedAt', 'expiresAt = :expiresAt');
+    }
+    for (const [attribute, value] of Object.entries(options.set ?? {})) {
+      names[`#${attribute}`] = attribute;
+      values[`:${attribute}`] = value;
+      assignments.push(`#${attribute} = :${attribute}`);
+    }
+    const removals = [...(options.remove ?? [])];
+    if (options.terminal && !removals.includes('leaseOwner')) removals.push('leaseOwner', 'leaseExpiresAt');
+    const remove = removals.length > 0 ? ` REMOVE ${removals.join(', ')}` : '';
+    const condition = [`attribute_exists(runId)`, from.expression, options.extraCondition]
+      .filter(Boolean)
+      .join(' AND ');
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { runId },
+          ConditionExpression: condition,
+          UpdateExpression: `SET ${assignments.join(', ')}${remove}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: ReturnValue.ALL_NEW,
+          ReturnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure.ALL_OLD,
+        }),
+      );
+      return fromItem(Attributes as RunItem);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = this.existingOf(error);
+      if (!existing) throw new RunNotFoundError(runId);
+      throw new IllegalTransitionError(transition, existing);
+    }
+  }
+
+  private async query(
+    indexName: string,
+    partitionAttribute: string,
+    partitionValue: string,
+    sortAttribute: string,
+    options: ListOptions,
+  ): Promise<RunPage> {
+    const names: Record<string, string> = { '#pk': partitionAttribute };
+    const values: Record<string, unknown> = { ':pk': partitionValue };
+    let keyCondition = '#pk = :pk';
+    if (options.from !== undefined || options.to !== undefined) {
+      names['#sk'] = sortAttribute;
+      values[':from'] = options.from ?? '';
+      values[':to'] = options.to ?? '\uffff';
+      keyCondition += ' AND #sk BETWEEN :from AND :to';
+    }
+    const { Items = [], LastEvaluatedKey } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: indexName,
+        KeyConditionExpression: keyCondition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        Limit: Math.min(Math.max(options.limit ?? 50, 1), 1000),
+        ScanIndexForward: !options.descending,
+        ...(options.cursor ? { ExclusiveStartKey: decodeCursor(options.cursor) } : {}),
+      }),
+    );
+    const runs = Items.map((item) => fromItem(item as RunItem));
+    return LastEvaluatedKey ? { runs, cursor: encodeCursor(LastEvaluatedKey) } : { runs };
+  }
+}
+
+const encodeCursor = (key: Record<string, unknown>): string =>
+  Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new TypeError('cursor is not one this API returned');
+}

@@ -1,0 +1,110 @@
+/**
+ * The run: one (definition, slot) — or one operator "run now" — and everything about its
+ * execution: status, attempts, the lease, the checkpoint and the counts.
+ */
+import { z } from 'zod';
+import type { Priority } from '../aws/catalogue.ts';
+import type { Definition, DefinitionParams } from '../definitions/index.ts';
+import { ValidationError } from '../errors/index.ts';
+import type { Slot } from '../schedule/index.ts';
+import type { Failure } from './failure.ts';
+import type { RunStatus } from './status.ts';
+
+/** Run id of a scheduled run: the same (definition, slot) always gives the same id. */
+export const runIdOf = (definitionId: string, slot: Slot): string => `${definitionId}@${slot}`;
+
+/** Run id of an operator's "run now": unique per request, recognisably not a slot. */
+export const manualRunIdOf = (definitionId: string, requestId: string): string =>
+  `${definitionId}@manual-${requestId}`;
+
+const MAX_STATE_BYTES = 32 * 1024;
+
+export const checkpointSchema = z
+  .object({
+    /** Last page fully done (0: none yet). */
+    page: z.number().int().min(0),
+    itemsSoFar: z.number().int().min(0),
+    lastItemId: z.string().max(512).optional(),
+    nextUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** Extractor-specific state, JSON, at most 32 KiB. */
+    state: z
+      .record(z.string(), z.json())
+      .refine((state) => Buffer.byteLength(JSON.stringify(state)) <= MAX_STATE_BYTES, {
+        message: `must serialize to at most ${MAX_STATE_BYTES} bytes`,
+      })
+      .optional(),
+  })
+  .strict();
+
+export type Checkpoint = z.infer<typeof checkpointSchema>;
+
+export function parseCheckpoint(input: unknown): Checkpoint {
+  const parsed = checkpointSchema.safeParse(input);
+  if (!parsed.success) throw ValidationError.fromZod('checkpoint', parsed.error);
+  return parsed.data;
+}
+
+export interface RunCounts {
+  readonly scraped: number;
+  readonly saved: number;
+  readonly skipped: number;
+  readonly invalid: number;
+}
+
+export const ZERO_COUNTS: RunCounts = { scraped: 0, saved: 0, skipped: 0, invalid: 0 };
+
+export interface Lease {
+  readonly runId: string;
+  readonly owner: string;
+  /** Grows by one with every acquisition of the run: the newest holder has the largest. */
+  readonly fencingToken: number;
+  readonly expiresAtMs: number;
+}
+
+export interface Run {
+  readonly runId: string;
+  readonly definitionId: string;
+  /** The slot of a scheduled run; for a manual run, the slot it was requested in. */
+  readonly slot: Slot;
+  readonly trigger: 'schedule' | 'manual';
+  // What to scrape: a snapshot of the definition when the run was created.
+  readonly platform: string;
+  readonly marketplace: string;
+  readonly crawlType: string;
+  readonly target: string;
+  readonly params: DefinitionParams;
+  readonly priority: Priority;
+  readonly maxAttempts: number;
+  // Execution.
+  readonly status: RunStatus;
+  readonly statusChangedAt: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly attempts: number;
+  /** Highest fencing number handed out so far (0: never acquired). */
+  readonly fencingToken: number;
+  /** Present while RUNNING. */
+  readonly lease?: Lease;
+  readonly checkpoint?: Checkpoint;
+  readonly counts: RunCounts;
+  /** Share of required fields present in the saved items, 0..1. */
+  readonly completeness?: number;
+  readonly lastFailure?: Failure & { readonly at: string };
+  /** Attempts that ended blocked (captcha, 403/429). */
+  readonly blockedAttempts: number;
+  readonly nextAttemptAt?: string;
+  readonly finishedAt?: string;
+  /** Epoch seconds after which DynamoDB TTL may delete a terminal run (retention only). */
+  readonly expiresAt?: number;
+}
+
+export interface NewRun {
+  readonly definition: Pick<
+    Definition,
+    'id' | 'platform' | 'marketplace' | 'crawlType' | 'target' | 'params' | 'priority' | 'maxAttempts'
+  >;
+  readonly slot: Slot;
+  readonly trigger?: 'schedule' | 'manual';
+  /** For manual runs: makes the id unique. */
+  readonly requestId?: string;
+}
