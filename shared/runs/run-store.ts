@@ -27,6 +27,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { decodeCursor, encodeCursor } from '../aws/pagination.ts';
 import { IllegalTransitionError, LeaseLostError, RunNotFoundError } from './errors.ts';
 import type { Failure } from './failure.ts';
 import {
@@ -475,17 +476,4 @@ export class RunStore {
     const runs = Items.map((item) => fromItem(item as RunItem));
     return LastEvaluatedKey ? { runs, cursor: encodeCursor(LastEvaluatedKey) } : { runs };
   }
-}
-
-const encodeCursor = (key: Record<string, unknown>): string =>
-  Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-
-function decodeCursor(cursor: string): Record<string, unknown> {
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new TypeError('cursor is not one this API returned');
 }
