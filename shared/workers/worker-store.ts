@@ -1,0 +1,175 @@
+/**
+ * External browser workers (seed 004): who they are, when they were last heard from, what
+ * they hold, how they fare. A worker record expires (TTL) a week after its last heartbeat;
+ * whether a worker is online is decided here from the heartbeat time, never from TTL.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeCursor, encodeCursor } from '../aws/pagination.ts';
+import { ShelfwatchError } from '../errors/index.ts';
+
+export class WorkerNotFoundError extends ShelfwatchError {
+  readonly workerId: string;
+  constructor(workerId: string) {
+    super('WORKER_NOT_FOUND', `worker ${workerId} is not registered: register it first`);
+    this.workerId = workerId;
+  }
+}
+
+export interface WorkerRegistration {
+  readonly workerId: string;
+  readonly name?: string;
+  readonly browserType?: string;
+  readonly browserVersion?: string;
+  readonly scriptVersion?: string;
+}
+
+export interface Worker extends WorkerRegistration {
+  readonly registeredAt: string;
+  /** Epoch milliseconds. */
+  readonly lastHeartbeatAt: number;
+  readonly currentRunId?: string;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly forcedOfflineAt?: string;
+  readonly expiresAt: number;
+}
+
+export type WorkerStatus = 'idle' | 'busy' | 'offline';
+
+/** A worker not heard from for this long is offline (its leases expire on their own). */
+export const OFFLINE_AFTER_MS = 5 * 60_000;
+const RETENTION_SECONDS = 7 * 86_400;
+
+export function workerStatus(worker: Worker, nowMs: number): WorkerStatus {
+  if (worker.forcedOfflineAt !== undefined || nowMs - worker.lastHeartbeatAt > OFFLINE_AFTER_MS)
+    return 'offline';
+  return worker.currentRunId ? 'busy' : 'idle';
+}
+
+export const successRate = (worker: Worker): number | undefined =>
+  worker.succeeded + worker.failed === 0 ? undefined : worker.succeeded / (worker.succeeded + worker.failed);
+
+export class WorkerStore {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(options: { documents: DynamoDBDocumentClient; tableName: string }) {
+    this.documents = options.documents;
+    this.tableName = options.tableName;
+  }
+
+  /** Registers a worker, or refreshes one that registers again (which also brings it back online). */
+  async register(registration: WorkerRegistration, nowMs: number): Promise<Worker> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {
+      ':now': nowMs,
+      ':nowIso': new Date(nowMs).toISOString(),
+      ':zero': 0,
+      ':expires': Math.floor(nowMs / 1000) + RETENTION_SECONDS,
+    };
+    const assignments = [
+      'registeredAt = if_not_exists(registeredAt, :nowIso)',
+      'lastHeartbeatAt = :now',
+      'succeeded = if_not_exists(succeeded, :zero)',
+      'failed = if_not_exists(failed, :zero)',
+      'expiresAt = :expires',
+    ];
+    for (const key of ['name', 'browserType', 'browserVersion', 'scriptVersion'] as const) {
+      const value = registration[key];
+      if (value === undefined) continue;
+      names[`#${key}`] = key;
+      values[`:${key}`] = value;
+      assignments.push(`#${key} = :${key}`);
+    }
+    const { Attributes } = await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { workerId: registration.workerId },
+        UpdateExpression: `SET ${assignments.join(', ')} REMOVE forcedOfflineAt`,
+        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes as Worker;
+  }
+
+  /** Records that the worker is alive, and what it holds now (`null`: nothing). */
+  async heartbeat(workerId: string, nowMs: number, currentRunId?: string | null): Promise<Worker> {
+    const holding =
+      currentRunId === undefined
+        ? ''
+        : currentRunId === null
+          ? ' REMOVE currentRunId'
+          : ', currentRunId = :run';
+    return this.updateExisting(workerId, `SET lastHeartbeatAt = :now, expiresAt = :expires${holding}`, {
+      ':now': nowMs,
+      ':expires': Math.floor(nowMs / 1000) + RETENTION_SECONDS,
+      ...(currentRunId ? { ':run': currentRunId } : {}),
+    });
+  }
+
+  /** Counts a finished run for the worker's success rate and clears what it held. */
+  async recordOutcome(workerId: string, outcome: 'succeeded' | 'failed', nowMs: number): Promise<Worker> {
+    return this.updateExisting(
+      workerId,
+      `SET lastHeartbeatAt = :now ADD ${outcome} :one REMOVE currentRunId`,
+      {
+        ':now': nowMs,
+        ':one': 1,
+      },
+    );
+  }
+
+  /** Operator: treat the worker as gone until it registers again. */
+  async forceOffline(workerId: string, nowMs: number): Promise<Worker> {
+    return this.updateExisting(workerId, 'SET forcedOfflineAt = :at REMOVE currentRunId', {
+      ':at': new Date(nowMs).toISOString(),
+    });
+  }
+
+  async get(workerId: string): Promise<Worker | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: { workerId }, ConsistentRead: true }),
+    );
+    return Item as Worker | undefined;
+  }
+
+  async list(
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<{ workers: Worker[]; cursor?: string }> {
+    const { Items = [], LastEvaluatedKey } = await this.documents.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        Limit: Math.min(Math.max(options.limit ?? 100, 1), 1000),
+        ...(options.cursor ? { ExclusiveStartKey: decodeCursor(options.cursor) } : {}),
+      }),
+    );
+    const workers = Items as Worker[];
+    return LastEvaluatedKey ? { workers, cursor: encodeCursor(LastEvaluatedKey) } : { workers };
+  }
+
+  private async updateExisting(
+    workerId: string,
+    updateExpression: string,
+    values: Record<string, unknown>,
+  ): Promise<Worker> {
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { workerId },
+          ConditionExpression: 'attribute_exists(workerId)',
+          UpdateExpression: updateExpression,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes as Worker;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new WorkerNotFoundError(workerId);
+      throw error;
+    }
+  }
+}
