@@ -31,6 +31,8 @@ export const CONTEXT_KEYS = {
     'Maximum concurrent scrapers on the normal queue (2..1000). Default from the catalogue.',
   maxConcurrencyLow: 'Maximum concurrent scrapers on the low queue (2..1000). Default from the catalogue.',
   alarmEmail: 'E-mail address subscribed to both alarm topics (confirm the subscription mail). Optional.',
+  alarmWebhookSecretName:
+    'Name of a Secrets Manager secret holding a chat webhook (Slack, DingTalk, Feishu) that receives every alarm. Optional.',
   logRetentionDays: 'Days Lambda logs are kept. Default: 30.',
   runRetentionDays: 'Days a finished run is kept before DynamoDB TTL removes it. Default: 30.',
   itemRetentionDays: 'Days an item snapshot is kept before DynamoDB TTL removes it. Default: 90.',
@@ -67,6 +69,12 @@ const configSchema = z.object({
   maxConcurrencyNormal: positiveInt(1000).min(2).optional(),
   maxConcurrencyLow: positiveInt(1000).min(2).optional(),
   alarmEmail: optionalString.pipe(z.email('must be an e-mail address').optional()),
+  alarmWebhookSecretName: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')
+      .optional(),
+  ),
   logRetentionDays: z.coerce
     .number()
     .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {

@@ -43,6 +43,7 @@ export class ShelfwatchStack extends Stack {
       tables: this.tables,
       queues: this.queues,
       topics: this.topics,
+      alarmWebhookSecretName: config.alarmWebhookSecretName,
     });
     this.schedules = new Schedules(this, 'Schedules', {
       stage: config.stage,

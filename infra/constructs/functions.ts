@@ -5,8 +5,11 @@ import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import {
+  ALARM_WEBHOOK_SECRET_VARIABLE,
   deadLetterQueueUrlVariable,
   FUNCTIONS,
   type FunctionDeclaration,
@@ -57,6 +60,7 @@ export interface FunctionsProps {
   readonly tables: Tables;
   readonly queues: RunQueues;
   readonly topics: AlarmTopics;
+  readonly alarmWebhookSecretName?: string | undefined;
 }
 
 /**
@@ -128,6 +132,18 @@ export class Functions extends Construct {
 
     this.grantTables(role, declaration, props.tables);
     this.grantQueues(role, fn, declaration, props);
+    if (declaration.forwardsAlarms && props.alarmWebhookSecretName) {
+      const secret = Secret.fromSecretNameV2(this, `${name}-webhook-secret`, props.alarmWebhookSecretName);
+      role.addToPrincipalPolicy(
+        // A name resolves to an ARN with a six-character suffix AWS adds; `-??????` matches it exactly.
+        new PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [`${secret.secretArn}-??????`],
+        }),
+      );
+      for (const topic of Object.values(props.topics.bySeverity))
+        topic.addSubscription(new LambdaSubscription(fn));
+    }
     for (const severity of declaration.publishesTo) {
       // Written out instead of grantPublish(), which adds kms:GenerateDataKey* (a wildcard action).
       role.addToPrincipalPolicy(
@@ -170,6 +186,9 @@ export class Functions extends Construct {
     }
     for (const severity of declaration.publishesTo) {
       environment[topicArnVariable(severity)] = props.topics.bySeverity[severity].topicArn;
+    }
+    if (declaration.forwardsAlarms && props.alarmWebhookSecretName) {
+      environment[ALARM_WEBHOOK_SECRET_VARIABLE] = props.alarmWebhookSecretName;
     }
     return environment;
   }

@@ -183,6 +183,8 @@ export interface FunctionDeclaration {
   /** Reads queue attributes and DLQ messages (depth, redrive) of these priorities. */
   readonly inspectsQueues: readonly Priority[];
   readonly publishesTo: readonly Severity[];
+  /** Reads the chat-webhook secret and is subscribed to the alarm topics, when one is configured. */
+  readonly forwardsAlarms?: boolean;
 }
 
 export const FUNCTIONS = {
@@ -221,6 +223,20 @@ export const FUNCTIONS = {
     consumes: [],
     inspectsQueues: PRIORITIES,
     publishesTo: ['warning'],
+  },
+  alarmForwarder: {
+    purpose:
+      'Forwards alarm notifications to a chat webhook (Slack, DingTalk, Feishu) when one is configured.',
+    entry: 'functions/alarm-forwarder/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    architecture: 'arm64',
+    tables: {},
+    sendsTo: [],
+    consumes: [],
+    inspectsQueues: [],
+    publishesTo: [],
+    forwardsAlarms: true,
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

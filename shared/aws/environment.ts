@@ -10,6 +10,7 @@ const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$
 export const STAGE_VARIABLE = 'SHELFWATCH_STAGE';
 export const RUN_RETENTION_DAYS_VARIABLE = 'SHELFWATCH_RUN_RETENTION_DAYS';
 export const ITEM_RETENTION_DAYS_VARIABLE = 'SHELFWATCH_ITEM_RETENTION_DAYS';
+export const ALARM_WEBHOOK_SECRET_VARIABLE = 'SHELFWATCH_ALARM_WEBHOOK_SECRET_NAME';
 export const tableVariable = (table: TableName): string => `SHELFWATCH_TABLE_${snake(table)}`;
 export const queueUrlVariable = (priority: Priority): string => `SHELFWATCH_QUEUE_${snake(priority)}_URL`;
 export const deadLetterQueueUrlVariable = (priority: Priority): string =>

@@ -238,6 +238,11 @@ describe('the Shelfwatch stack', () => {
     }
   });
 
+  it('subscribes no function to the alarm topics when no chat webhook is configured', () => {
+    synth.template.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'lambda' }, 0);
+    assert.ok(!JSON.stringify(synth.json).includes('secretsmanager:'));
+  });
+
   it('fires each catalogue schedule with a time zone, through a role that may invoke only its target', () => {
     const schedules: Resources = resourcesOf(synth.json, 'AWS::Scheduler::Schedule');
     assert.equal(Object.keys(schedules).length, Object.keys(SCHEDULES).length);
@@ -255,6 +260,43 @@ describe('the Shelfwatch stack', () => {
           RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
         }),
       });
+    }
+  });
+});
+
+describe('the Shelfwatch stack with a chat webhook', () => {
+  it('subscribes the alarm forwarder to both topics and lets it read only that secret', () => {
+    const synth = synthesize({ stage: STAGE, alarmWebhookSecretName: 'shelfwatch/test/webhook' });
+    try {
+      const forwarderId = Object.entries(resourcesOf(synth.json, 'AWS::Lambda::Function')).find(
+        ([, fn]) => fn.Properties.FunctionName === resourceName(STAGE, 'alarmForwarder'),
+      )?.[0];
+      assert.ok(forwarderId);
+      synth.template.resourcePropertiesCountIs(
+        'AWS::SNS::Subscription',
+        { Protocol: 'lambda', Endpoint: { 'Fn::GetAtt': [forwarderId, 'Arn'] } },
+        2,
+      );
+      synth.template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: resourceName(STAGE, 'alarmForwarder'),
+        Environment: {
+          Variables: Match.objectLike({ SHELFWATCH_ALARM_WEBHOOK_SECRET_NAME: 'shelfwatch/test/webhook' }),
+        },
+      });
+      const statements = Object.values(resourcesOf(synth.json, 'AWS::IAM::Policy')).flatMap(
+        (policy) =>
+          (policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] })
+            .Statement,
+      );
+      const secretStatements = statements.filter((s) => JSON.stringify(s.Action).includes('secretsmanager'));
+      assert.equal(secretStatements.length, 1);
+      assert.equal(secretStatements[0]?.Action, 'secretsmanager:GetSecretValue');
+      assert.match(
+        JSON.stringify(secretStatements[0]?.Resource),
+        /secret:shelfwatch\/test\/webhook-\?\?\?\?\?\?/,
+      );
+    } finally {
+      synth.cleanup();
     }
   });
 });

@@ -1,0 +1,2 @@
+export * from './alarm-forwarder.ts';
+export * from './chat-webhook.ts';
