@@ -30,6 +30,8 @@ export const CONTEXT_KEYS = {
   maxConcurrencyNormal:
     'Maximum concurrent scrapers on the normal queue (2..1000). Default from the catalogue.',
   maxConcurrencyLow: 'Maximum concurrent scrapers on the low queue (2..1000). Default from the catalogue.',
+  expanderCatchUpHours:
+    'After an outage, how many missed hourly slots (including the current one) the expander catches up; older ones are skipped and counted. Default: 24.',
   alarmEmail: 'E-mail address subscribed to both alarm topics (confirm the subscription mail). Optional.',
   alarmWebhookSecretName:
     'Name of a Secrets Manager secret holding a chat webhook (Slack, DingTalk, Feishu) that receives every alarm. Optional.',
@@ -65,6 +67,7 @@ const configSchema = z.object({
     .string()
     .refine(isTimeZone, 'must be an IANA time zone such as UTC or Europe/Berlin')
     .default('UTC'),
+  expanderCatchUpHours: positiveInt(168).default(24),
   maxConcurrencyHigh: positiveInt(1000).min(2).optional(),
   maxConcurrencyNormal: positiveInt(1000).min(2).optional(),
   maxConcurrencyLow: positiveInt(1000).min(2).optional(),

@@ -38,6 +38,7 @@ export class ShelfwatchStack extends Stack {
       logRetentionDays: config.logRetentionDays,
       runRetentionDays: config.runRetentionDays,
       itemRetentionDays: config.itemRetentionDays,
+      expanderCatchUpHours: config.expanderCatchUpHours,
       removalPolicy: config.removalPolicy,
       maxConcurrency: config.maxConcurrency,
       tables: this.tables,

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import {
+  assertValidStage,
   type AwsClients,
   createAwsClients,
   deadLetterQueueUrlVariable,
@@ -48,8 +49,31 @@ export interface LocalInfrastructure {
   readonly environment: Readonly<Record<string, string>>;
   readonly clients: AwsClients;
   readonly dynamoDbPid: number;
+  /** Creates every catalogue resource again under another stage name, in the same emulators (test isolation). */
+  provision(stage: string): Promise<ProvisionedStage>;
   /** Stops both emulators and closes the clients; safe to call twice. */
   stop(): Promise<void>;
+}
+
+export interface ProvisionedStage {
+  readonly stage: string;
+  readonly resources: ProvisionedResources;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+async function provisionStage(
+  clients: AwsClients,
+  stage: string,
+  endpoints: LocalInfrastructure['endpoints'],
+): Promise<ProvisionedStage> {
+  assertValidStage(stage);
+  const [tables, queues, topics] = await Promise.all([
+    createTables(clients.dynamodb, stage),
+    createQueues(clients.sqs, stage),
+    createTopics(clients.sns, stage),
+  ]);
+  const resources: ProvisionedResources = { tables, queues, topics };
+  return { stage, resources, environment: localEnvironment(stage, resources, endpoints) };
 }
 
 export async function startLocalInfrastructure(
@@ -85,21 +109,18 @@ export async function startLocalInfrastructure(
       s3: fauxqs.endpoint,
     };
     clients = createAwsClients({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoints });
-    const [tables, queues, topics] = await Promise.all([
-      createTables(clients.dynamodb, stage),
-      createQueues(clients.sqs, stage),
-      createTopics(clients.sns, stage),
-    ]);
-    const resources: ProvisionedResources = { tables, queues, topics };
+    const connected = clients;
+    const { resources, environment } = await provisionStage(connected, stage, endpoints);
     let stopped = false;
     return {
       stage,
       region: LOCAL_REGION,
       endpoints,
       resources,
-      environment: localEnvironment(stage, resources, endpoints),
+      environment,
       clients,
       dynamoDbPid: dynamodb.pid,
+      provision: (other: string) => provisionStage(connected, other, endpoints),
       stop: async () => {
         if (stopped) return;
         stopped = true;

@@ -15,6 +15,7 @@ import {
   alarmName,
   type FunctionName,
   METRIC_NAMESPACE,
+  metricDimensions,
 } from '../../shared/aws/index.ts';
 import type { AlarmTopics } from './alarm-topics.ts';
 import type { RunQueues } from './queues.ts';
@@ -69,7 +70,7 @@ export class Alarms extends Construct {
         return new Metric({
           namespace: METRIC_NAMESPACE,
           metricName: metric.name,
-          dimensionsMap: { Stage: props.stage },
+          dimensionsMap: metricDimensions(props.stage),
           ...options,
         });
       case 'queue': {

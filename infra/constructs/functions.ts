@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import {
   ALARM_WEBHOOK_SECRET_VARIABLE,
   deadLetterQueueUrlVariable,
+  EXPANDER_CATCH_UP_HOURS_VARIABLE,
   FUNCTIONS,
   type FunctionDeclaration,
   type FunctionName,
@@ -55,6 +56,7 @@ export interface FunctionsProps {
   readonly logRetentionDays: number;
   readonly runRetentionDays: number;
   readonly itemRetentionDays: number;
+  readonly expanderCatchUpHours: number;
   readonly removalPolicy: 'retain' | 'destroy';
   readonly maxConcurrency: Record<Priority, number>;
   readonly tables: Tables;
@@ -167,6 +169,7 @@ export class Functions extends Construct {
       [STAGE_VARIABLE]: props.stage,
       [RUN_RETENTION_DAYS_VARIABLE]: String(props.runRetentionDays),
       [ITEM_RETENTION_DAYS_VARIABLE]: String(props.itemRetentionDays),
+      [EXPANDER_CATCH_UP_HOURS_VARIABLE]: String(props.expanderCatchUpHours),
       POWERTOOLS_SERVICE_NAME: `shelfwatch-${name}`,
       POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
     };

@@ -12,6 +12,13 @@ export type Priority = (typeof PRIORITIES)[number];
 
 /** Namespace of every custom metric Shelfwatch emits (EMF). */
 export const METRIC_NAMESPACE = 'Shelfwatch';
+/** Powertools Metrics always adds a `service` dimension: every Shelfwatch metric uses this one. */
+export const METRIC_SERVICE = 'shelfwatch';
+/** The dimensions of every custom metric (alarms select on exactly these). */
+export const metricDimensions = (stage: string): Record<string, string> => ({
+  service: METRIC_SERVICE,
+  Stage: stage,
+});
 
 // ---------------------------------------------------------------------------------------------
 // Tables
@@ -277,7 +284,7 @@ export type ScheduleName = keyof typeof SCHEDULES;
 // ---------------------------------------------------------------------------------------------
 
 export type AlarmMetric =
-  /** A Shelfwatch metric in METRIC_NAMESPACE, dimension `Stage` only. */
+  /** A Shelfwatch metric in METRIC_NAMESPACE with `metricDimensions(stage)`. */
   | { readonly kind: 'custom'; readonly name: string; readonly statistic: 'Sum' | 'Average' | 'Maximum' }
   /** An SQS metric of one priority's queue or its DLQ. */
   | {

@@ -10,6 +10,7 @@ const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$
 export const STAGE_VARIABLE = 'SHELFWATCH_STAGE';
 export const RUN_RETENTION_DAYS_VARIABLE = 'SHELFWATCH_RUN_RETENTION_DAYS';
 export const ITEM_RETENTION_DAYS_VARIABLE = 'SHELFWATCH_ITEM_RETENTION_DAYS';
+export const EXPANDER_CATCH_UP_HOURS_VARIABLE = 'SHELFWATCH_EXPANDER_CATCH_UP_HOURS';
 export const ALARM_WEBHOOK_SECRET_VARIABLE = 'SHELFWATCH_ALARM_WEBHOOK_SECRET_NAME';
 export const tableVariable = (table: TableName): string => `SHELFWATCH_TABLE_${snake(table)}`;
 export const queueUrlVariable = (priority: Priority): string => `SHELFWATCH_QUEUE_${snake(priority)}_URL`;
@@ -27,17 +28,20 @@ export interface ResourceEnvironment {
   readonly runRetentionDays: number;
   /** Days an item snapshot is kept (its TTL). */
   readonly itemRetentionDays: number;
+  /** Missed slots (hours) the expander catches up after an outage. */
+  readonly expanderCatchUpHours: number;
 }
 
 const DEFAULT_RUN_RETENTION_DAYS = 30;
 const DEFAULT_ITEM_RETENTION_DAYS = 90;
+const DEFAULT_CATCH_UP_HOURS = 24;
 
 function readDays(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
   const raw = env[variable];
   if (raw === undefined || raw === '') return fallback;
   const days = Number(raw);
   if (!Number.isInteger(days) || days < 1) {
-    throw new TypeError(`${variable} must be a whole number of days, at least 1 (got "${raw}")`);
+    throw new TypeError(`${variable} must be a whole number, at least 1 (got "${raw}")`);
   }
   return days;
 }
@@ -71,6 +75,7 @@ export function resourceEnvironment(env: NodeJS.ProcessEnv = process.env): Resou
     topicArns: pick(SEVERITIES, topicArnVariable),
     runRetentionDays: readDays(env, RUN_RETENTION_DAYS_VARIABLE, DEFAULT_RUN_RETENTION_DAYS),
     itemRetentionDays: readDays(env, ITEM_RETENTION_DAYS_VARIABLE, DEFAULT_ITEM_RETENTION_DAYS),
+    expanderCatchUpHours: readDays(env, EXPANDER_CATCH_UP_HOURS_VARIABLE, DEFAULT_CATCH_UP_HOURS),
   };
 }
 

@@ -1,2 +1,3 @@
 export * from './alarm-forwarder.ts';
 export * from './chat-webhook.ts';
+export * from './metrics.ts';

@@ -3,3 +3,4 @@ export * from './failure.ts';
 export * from './run.ts';
 export * from './run-store.ts';
 export * from './status.ts';
+export * from './run-batches.ts';

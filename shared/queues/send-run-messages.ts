@@ -1,0 +1,70 @@
+/**
+ * Puts run messages on their priority queues with SendMessageBatch (10 per request, the SQS
+ * limit), batches in parallel with a bound, and entries SQS reports as failed sent again.
+ */
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Priority } from '../aws/catalogue.ts';
+import { chunk, mapWithConcurrency, sleep } from '../aws/concurrency.ts';
+
+export const SQS_BATCH_LIMIT = 10;
+const MAX_ROUNDS = 5;
+
+export interface OutgoingMessage {
+  readonly priority: Priority;
+  /** Unique within one call; the run id. */
+  readonly id: string;
+  readonly body: string;
+}
+
+export interface SendOptions {
+  readonly sqs: SQSClient;
+  readonly queueUrls: Record<Priority, string>;
+  readonly concurrency?: number;
+}
+
+export interface SendOutcome {
+  readonly sent: string[];
+  /** Ids that could not be sent after retries (their runs stay PENDING). */
+  readonly unsent: string[];
+  readonly lastError?: string;
+}
+
+/** Sends every message it can; reports which ids went and which did not. */
+export async function sendRunMessages(
+  options: SendOptions,
+  messages: readonly OutgoingMessage[],
+): Promise<SendOutcome> {
+  const sent: string[] = [];
+  const unsent: string[] = [];
+  let lastReason = '';
+  const batches = (['high', 'normal', 'low'] as const).flatMap((priority) =>
+    chunk(
+      messages.filter((message) => message.priority === priority),
+      SQS_BATCH_LIMIT,
+    ),
+  );
+  await mapWithConcurrency(batches, options.concurrency ?? 16, async (batch) => {
+    let pending = batch;
+    for (let round = 1; pending.length > 0 && round <= MAX_ROUNDS; round += 1) {
+      const queueUrl = options.queueUrls[(pending[0] as OutgoingMessage).priority];
+      // Batch entry ids must be short and simple; the index in this batch is.
+      const { Successful = [], Failed = [] } = await options.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: pending.map((message, index) => ({ Id: String(index), MessageBody: message.body })),
+        }),
+      );
+      for (const entry of Successful) sent.push((pending[Number(entry.Id)] as OutgoingMessage).id);
+      const failed = new Set(Failed.map((entry) => Number(entry.Id)));
+      for (const entry of Failed) lastReason = `${entry.Code ?? 'error'}: ${entry.Message ?? ''}`;
+      // A sender fault (bad entry) will not succeed on retry; a service fault may.
+      const retriable = Failed.filter((entry) => !entry.SenderFault).map((entry) => Number(entry.Id));
+      for (const entry of Failed.filter((e) => e.SenderFault))
+        unsent.push((pending[Number(entry.Id)] as OutgoingMessage).id);
+      pending = pending.filter((_, index) => failed.has(index) && retriable.includes(index));
+      if (pending.length > 0) await sleep(50 * 2 ** round);
+    }
+    unsent.push(...pending.map((message) => message.id));
+  });
+  return unsent.length > 0 ? { sent, unsent, lastError: lastReason } : { sent, unsent };
+}
