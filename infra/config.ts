@@ -25,7 +25,6 @@ export const CONTEXT_KEYS = {
   stage: 'Stage name; part of every resource name (shelfwatch-<stage>-...). Default: dev.',
   expanderSchedule: `EventBridge Scheduler expression of the expander. Default: ${SCHEDULES.expander.expression}.`,
   monitorSchedule: `EventBridge Scheduler expression of the monitor. Default: ${SCHEDULES.monitor.expression}.`,
-  scheduleTimeZone: 'IANA time zone the schedule expressions are evaluated in. Default: UTC.',
   maxConcurrencyHigh: 'Maximum concurrent scrapers on the high queue (2..1000). Default from the catalogue.',
   maxConcurrencyNormal:
     'Maximum concurrent scrapers on the normal queue (2..1000). Default from the catalogue.',
@@ -63,10 +62,6 @@ const configSchema = z.object({
     .default('dev'),
   expanderSchedule: scheduleExpression.default(SCHEDULES.expander.expression),
   monitorSchedule: scheduleExpression.default(SCHEDULES.monitor.expression),
-  scheduleTimeZone: z
-    .string()
-    .refine(isTimeZone, 'must be an IANA time zone such as UTC or Europe/Berlin')
-    .default('UTC'),
   expanderCatchUpHours: positiveInt(168).default(24),
   maxConcurrencyHigh: positiveInt(1000).min(2).optional(),
   maxConcurrencyNormal: positiveInt(1000).min(2).optional(),
@@ -102,15 +97,6 @@ export class ConfigurationError extends Error {
     super(`Invalid Shelfwatch configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
     this.name = 'ConfigurationError';
     this.issues = issues;
-  }
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
   }
 }
 

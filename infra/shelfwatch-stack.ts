@@ -49,7 +49,6 @@ export class ShelfwatchStack extends Stack {
     this.schedules = new Schedules(this, 'Schedules', {
       stage: config.stage,
       expressions: config.schedules,
-      timeZone: config.scheduleTimeZone,
       functions: this.functions.byName,
     });
     this.alarms = new Alarms(this, 'Alarms', {

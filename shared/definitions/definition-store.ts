@@ -21,8 +21,9 @@ import {
   ScanCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor } from '../aws/pagination.ts';
+import { decodeCursor, encodeCursor, pageLimit } from '../aws/pagination.ts';
 import { ShelfwatchError, ValidationError } from '../errors/index.ts';
 import {
   type ScheduleKey,
@@ -110,6 +111,7 @@ export class DefinitionStore {
       },
       ...this.indexWrites(undefined, definition),
     ];
+    await this.recordScheduleKey(definition);
     try {
       await this.documents.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
@@ -166,6 +168,7 @@ export class DefinitionStore {
       },
       ...this.indexWrites(current, next),
     ];
+    await this.recordScheduleKey(next);
     try {
       await this.documents.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
@@ -221,7 +224,7 @@ export class DefinitionStore {
     const { Items = [], LastEvaluatedKey } = await this.documents.send(
       new ScanCommand({
         TableName: this.tables.definitions,
-        Limit: Math.min(Math.max(filter.limit ?? 100, 1), 1000),
+        Limit: pageLimit(filter.limit, 100),
         ...(conditions.length > 0
           ? {
               FilterExpression: conditions.join(' AND '),
@@ -229,7 +232,7 @@ export class DefinitionStore {
               ExpressionAttributeValues: values,
             }
           : {}),
-        ...(filter.cursor ? { ExclusiveStartKey: decodeCursor(filter.cursor) } : {}),
+        ...(filter.cursor ? { ExclusiveStartKey: decodeCursor(filter.cursor, ['definitionId']) } : {}),
       }),
     );
     const definitions = Items.map(fromStored);
@@ -272,6 +275,24 @@ export class DefinitionStore {
     } while (cursor);
   }
 
+  /**
+   * Records a schedule key as in use. Done before (not inside) the definition's transaction:
+   * every definition write would otherwise touch this one item, and concurrent transactions on
+   * one item cancel each other. A key left over by a failed transaction costs an empty Query.
+   */
+  private async recordScheduleKey(definition: Definition): Promise<void> {
+    if (!definition.enabled || definition.schedule.kind !== 'every') return;
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tables.control,
+        Key: SCHEDULE_KEYS,
+        UpdateExpression: 'ADD #keys :key',
+        ExpressionAttributeNames: { '#keys': 'keys' },
+        ExpressionAttributeValues: { ':key': new Set([scheduleKeyOf(definition.schedule)]) },
+      }),
+    );
+  }
+
   private indexWrites(
     previous: Definition | undefined,
     next: Definition,
@@ -294,17 +315,6 @@ export class DefinitionStore {
           : {}),
       };
       writes.push({ Put: { TableName: this.tables.dueIndex, Item: entry } });
-      if (next.schedule.kind === 'every') {
-        writes.push({
-          Update: {
-            TableName: this.tables.control,
-            Key: SCHEDULE_KEYS,
-            UpdateExpression: 'ADD #keys :key',
-            ExpressionAttributeNames: { '#keys': 'keys' },
-            ExpressionAttributeValues: { ':key': new Set([nextKey]) },
-          },
-        });
-      }
     }
     return writes;
   }
@@ -315,9 +325,9 @@ function fromStored(item: Record<string, unknown>): Definition {
   return rest as unknown as Definition;
 }
 
+/** The definition's own item failed its condition, or another write to it raced this one. */
 function isConditionFailure(error: unknown, index: number): boolean {
-  return (
-    error instanceof TransactionCanceledException &&
-    error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed'
-  );
+  if (!(error instanceof TransactionCanceledException)) return false;
+  const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+  return codes[index] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict');
 }

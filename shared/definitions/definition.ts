@@ -4,9 +4,9 @@
  * field; nothing is stored.
  */
 import { z } from 'zod';
-import { PRIORITIES } from '../aws/catalogue.ts';
+import { MAX_ATTEMPTS_LIMIT, PRIORITIES } from '../aws/catalogue.ts';
 import { ValidationError } from '../errors/index.ts';
-import { isTimeZone } from '../schedule/zoned-time.ts';
+import { canonicalTimeZone, isTimeZone } from '../schedule/zoned-time.ts';
 import { crawlTypeIds, findCrawlType, findPlatform, platformIds } from './registry.ts';
 
 export const DEFINITION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -16,7 +16,7 @@ export const onceScheduleSchema = z.object({
   /** The instant the single run is due (ISO 8601 with offset); it runs in the slot containing it. */
   at: z.iso.datetime({
     offset: true,
-    message: 'must be an ISO 8601 date-time with offset, e.g. 2026-12-01T08:00Z',
+    message: 'must be an ISO 8601 date-time with seconds and offset, e.g. 2026-12-01T08:00:00Z',
   }),
 });
 
@@ -25,9 +25,11 @@ export const everyScheduleSchema = z.object({
   everyHours: z.number().int().min(1).max(24),
   /** First local hour of each day's cycle (0-23). */
   startHour: z.number().int().min(0).max(23).default(0),
+  /** Stored canonical (`utc` → `UTC`, `US/Eastern` → `America/New_York`), so one zone is one schedule key. */
   timeZone: z
     .string()
     .refine(isTimeZone, { message: 'must be an IANA time zone such as UTC, Europe/Berlin or Asia/Kolkata' })
+    .transform((zone) => canonicalTimeZone(zone) as string)
     .default('UTC'),
 });
 
@@ -60,7 +62,7 @@ export const definitionInputSchema = z
     target: z.string().trim().min(1, 'must not be empty').max(2048),
     schedule: scheduleSchema,
     priority: z.enum(PRIORITIES).default('normal'),
-    maxAttempts: z.number().int().min(1).max(20).default(3),
+    maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).default(3),
     params: paramsSchema.default({ maxPages: 1, maxItems: 100 }),
     enabled: z.boolean().default(true),
   })
@@ -74,7 +76,7 @@ export const definitionInputSchema = z
         message: `must be one of ${platform.id}'s marketplaces: ${platform.marketplaces.join(', ')}`,
       });
     }
-    if (/^[a-z]+:/i.test(definition.target) && !isHttpUrl(definition.target)) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(definition.target) && !isHttpUrl(definition.target)) {
       context.addIssue({ code: 'custom', path: ['target'], message: 'a URL target must be http(s)' });
     }
   });

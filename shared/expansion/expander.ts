@@ -23,6 +23,7 @@ import { type OutgoingMessage, SQS_BATCH_LIMIT, sendRunMessages } from '../queue
 import {
   type BatchOptions,
   createRunsOnce,
+  IllegalTransitionError,
   markRunsQueued,
   type Run,
   type RunStore,
@@ -150,7 +151,13 @@ export class Expander {
     const { unsent, lastError } = await sendRunMessages(this.options, [messageOf(stored)]);
     if (unsent.length > 0)
       throw new Error(`could not queue run ${run.runId}: ${lastError ?? 'unknown error'}`);
-    return this.options.runs.markQueued(run.runId, nowMs);
+    try {
+      return await this.options.runs.markQueued(run.runId, nowMs);
+    } catch (error) {
+      // A consumer took the run between the send and this mark: it is running, which is fine.
+      if (error instanceof IllegalTransitionError) return error.run;
+      throw error;
+    }
   }
 }
 

@@ -27,7 +27,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { decodeCursor, encodeCursor } from '../aws/pagination.ts';
+import { decodeCursor, encodeCursor, pageLimit } from '../aws/pagination.ts';
+import { ValidationError } from '../errors/index.ts';
+import { slotStartMs } from '../schedule/index.ts';
 import { IllegalTransitionError, LeaseLostError, RunNotFoundError } from './errors.ts';
 import type { Failure } from './failure.ts';
 import {
@@ -119,6 +121,7 @@ export class RunStore {
   /** Builds the record of a new run (not stored). */
   newRun(input: NewRun, nowMs: number): Run {
     const { definition, slot } = input;
+    slotStartMs(slot); // refuses anything but a canonical slot: one run per (definition, slot) depends on it
     const trigger = input.trigger ?? 'schedule';
     if (trigger === 'manual' && !input.requestId) throw new TypeError('a manual run needs a requestId');
     const now = iso(nowMs);
@@ -182,7 +185,7 @@ export class RunStore {
 
   // ---- transitions without a lease (expander, monitor, operator) ---------------------------
 
-  /** PENDING → QUEUED once its message is sent. A run already past PENDING is left alone. */
+  /** PENDING → QUEUED once its message is sent. Throws IllegalTransitionError if it is past PENDING. */
   async markQueued(runId: string, nowMs: number): Promise<Run> {
     return this.transition('markQueued', runId, nowMs);
   }
@@ -278,6 +281,24 @@ export class RunStore {
 
   /** Finishes the run: SUCCEEDED or FAILED, lease cleared, retention TTL set. */
   async complete(lease: Lease, completion: Completion, nowMs: number): Promise<Run> {
+    const finals = [TRANSITIONS.succeed.to, TRANSITIONS.fail.to] as string[];
+    if (!finals.includes(completion.status)) {
+      throw new ValidationError('completion', [
+        { field: 'status', message: `must be ${finals.join(' or ')}` },
+      ]);
+    }
+    if (
+      completion.completeness !== undefined &&
+      !(
+        Number.isFinite(completion.completeness) &&
+        completion.completeness >= 0 &&
+        completion.completeness <= 1
+      )
+    ) {
+      throw new ValidationError('completion', [
+        { field: 'completeness', message: 'must be a number from 0 to 1' },
+      ]);
+    }
     const set: Record<string, unknown> = {
       status: completion.status,
       statusChangedAt: iso(nowMs),
@@ -296,6 +317,11 @@ export class RunStore {
 
   /** Hands the run back: RUNNING → RETRY_WAIT, lease cleared, next attempt after the delay. */
   async release(lease: Lease, release: Release, nowMs: number): Promise<Run> {
+    if (!Number.isFinite(release.delaySeconds) || release.delaySeconds < 0 || release.delaySeconds > 43_200) {
+      throw new ValidationError('release', [
+        { field: 'delaySeconds', message: 'must be from 0 to 43200 (12 hours)' },
+      ]);
+    }
     const set: Record<string, unknown> = {
       status: 'RETRY_WAIT',
       statusChangedAt: iso(nowMs),
@@ -452,15 +478,22 @@ export class RunStore {
     sortAttribute: string,
     options: ListOptions,
   ): Promise<RunPage> {
+    if (partitionValue === '') {
+      throw new ValidationError('listing', [{ field: partitionAttribute, message: 'must not be empty' }]);
+    }
+    const { from, to } = options;
+    if (from !== undefined && to !== undefined && from > to) {
+      throw new ValidationError('listing', [{ field: 'from', message: 'must not be after "to"' }]);
+    }
     const names: Record<string, string> = { '#pk': partitionAttribute };
     const values: Record<string, unknown> = { ':pk': partitionValue };
     let keyCondition = '#pk = :pk';
-    if (options.from !== undefined || options.to !== undefined) {
-      names['#sk'] = sortAttribute;
-      values[':from'] = options.from ?? '';
-      values[':to'] = options.to ?? '\uffff';
-      keyCondition += ' AND #sk BETWEEN :from AND :to';
-    }
+    if (from || to) names['#sk'] = sortAttribute;
+    if (from) values[':from'] = from;
+    if (to) values[':to'] = to;
+    if (from && to) keyCondition += ' AND #sk BETWEEN :from AND :to';
+    else if (from) keyCondition += ' AND #sk >= :from';
+    else if (to) keyCondition += ' AND #sk <= :to';
     const { Items = [], LastEvaluatedKey } = await this.documents.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -468,9 +501,11 @@ export class RunStore {
         KeyConditionExpression: keyCondition,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
-        Limit: Math.min(Math.max(options.limit ?? 50, 1), 1000),
+        Limit: pageLimit(options.limit, 50),
         ScanIndexForward: !options.descending,
-        ...(options.cursor ? { ExclusiveStartKey: decodeCursor(options.cursor) } : {}),
+        ...(options.cursor
+          ? { ExclusiveStartKey: decodeCursor(options.cursor, ['runId', partitionAttribute, sortAttribute]) }
+          : {}),
       }),
     );
     const runs = Items.map((item) => fromItem(item as RunItem));

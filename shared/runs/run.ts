@@ -18,6 +18,22 @@ export const manualRunIdOf = (definitionId: string, requestId: string): string =
   `${definitionId}@manual-${requestId}`;
 
 const MAX_STATE_BYTES = 32 * 1024;
+/** DynamoDB allows 32 levels of nesting; the run item and `checkpoint.state` take two. */
+const MAX_STATE_DEPTH = 24;
+
+/** Nesting depth of a JSON-like value, measured without recursion (so no stack overflow). */
+function depthOf(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
 
 export const checkpointSchema = z
   .object({
@@ -39,6 +55,13 @@ export const checkpointSchema = z
 export type Checkpoint = z.infer<typeof checkpointSchema>;
 
 export function parseCheckpoint(input: unknown): Checkpoint {
+  const state =
+    typeof input === 'object' && input !== null ? (input as { state?: unknown }).state : undefined;
+  if (state !== undefined && depthOf(state, MAX_STATE_DEPTH) > MAX_STATE_DEPTH) {
+    throw new ValidationError('checkpoint', [
+      { field: 'state', message: `must nest at most ${MAX_STATE_DEPTH} levels deep` },
+    ]);
+  }
   const parsed = checkpointSchema.safeParse(input);
   if (!parsed.success) throw ValidationError.fromZod('checkpoint', parsed.error);
   return parsed.data;

@@ -6,8 +6,11 @@ export type Slot = string;
 export const HOUR_MS = 3_600_000;
 const SLOT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:00Z$/;
 
-export const isSlot = (value: string): boolean =>
-  SLOT_PATTERN.test(value) && slotOf(Date.parse(value)) === value;
+export function isSlot(value: string): boolean {
+  if (!SLOT_PATTERN.test(value)) return false;
+  const epochMs = Date.parse(value);
+  return Number.isFinite(epochMs) && slotOf(epochMs) === value;
+}
 
 /** The slot containing an instant (epoch milliseconds). */
 export function slotOf(epochMs: number): Slot {

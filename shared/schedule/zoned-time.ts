@@ -35,14 +35,17 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-export function isTimeZone(timeZone: string): boolean {
+/** The canonical IANA name of a zone (`utc` → `UTC`, `US/Eastern` → `America/New_York`), or undefined. */
+export function canonicalTimeZone(timeZone: string): string | undefined {
+  if (timeZone.length === 0 || timeZone.length > 64 || /^[+-]/.test(timeZone)) return undefined;
   try {
-    formatterFor(timeZone);
-    return true;
+    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
 }
+
+export const isTimeZone = (timeZone: string): boolean => canonicalTimeZone(timeZone) !== undefined;
 
 export function wallClockOf(epochMs: number, timeZone: string): WallClock {
   const parts: Record<string, number> = {};

@@ -5,8 +5,8 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor } from '../aws/pagination.ts';
-import { ShelfwatchError } from '../errors/index.ts';
+import { decodeCursor, encodeCursor, pageLimit } from '../aws/pagination.ts';
+import { ShelfwatchError, ValidationError } from '../errors/index.ts';
 
 export class WorkerNotFoundError extends ShelfwatchError {
   readonly workerId: string;
@@ -50,6 +50,16 @@ export function workerStatus(worker: Worker, nowMs: number): WorkerStatus {
 export const successRate = (worker: Worker): number | undefined =>
   worker.succeeded + worker.failed === 0 ? undefined : worker.succeeded / (worker.succeeded + worker.failed);
 
+export const WORKER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+
+function assertWorkerId(workerId: string): void {
+  if (typeof workerId !== 'string' || !WORKER_ID_PATTERN.test(workerId)) {
+    throw new ValidationError('worker', [
+      { field: 'worker_id', message: 'must be 1-128 letters, digits, ".", "_", ":", "@" or "-"' },
+    ]);
+  }
+}
+
 export class WorkerStore {
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
@@ -61,6 +71,7 @@ export class WorkerStore {
 
   /** Registers a worker, or refreshes one that registers again (which also brings it back online). */
   async register(registration: WorkerRegistration, nowMs: number): Promise<Worker> {
+    assertWorkerId(registration.workerId);
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {
       ':now': nowMs,
@@ -96,7 +107,9 @@ export class WorkerStore {
   }
 
   /** Records that the worker is alive, and what it holds now (`null`: nothing). */
-  async heartbeat(workerId: string, nowMs: number, currentRunId?: string | null): Promise<Worker> {
+  async heartbeat(workerId: string, nowMs: number, held?: string | null): Promise<Worker> {
+    assertWorkerId(workerId);
+    const currentRunId = held === '' ? null : held;
     const holding =
       currentRunId === undefined
         ? ''
@@ -142,8 +155,8 @@ export class WorkerStore {
     const { Items = [], LastEvaluatedKey } = await this.documents.send(
       new ScanCommand({
         TableName: this.tableName,
-        Limit: Math.min(Math.max(options.limit ?? 100, 1), 1000),
-        ...(options.cursor ? { ExclusiveStartKey: decodeCursor(options.cursor) } : {}),
+        Limit: pageLimit(options.limit, 100),
+        ...(options.cursor ? { ExclusiveStartKey: decodeCursor(options.cursor, ['workerId']) } : {}),
       }),
     );
     const workers = Items as Worker[];

@@ -13,7 +13,6 @@ describe('deployment configuration', () => {
     assert.equal(config.stage, 'dev');
     assert.deepEqual(config.maxConcurrency, DEFAULTS);
     assert.equal(config.removalPolicy, 'retain');
-    assert.equal(config.scheduleTimeZone, 'UTC');
     assert.equal(config.alarmEmail, undefined);
   });
 
@@ -32,7 +31,6 @@ describe('deployment configuration', () => {
           maxConcurrencyHigh: 1,
           logRetentionDays: 8,
           alarmEmail: 'not-an-address',
-          scheduleTimeZone: 'Mars/Olympus',
           expanderSchedule: 'every hour',
           removalPolicy: 'keep',
         });
@@ -47,7 +45,6 @@ describe('deployment configuration', () => {
       'maxConcurrencyHigh',
       'logRetentionDays',
       'alarmEmail',
-      'scheduleTimeZone',
       'expanderSchedule',
       'removalPolicy',
     ]) {

@@ -220,6 +220,10 @@ describe('the Shelfwatch stack', () => {
         `${fn} consumes messages`,
       );
       assert.equal(text.includes('sns:Publish'), declaration.publishesTo.length > 0, `${fn} publishes`);
+      const reads = Object.values(declaration.tables as Record<string, string>).some(
+        (access) => access !== 'write',
+      );
+      assert.equal(text.includes('dynamodb:Scan'), reads, `${fn} may list (Scan) what it reads`);
     }
   });
 

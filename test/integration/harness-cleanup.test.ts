@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { liveEmulatorProcessCount } from '../../local/emulators.ts';
+import { startLocalInfrastructure } from '../../local/infrastructure.ts';
 import { eventually } from '../helpers/local-infrastructure.ts';
 
 const FIXTURE = path.join(import.meta.dirname, '../fixtures/harness/suite-that-fails.ts');
@@ -39,6 +41,22 @@ function runFixture(mode: 'fail' | 'exit'): { status: number | null; pid: number
     rmSync(folder, { recursive: true, force: true });
   }
 }
+
+describe('the local infrastructure when a start fails', () => {
+  it('stops the emulator that did start when the other one fails', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'shelfwatch-failing-start-'));
+    try {
+      writeFileSync(path.join(folder, 'fauxqs'), 'a file where fauxqs wants a folder');
+      const before = liveEmulatorProcessCount();
+      await assert.rejects(startLocalInfrastructure({ dataDir: folder }));
+      await eventually(() => (liveEmulatorProcessCount() === before ? true : undefined), {
+        what: 'DynamoDB Local to be stopped',
+      });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('the test harness', () => {
   it('stops the DynamoDB Local process it started when a test fails', async () => {

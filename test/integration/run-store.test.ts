@@ -267,6 +267,32 @@ describe('the run store on DynamoDB Local', () => {
     await assert.rejects(store.listByStatus('PENDING', { cursor: 'not-a-cursor' }), ValidationError);
   });
 
+  it('refuses bad listing input and bad completions with a ValidationError, changing nothing', async () => {
+    await assert.rejects(store.listByStatus('PENDING', { limit: Number.NaN }), ValidationError);
+    await assert.rejects(store.listByStatus('PENDING', { from: '2027', to: '2026' }), ValidationError);
+    await assert.rejects(store.listByDefinition(''), ValidationError);
+    const other = await store.listByStatus('PENDING', { limit: 1 });
+    assert.ok(other.cursor, 'there is more than one PENDING run by now');
+    await assert.rejects(store.listByDefinition('amazon-us-1', { cursor: other.cursor }), ValidationError);
+    const onlyTo = await store.listByStatus('SUCCEEDED', { to: '2100-01-01' });
+    assert.ok(onlyTo.runs.length > 0 && onlyTo.runs.every((run) => run.status === 'SUCCEEDED'));
+
+    const run = await createdRun();
+    const lease = await acquired(run.runId, 'worker-a', T0);
+    const before = await store.require(run.runId);
+    await assert.rejects(store.complete(lease, { status: 'QUEUED' as 'SUCCEEDED' }, T0 + 1), ValidationError);
+    await assert.rejects(
+      store.complete(lease, { status: 'SUCCEEDED', completeness: Number.NaN }, T0 + 1),
+      ValidationError,
+    );
+    await assert.rejects(store.release(lease, { delaySeconds: Number.NaN }, T0 + 1), ValidationError);
+    assert.deepEqual(await store.require(run.runId), before);
+    assert.throws(
+      () => store.newRun({ definition: definition(), slot: '2026-11-23T19:00:00.000Z' }, T0),
+      TypeError,
+    );
+  });
+
   it('costs one DynamoDB request per transition', async () => {
     const run = store.newRun({ definition: definition(), slot: '2026-11-23T19:00Z' }, T0);
     const measured: Record<string, Record<string, number>> = {};

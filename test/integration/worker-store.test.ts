@@ -7,6 +7,7 @@ import {
   WorkerStore,
   workerStatus,
 } from '../../shared/workers/index.ts';
+import { ValidationError } from '../../shared/errors/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 
 const T0 = Date.parse('2026-11-23T19:00:00Z');
@@ -55,6 +56,17 @@ describe('the worker store on DynamoDB Local', () => {
     const off = await store.forceOffline('w-off', T0 + 1);
     assert.equal(workerStatus(off, T0 + 2), 'offline');
     assert.equal(workerStatus(await store.register({ workerId: 'w-off' }, T0 + 3), T0 + 3), 'idle');
+  });
+
+  it('treats an empty held run as none, and refuses an empty worker id by name', async () => {
+    await store.register({ workerId: 'w-empty' }, T0);
+    await store.heartbeat('w-empty', T0 + 1, 'run-9');
+    const cleared = await store.heartbeat('w-empty', T0 + 2, '');
+    assert.equal(cleared.currentRunId, undefined);
+    await assert.rejects(
+      store.register({ workerId: '' }, T0),
+      (error: unknown) => error instanceof ValidationError && error.issues[0]?.field === 'worker_id',
+    );
   });
 
   it('refuses a heartbeat from a worker that never registered, creating nothing', async () => {

@@ -78,6 +78,30 @@ describe('definition validation', () => {
     }
   });
 
+  it('stores time zones under their canonical name, so one zone is one schedule key', () => {
+    const zoneOf = (timeZone: string) => {
+      const { schedule } = parseDefinitionInput({
+        ...valid,
+        schedule: { kind: 'every', everyHours: 1, timeZone },
+      });
+      return schedule.kind === 'every' ? schedule.timeZone : undefined;
+    };
+    assert.equal(zoneOf('utc'), 'UTC');
+    assert.equal(zoneOf('Etc/UTC'), 'UTC');
+    assert.equal(zoneOf('america/new_york'), 'America/New_York');
+    assert.deepEqual(fieldsOf({ ...valid, schedule: { kind: 'every', everyHours: 1, timeZone: '+05:30' } }), [
+      'schedule.timeZone',
+    ]);
+  });
+
+  it('takes keywords with a colon as keywords, not URLs', () => {
+    assert.equal(
+      parseDefinitionInput({ ...valid, crawlType: 'search_result', target: 'usb:c cable' }).target,
+      'usb:c cable',
+    );
+    assert.deepEqual(fieldsOf({ ...valid, target: 'ftp://example.com/x' }), ['target']);
+  });
+
   it("checks the marketplace against the platform's list", () => {
     assert.deepEqual(fieldsOf({ ...valid, platform: 'ozon', marketplace: 'US' }), ['marketplace']);
     assert.doesNotThrow(() => parseDefinitionInput({ ...valid, platform: 'ozon', marketplace: 'ru' }));

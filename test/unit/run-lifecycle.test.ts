@@ -18,6 +18,7 @@ import {
   type TransitionName,
 } from '../../shared/runs/index.ts';
 import { ValidationError } from '../../shared/errors/index.ts';
+import { encodeRunMessage, parseRunMessage } from '../../shared/expansion/index.ts';
 
 describe('the run state machine', () => {
   it('lets no transition but an operator reopen leave a terminal state', () => {
@@ -137,5 +138,50 @@ describe('checkpoints', () => {
       ]);
     }
     assert.ok(!checkpointSchema.safeParse({ page: 1, itemsSoFar: 0, unknown: true }).success);
+  });
+
+  it('refuse deeply nested state with a ValidationError, never a stack overflow', () => {
+    const nested = (levels: number) => {
+      let value: Record<string, unknown> = {};
+      for (let level = 0; level < levels; level += 1) value = { next: value };
+      return value;
+    };
+    for (const state of [nested(5_000), nested(30)]) {
+      assert.throws(
+        () => parseCheckpoint({ page: 1, itemsSoFar: 1, state }),
+        (error: unknown) => error instanceof ValidationError && error.issues[0]?.field === 'state',
+      );
+    }
+    assert.doesNotThrow(() => parseCheckpoint({ page: 1, itemsSoFar: 1, state: nested(10) }));
+  });
+});
+
+describe('run messages', () => {
+  it('refuse a malformed body, naming the field, and never throw anything else', () => {
+    assert.throws(() => parseRunMessage('{'), ValidationError);
+    assert.throws(
+      () =>
+        parseRunMessage(
+          JSON.stringify({ v: 1, runId: 'r', definitionId: 'd', slot: '2026-13-01T00:00Z', attempt: 0 }),
+        ),
+      (error: unknown) => error instanceof ValidationError && error.issues[0]?.field === 'slot',
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json()), (body) => {
+        try {
+          parseRunMessage(body);
+        } catch (error) {
+          assert.ok(error instanceof ValidationError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+    const body = encodeRunMessage({
+      runId: 'd@2026-11-23T19:00Z',
+      definitionId: 'd',
+      slot: '2026-11-23T19:00Z',
+      attempt: 0,
+    });
+    assert.equal(parseRunMessage(body).v, 1);
   });
 });

@@ -44,8 +44,16 @@ describe('slots', () => {
     assert.equal(slotOf(Date.parse('2026-11-23T19:59:59.999Z')), '2026-11-23T19:00Z');
     assert.equal(addSlots('2026-12-31T23:00Z', 1), '2027-01-01T00:00Z');
     assert.ok(isSlot('2026-11-23T19:00Z'));
-    for (const bad of ['2026-11-23T19:30Z', '2026-11-23 19:00Z', '2026-02-30T01:00Z', 'x'])
-      assert.ok(!isSlot(bad));
+    for (const bad of [
+      '2026-11-23T19:30Z',
+      '2026-11-23 19:00Z',
+      '2026-02-30T01:00Z',
+      '2026-13-01T00:00Z',
+      '2026-01-01T25:00Z',
+      'x',
+    ]) {
+      assert.ok(!isSlot(bad), bad);
+    }
     assert.deepEqual(slotsBetween('2026-11-23T22:00Z', '2026-11-24T01:00Z').length, 4);
   });
 });
@@ -155,27 +163,47 @@ describe('due-ness on the days clocks change', () => {
     );
   });
 
-  it('every local hour of any day is due in exactly one slot, in every zone', () => {
+  it('every local hour mark of any day is due in exactly one slot, in every zone', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...ZONES),
         fc.integer({ min: Date.parse('2024-01-01'), max: Date.parse('2032-01-01') }),
         (zone, epochMs) => {
-          // All slots overlapping one local day (with margin), and the local hours due in each.
-          const first = slotOf(epochMs - 40 * 3_600_000);
-          const seen = new Map<string, number>();
-          for (const slot of slotsBetween(first, addSlots(first, 80))) {
-            for (const hour of localHoursDueIn(slot, zone)) {
-              const wall = wallClockOf(Date.parse(slot), zone);
-              // Key by local date of the slot's hour mark: the instant of the mark is inside this slot.
-              const key = `${wall.year}-${wall.month}-${wall.day}@${hour}`;
-              seen.set(key, (seen.get(key) ?? 0) + 1);
+          // Every hour mark of five local days, mapped to the slot of its instant.
+          const marks = new Map<string, number>();
+          const today = wallClockOf(epochMs, zone);
+          for (let day = -2; day <= 2; day += 1) {
+            const date = new Date(Date.UTC(today.year, today.month - 1, today.day + day));
+            for (let hour = 0; hour < 24; hour += 1) {
+              const wall = {
+                year: date.getUTCFullYear(),
+                month: date.getUTCMonth() + 1,
+                day: date.getUTCDate(),
+                hour,
+                minute: 0,
+              };
+              const slot = slotOf(instantOfWallClock(wall, zone));
+              // Forward: the slot of a mark's instant lists the mark's hour.
+              assert.ok(
+                localHoursDueIn(slot, zone).includes(hour),
+                `${zone} ${JSON.stringify(wall)} not due in ${slot}`,
+              );
+              const key = `${slot}|${hour}`;
+              marks.set(key, (marks.get(key) ?? 0) + 1);
             }
           }
-          for (const [key, count] of seen) assert.equal(count, 1, `${zone} ${key}`);
+          // Backward: within the middle day's slots, each hour listed is exactly one mark (no doubles).
+          for (const slot of slotsBetween(
+            slotOf(epochMs - 12 * 3_600_000),
+            slotOf(epochMs + 12 * 3_600_000),
+          )) {
+            for (const hour of localHoursDueIn(slot, zone)) {
+              assert.equal(marks.get(`${slot}|${hour}`), 1, `${zone}: hour ${hour} in ${slot}`);
+            }
+          }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
   });
 
