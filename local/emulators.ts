@@ -195,7 +195,8 @@ export async function startFauxqsServer(options: FauxqsOptions = {}): Promise<Fa
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const server = await startFauxqs({
     port: 0,
-    host: '127.0.0.1',
+    // No `host`: with an IP it would build queue URLs (sqs.<region>.127.0.0.1) that are not valid
+    // URLs. SQS clients here never use a queue URL's host (useQueueUrlAsEndpoint: false).
     logger: false,
     defaultRegion: LOCAL_REGION,
     ...(dataDir ? { dataDir } : {}),

@@ -47,7 +47,9 @@ export function createAwsClients(options: ClientOptions = {}): AwsClients {
   const documents = DynamoDBDocumentClient.from(dynamodb, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  const sqs = new SQSClient({ ...base, ...endpoint('sqs') });
+  // Requests go to the configured endpoint, never to a queue URL's host: the same in AWS (queue
+  // URLs name the regional endpoint) and required by emulators whose queue URLs do not resolve.
+  const sqs = new SQSClient({ ...base, ...endpoint('sqs'), useQueueUrlAsEndpoint: false });
   const sns = new SNSClient({ ...base, ...endpoint('sns') });
   const s3 = new S3Client({ ...base, ...endpoint('s3'), forcePathStyle: Boolean(options.endpoints?.s3) });
   return {
