@@ -13,7 +13,7 @@
  * slot: one GetItem for the keys in use, keep the keys due in the slot (pure code), then one
  * Query per due key plus one for once#<slot>, paginated.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -154,16 +154,28 @@ export class DefinitionStore {
     if (expectedVersion !== undefined && expectedVersion !== current.version) {
       throw new DefinitionConflictError(definitionId);
     }
-    const { createdAt, updatedAt: _updatedAt, version, ...fields } = current;
+    const { createdAt, updatedAt: _updatedAt, version, lastSucceededAt, ...fields } = current;
     const merged: DefinitionFields = parseDefinitionInput({ ...fields, ...patch, id: definitionId });
-    const next: Definition = { ...merged, createdAt, updatedAt: iso(nowMs), version: version + 1 };
+    const next: Definition = {
+      ...merged,
+      createdAt,
+      updatedAt: iso(nowMs),
+      version: version + 1,
+      ...(lastSucceededAt ? { lastSucceededAt } : {}),
+    };
     const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
       {
         Put: {
           TableName: this.tables.definitions,
           Item: { definitionId: next.id, ...next },
-          ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: { ':version': version },
+          // lastSucceededAt is written without a version bump: a success landing meanwhile must not be lost.
+          ConditionExpression: lastSucceededAt
+            ? 'version = :version AND lastSucceededAt = :last'
+            : 'version = :version AND attribute_not_exists(lastSucceededAt)',
+          ExpressionAttributeValues: {
+            ':version': version,
+            ...(lastSucceededAt ? { ':last': lastSucceededAt } : {}),
+          },
         },
       },
       ...this.indexWrites(current, next),
@@ -208,6 +220,37 @@ export class DefinitionStore {
       if (isConditionFailure(error, 0)) throw new DefinitionConflictError(definitionId);
       throw error;
     }
+  }
+
+  /**
+   * Records a successful run (consumers call this after completing one). Only moves forward;
+   * does not change the version (it is not an edit). A deleted definition is ignored.
+   */
+  async recordSuccess(definitionId: string, atMs: number): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tables.definitions,
+          Key: { definitionId },
+          UpdateExpression: 'SET lastSucceededAt = :at',
+          ConditionExpression:
+            'attribute_exists(definitionId) AND (attribute_not_exists(lastSucceededAt) OR lastSucceededAt < :at)',
+          ExpressionAttributeValues: { ':at': iso(atMs) },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** Every definition, a page at a time (the monitor's hourly staleness pass). */
+  async *all(): AsyncGenerator<Definition[]> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ limit: 1000, ...(cursor ? { cursor } : {}) });
+      if (page.definitions.length > 0) yield page.definitions;
+      cursor = page.cursor;
+    } while (cursor);
   }
 
   /** A page of definitions (an operator's listing: scans the table, filtered). */

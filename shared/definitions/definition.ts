@@ -102,6 +102,8 @@ export interface Definition extends z.infer<typeof definitionInputSchema> {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly version: number;
+  /** When a run of it last succeeded (set by consumers; read by the monitor for staleness). */
+  readonly lastSucceededAt?: string;
 }
 
 export type DefinitionFields = z.infer<typeof definitionInputSchema>;

@@ -1,3 +1,6 @@
 export * from './alarm-forwarder.ts';
 export * from './chat-webhook.ts';
+export * from './create-monitor.ts';
 export * from './metrics.ts';
+export * from './monitor.ts';
+export * from './alarm-evaluator.ts';

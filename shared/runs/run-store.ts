@@ -208,6 +208,44 @@ export class RunStore {
     });
   }
 
+  /**
+   * Monitor repair: RUNNING whose lease (the one observed, fencing number `fencingToken`)
+   * expired before `expiredBeforeMs` → QUEUED, lease cleared. Conditional on that very lease,
+   * so it happens at most once per lease and never to a run someone has since acquired.
+   * Returns undefined when the condition no longer holds (a normal outcome, not an error).
+   */
+  async requeueExpired(run: Run, expiredBeforeMs: number, nowMs: number): Promise<Run | undefined> {
+    if (!run.lease) return undefined;
+    try {
+      return await this.transition('requeue', run.runId, nowMs, {
+        extraCondition: 'fencingToken = :token AND leaseExpiresAt = :observed AND leaseExpiresAt < :cutoff',
+        extraValues: {
+          ':token': run.lease.fencingToken,
+          ':observed': run.lease.expiresAtMs,
+          ':cutoff': expiredBeforeMs,
+        },
+        set: { requeuedForToken: run.lease.fencingToken, requeuedAt: iso(nowMs) },
+        remove: ['leaseOwner', 'leaseExpiresAt'],
+      });
+    } catch (error) {
+      if (error instanceof IllegalTransitionError) return undefined;
+      throw error;
+    }
+  }
+
+  /** Every run in a status (optionally within a statusChangedAt window), page by page. */
+  async *allByStatus(
+    status: RunStatus,
+    window: Pick<ListOptions, 'from' | 'to'> = {},
+  ): AsyncGenerator<Run[]> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.listByStatus(status, { ...window, limit: 1000, ...(cursor ? { cursor } : {}) });
+      if (page.runs.length > 0) yield page.runs;
+      cursor = page.cursor;
+    } while (cursor);
+  }
+
   /** Operator retry: FAILED / CANCELLED / DEAD_LETTERED → QUEUED with attempts starting over. */
   async reopen(runId: string, nowMs: number): Promise<Run> {
     return this.transition('reopen', runId, nowMs, {

@@ -119,6 +119,9 @@ export interface Run {
   readonly finishedAt?: string;
   /** Epoch seconds after which DynamoDB TTL may delete a terminal run (retention only). */
   readonly expiresAt?: number;
+  /** Set by the monitor's repair: the fencing number of the expired lease it re-queued from. */
+  readonly requeuedForToken?: number;
+  readonly requeuedAt?: string;
 }
 
 export interface NewRun {

@@ -51,6 +51,8 @@ export const TRANSITIONS = {
   cancel: { from: ['PENDING', 'QUEUED', 'RUNNING', 'RETRY_WAIT'], to: 'CANCELLED' },
   /** Monitor: the run's message is in a DLQ. */
   markDeadLettered: { from: ['PENDING', 'QUEUED', 'RUNNING', 'RETRY_WAIT'], to: 'DEAD_LETTERED' },
+  /** Monitor repair: a run whose lease expired long ago (its message gone) goes back on its queue. */
+  requeue: { from: ['RUNNING'], to: 'QUEUED' },
   /** Operator retry of a finished-but-unsuccessful run: attempts start again. */
   reopen: { from: ['FAILED', 'CANCELLED', 'DEAD_LETTERED'], to: 'QUEUED' },
 } as const satisfies Record<string, { from: readonly RunStatus[]; to: RunStatus }>;

@@ -9,39 +9,11 @@ import { DefinitionStore } from '../../shared/definitions/index.ts';
 import { ValidationError } from '../../shared/errors/index.ts';
 import type { ExpansionReport } from '../../shared/expansion/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { capturingStdout } from '../helpers/stdout.ts';
 
 interface EmfDocument {
   _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
   [key: string]: unknown;
-}
-
-const jsonLines = (text: string): string[] =>
-  text.split('\n').filter((line) => {
-    try {
-      return typeof JSON.parse(line) === 'object';
-    } catch {
-      return false;
-    }
-  });
-
-/**
- * Captures the JSON lines the handler writes to stdout while `work` runs. Anything else (the
- * test runner's own reporting protocol shares stdout) is passed through.
- */
-async function capturingStdout<T>(work: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
-  const lines: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (chunk: string | Uint8Array) => {
-    const json = typeof chunk === 'string' ? jsonLines(chunk) : [];
-    if (json.length === 0) return write(chunk);
-    lines.push(...json);
-    return true;
-  };
-  try {
-    return { result: await work(), lines };
-  } finally {
-    process.stdout.write = write;
-  }
 }
 
 describe('the expander handler', () => {

@@ -1,0 +1,41 @@
+import {
+  type AwsClients,
+  PRIORITIES,
+  type Priority,
+  requireDeadLetterQueueUrl,
+  requireQueueUrl,
+  requireTable,
+  type ResourceEnvironment,
+} from '../aws/index.ts';
+import { DefinitionStore } from '../definitions/index.ts';
+import { RunStore } from '../runs/index.ts';
+import { Monitor, type MonitorOptions } from './monitor.ts';
+
+/** The monitor wired to the resources of a function's environment (Lambda or local). */
+export function createMonitor(
+  resources: ResourceEnvironment,
+  clients: Pick<AwsClients, 'documents' | 'sqs'>,
+  overrides: Partial<Omit<MonitorOptions, 'runs' | 'definitions' | 'sqs'>> = {},
+): Monitor {
+  const byPriority = (url: (r: ResourceEnvironment, p: Priority) => string) =>
+    Object.fromEntries(PRIORITIES.map((p) => [p, url(resources, p)])) as Record<Priority, string>;
+  return new Monitor({
+    runs: new RunStore({
+      documents: clients.documents,
+      tableName: requireTable(resources, 'runs'),
+      retentionDays: resources.runRetentionDays,
+    }),
+    definitions: new DefinitionStore({
+      documents: clients.documents,
+      tables: {
+        definitions: requireTable(resources, 'definitions'),
+        dueIndex: requireTable(resources, 'dueIndex'),
+        control: requireTable(resources, 'control'),
+      },
+    }),
+    sqs: clients.sqs,
+    queueUrls: byPriority(requireQueueUrl),
+    deadLetterQueueUrls: byPriority(requireDeadLetterQueueUrl),
+    ...overrides,
+  });
+}
