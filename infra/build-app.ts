@@ -6,6 +6,11 @@ import { ShelfwatchStack } from './shelfwatch-stack.ts';
 
 const { AwsSolutionsChecks } = nag;
 
+const FEATURE_FLAGS = {
+  // Server access logs are delivered under a bucket policy, not the legacy ACL.
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+} as const;
+
 export interface BuiltApp {
   readonly app: App;
   readonly stack: ShelfwatchStack;
@@ -16,7 +21,8 @@ export interface BuiltApp {
  * not acknowledged with a reason. Used by infra/app.ts (the CLI) and by the infrastructure tests.
  */
 export function buildApp(props: AppProps = {}): BuiltApp {
-  const app = new App(props);
+  // Feature flags the stack relies on, whether synthesized by the CLI (cdk.json) or by tests.
+  const app = new App({ ...props, context: { ...FEATURE_FLAGS, ...props.context } });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   const config = readConfig((key: ContextKey) => app.node.tryGetContext(key), {
     high: QUEUES.high.maxConcurrency,

@@ -3,6 +3,8 @@ import type { Construct } from 'constructs';
 import type { ShelfwatchConfig } from './config.ts';
 import { AlarmTopics } from './constructs/alarm-topics.ts';
 import { Alarms } from './constructs/alarms.ts';
+import { Buckets } from './constructs/buckets.ts';
+import { PipelineDashboard } from './constructs/dashboard.ts';
 import { Functions } from './constructs/functions.ts';
 import { RunQueues } from './constructs/queues.ts';
 import { Schedules } from './constructs/schedules.ts';
@@ -17,9 +19,11 @@ export class ShelfwatchStack extends Stack {
   readonly tables: Tables;
   readonly queues: RunQueues;
   readonly topics: AlarmTopics;
+  readonly buckets: Buckets;
   readonly functions: Functions;
   readonly schedules: Schedules;
   readonly alarms: Alarms;
+  readonly dashboard: PipelineDashboard;
 
   constructor(scope: Construct, id: string, props: ShelfwatchStackProps) {
     super(scope, id, props);
@@ -29,6 +33,7 @@ export class ShelfwatchStack extends Stack {
 
     this.tables = new Tables(this, 'Tables', { stage: config.stage, removalPolicy: config.removalPolicy });
     this.queues = new RunQueues(this, 'Queues', { stage: config.stage, removalPolicy: config.removalPolicy });
+    this.buckets = new Buckets(this, 'Buckets', { removalPolicy: config.removalPolicy });
     this.topics = new AlarmTopics(this, 'AlarmTopics', {
       stage: config.stage,
       alarmEmail: config.alarmEmail,
@@ -44,6 +49,7 @@ export class ShelfwatchStack extends Stack {
       tables: this.tables,
       queues: this.queues,
       topics: this.topics,
+      buckets: this.buckets,
       alarmWebhookSecretName: config.alarmWebhookSecretName,
     });
     this.schedules = new Schedules(this, 'Schedules', {
@@ -56,6 +62,11 @@ export class ShelfwatchStack extends Stack {
       topics: this.topics,
       queues: this.queues,
       functions: this.functions.byName,
+    });
+    this.dashboard = new PipelineDashboard(this, 'Dashboard', {
+      stage: config.stage,
+      alarms: this.alarms.byName,
+      queues: this.queues,
     });
   }
 }

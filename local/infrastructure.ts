@@ -7,6 +7,8 @@ import path from 'node:path';
 import {
   assertValidStage,
   type AwsClients,
+  type BucketName,
+  bucketVariable,
   createAwsClients,
   deadLetterQueueUrlVariable,
   PRIORITIES,
@@ -26,7 +28,13 @@ import {
   startDynamoDbLocal,
   startFauxqsServer,
 } from './emulators.ts';
-import { createQueues, createTables, createTopics, type ProvisionedResources } from './provision.ts';
+import {
+  createBuckets,
+  createQueues,
+  createTables,
+  createTopics,
+  type ProvisionedResources,
+} from './provision.ts';
 
 export interface LocalInfrastructureOptions {
   /** Stage used in resource names. Default: `local`. */
@@ -67,12 +75,13 @@ async function provisionStage(
   endpoints: LocalInfrastructure['endpoints'],
 ): Promise<ProvisionedStage> {
   assertValidStage(stage);
-  const [tables, queues, topics] = await Promise.all([
+  const [tables, queues, topics, buckets] = await Promise.all([
     createTables(clients.dynamodb, stage),
     createQueues(clients.sqs, stage),
     createTopics(clients.sns, stage),
+    createBuckets(clients.s3, stage),
   ]);
-  const resources: ProvisionedResources = { tables, queues, topics };
+  const resources: ProvisionedResources = { tables, queues, topics, buckets };
   return { stage, resources, environment: localEnvironment(stage, resources, endpoints) };
 }
 
@@ -156,5 +165,8 @@ function localEnvironment(
     environment[deadLetterQueueUrlVariable(priority)] = resources.queues[priority].deadLetterUrl;
   }
   for (const severity of SEVERITIES) environment[topicArnVariable(severity)] = resources.topics[severity];
+  for (const bucket of Object.keys(resources.buckets) as BucketName[]) {
+    environment[bucketVariable(bucket)] = resources.buckets[bucket];
+  }
   return environment;
 }

@@ -13,10 +13,14 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
+  BUCKETS,
+  type BucketName,
   deadLetterQueueName,
+  localBucketName,
   type IndexDeclaration,
   type KeyAttribute,
   PRIORITIES,
@@ -45,6 +49,7 @@ export interface ProvisionedResources {
   readonly tables: Record<TableName, string>;
   readonly queues: Record<Priority, ProvisionedQueue>;
   readonly topics: Record<Severity, string>;
+  readonly buckets: Record<BucketName, string>;
 }
 
 const keySchema = (partitionKey: KeyAttribute, sortKey?: KeyAttribute): KeySchemaElement[] => [
@@ -163,6 +168,24 @@ export async function createQueues(
     }),
   );
   return Object.fromEntries(entries) as Record<Priority, ProvisionedQueue>;
+}
+
+export async function createBuckets(s3: S3Client, stage: string): Promise<Record<BucketName, string>> {
+  const names = Object.keys(BUCKETS) as BucketName[];
+  await Promise.all(
+    names.map(async (bucket) => {
+      try {
+        await s3.send(new CreateBucketCommand({ Bucket: localBucketName(stage, bucket) }));
+      } catch (error) {
+        const name = (error as { name?: string }).name;
+        if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw error;
+      }
+    }),
+  );
+  return Object.fromEntries(names.map((bucket) => [bucket, localBucketName(stage, bucket)])) as Record<
+    BucketName,
+    string
+  >;
 }
 
 export async function createTopics(sns: SNSClient, stage: string): Promise<Record<Severity, string>> {

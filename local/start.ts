@@ -73,6 +73,9 @@ function describe(local: LocalInfrastructure, dataDir: string | undefined): stri
       return `  ${priority.padEnd(12)} ${queue.name}  ->  ${queue.deadLetterName}`;
     }),
     '',
+    'Buckets:',
+    ...Object.entries(local.resources.buckets).map(([bucket, name]) => `  ${bucket.padEnd(12)} ${name}`),
+    '',
     'Alarm topics:',
     ...SEVERITIES.map((severity) => `  ${severity.padEnd(12)} ${local.resources.topics[severity]}`),
     '',

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -10,6 +11,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import {
   ALARM_WEBHOOK_SECRET_VARIABLE,
+  bucketVariable,
   deadLetterQueueUrlVariable,
   EXPANDER_CATCH_UP_HOURS_VARIABLE,
   FUNCTIONS,
@@ -30,6 +32,7 @@ import {
   topicArnVariable,
 } from '../../shared/aws/index.ts';
 import type { AlarmTopics } from './alarm-topics.ts';
+import type { Buckets } from './buckets.ts';
 import type { RunQueues } from './queues.ts';
 import type { Tables } from './tables.ts';
 
@@ -63,6 +66,7 @@ export interface FunctionsProps {
   readonly tables: Tables;
   readonly queues: RunQueues;
   readonly topics: AlarmTopics;
+  readonly buckets: Buckets;
   readonly alarmWebhookSecretName?: string | undefined;
 }
 
@@ -135,6 +139,20 @@ export class Functions extends Construct {
 
     this.grantTables(role, declaration, props.tables);
     this.grantQueues(role, fn, declaration, props);
+    for (const bucketName of declaration.writesTo ?? []) {
+      const bucket = props.buckets.byName[bucketName];
+      const writes = new Policy(this, `${name}-${bucketName}-writes`, {
+        statements: [
+          new PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects('reports/*')] }),
+        ],
+      });
+      role.attachInlinePolicy(writes);
+      Validations.of(writes).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>/reports/*]`,
+        reason:
+          'One report object per UTC day under reports/: the key is not known in advance. PutObject only, this bucket and prefix only.',
+      });
+    }
     if (declaration.forwardsAlarms && props.alarmWebhookSecretName) {
       const secret = Secret.fromSecretNameV2(this, `${name}-webhook-secret`, props.alarmWebhookSecretName);
       role.addToPrincipalPolicy(
@@ -190,6 +208,9 @@ export class Functions extends Construct {
     }
     for (const severity of declaration.publishesTo) {
       environment[topicArnVariable(severity)] = props.topics.bySeverity[severity].topicArn;
+    }
+    for (const bucket of declaration.writesTo ?? []) {
+      environment[bucketVariable(bucket)] = props.buckets.byName[bucket].bucketName;
     }
     if (declaration.forwardsAlarms && props.alarmWebhookSecretName) {
       environment[ALARM_WEBHOOK_SECRET_VARIABLE] = props.alarmWebhookSecretName;

@@ -180,6 +180,22 @@ export const TOPICS = {
 } as const satisfies Record<Severity, { purpose: string }>;
 
 // ---------------------------------------------------------------------------------------------
+// Buckets
+// ---------------------------------------------------------------------------------------------
+
+export interface BucketDeclaration {
+  readonly purpose: string;
+  /** Objects are deleted this many days after creation (lifecycle rule). */
+  readonly expireAfterDays: number;
+}
+
+export const BUCKETS = {
+  reports: { purpose: 'Daily reports of the monitor, one JSON object per UTC day.', expireAfterDays: 400 },
+} as const satisfies Record<string, BucketDeclaration>;
+
+export type BucketName = keyof typeof BUCKETS;
+
+// ---------------------------------------------------------------------------------------------
 // Functions and what each may touch (the source of every IAM grant)
 // ---------------------------------------------------------------------------------------------
 
@@ -199,6 +215,8 @@ export interface FunctionDeclaration {
   /** Reads queue attributes and DLQ messages (depth, redrive) of these priorities. */
   readonly inspectsQueues: readonly Priority[];
   readonly publishesTo: readonly Severity[];
+  /** Buckets it writes objects to. */
+  readonly writesTo?: readonly BucketName[];
   /** Reads the chat-webhook secret and is subscribed to the alarm topics, when one is configured. */
   readonly forwardsAlarms?: boolean;
 }
@@ -239,6 +257,7 @@ export const FUNCTIONS = {
     consumes: [],
     inspectsQueues: PRIORITIES,
     publishesTo: ['warning'],
+    writesTo: ['reports'],
   },
   alarmForwarder: {
     purpose:
@@ -562,3 +581,6 @@ export const deadLetterQueueName = (stage: string, priority: Priority): string =
 export const topicName = (stage: string, severity: Severity): string =>
   resourceName(stage, `alarms-${severity}`);
 export const alarmName = (stage: string, alarm: string): string => resourceName(stage, alarm);
+/** Local bucket names (in AWS, CloudFormation names buckets: names are global). */
+export const localBucketName = (stage: string, bucket: BucketName): string =>
+  resourceName(stage, bucket).toLowerCase();

@@ -3,7 +3,16 @@
  * catalogue. CDK sets them on each Lambda (only for what that function may touch); the local
  * runtime sets the same ones. Code reads them through `resourceEnvironment`, never by hand.
  */
-import { PRIORITIES, type Priority, SEVERITIES, type Severity, TABLES, type TableName } from './catalogue.ts';
+import {
+  BUCKETS,
+  type BucketName,
+  PRIORITIES,
+  type Priority,
+  SEVERITIES,
+  type Severity,
+  TABLES,
+  type TableName,
+} from './catalogue.ts';
 
 const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
@@ -17,6 +26,7 @@ export const queueUrlVariable = (priority: Priority): string => `SHELFWATCH_QUEU
 export const deadLetterQueueUrlVariable = (priority: Priority): string =>
   `SHELFWATCH_DLQ_${snake(priority)}_URL`;
 export const topicArnVariable = (severity: Severity): string => `SHELFWATCH_TOPIC_${snake(severity)}_ARN`;
+export const bucketVariable = (bucket: BucketName): string => `SHELFWATCH_BUCKET_${snake(bucket)}`;
 
 export interface ResourceEnvironment {
   readonly stage: string;
@@ -24,6 +34,7 @@ export interface ResourceEnvironment {
   readonly queueUrls: Partial<Record<Priority, string>>;
   readonly deadLetterQueueUrls: Partial<Record<Priority, string>>;
   readonly topicArns: Partial<Record<Severity, string>>;
+  readonly buckets: Partial<Record<BucketName, string>>;
   /** Days a terminal run is kept (its TTL). */
   readonly runRetentionDays: number;
   /** Days an item snapshot is kept (its TTL). */
@@ -73,6 +84,7 @@ export function resourceEnvironment(env: NodeJS.ProcessEnv = process.env): Resou
     queueUrls: pick(PRIORITIES, queueUrlVariable),
     deadLetterQueueUrls: pick(PRIORITIES, deadLetterQueueUrlVariable),
     topicArns: pick(SEVERITIES, topicArnVariable),
+    buckets: pick(Object.keys(BUCKETS) as BucketName[], bucketVariable),
     runRetentionDays: readDays(env, RUN_RETENTION_DAYS_VARIABLE, DEFAULT_RUN_RETENTION_DAYS),
     itemRetentionDays: readDays(env, ITEM_RETENTION_DAYS_VARIABLE, DEFAULT_ITEM_RETENTION_DAYS),
     expanderCatchUpHours: readDays(env, EXPANDER_CATCH_UP_HOURS_VARIABLE, DEFAULT_CATCH_UP_HOURS),
@@ -95,6 +107,12 @@ export function requireDeadLetterQueueUrl(resources: ResourceEnvironment, priori
   const url = resources.deadLetterQueueUrls[priority];
   if (!url) throw new MissingResourceError(deadLetterQueueUrlVariable(priority), `DLQ "${priority}"`);
   return url;
+}
+
+export function requireBucket(resources: ResourceEnvironment, bucket: BucketName): string {
+  const name = resources.buckets[bucket];
+  if (!name) throw new MissingResourceError(bucketVariable(bucket), `bucket "${bucket}"`);
+  return name;
 }
 
 export function requireTopicArn(resources: ResourceEnvironment, severity: Severity): string {

@@ -9,22 +9,39 @@ import {
 } from '../aws/index.ts';
 import { DefinitionStore } from '../definitions/index.ts';
 import { RunStore } from '../runs/index.ts';
+import { DailyReporter } from './daily-report.ts';
 import { Monitor, type MonitorOptions } from './monitor.ts';
 
 /** The monitor wired to the resources of a function's environment (Lambda or local). */
 export function createMonitor(
   resources: ResourceEnvironment,
-  clients: Pick<AwsClients, 'documents' | 'sqs'>,
+  clients: Pick<AwsClients, 'documents' | 'sqs' | 's3' | 'sns'>,
   overrides: Partial<Omit<MonitorOptions, 'runs' | 'definitions' | 'sqs'>> = {},
 ): Monitor {
+  const runs = new RunStore({
+    documents: clients.documents,
+    tableName: requireTable(resources, 'runs'),
+    retentionDays: resources.runRetentionDays,
+  });
+  const bucket = resources.buckets.reports;
+  const topicArn = resources.topicArns.warning;
+  const dailyReporter =
+    bucket && topicArn
+      ? new DailyReporter({
+          stage: resources.stage,
+          runs,
+          documents: clients.documents,
+          controlTable: requireTable(resources, 'control'),
+          s3: clients.s3,
+          bucket,
+          sns: clients.sns,
+          topicArn,
+        })
+      : undefined;
   const byPriority = (url: (r: ResourceEnvironment, p: Priority) => string) =>
     Object.fromEntries(PRIORITIES.map((p) => [p, url(resources, p)])) as Record<Priority, string>;
   return new Monitor({
-    runs: new RunStore({
-      documents: clients.documents,
-      tableName: requireTable(resources, 'runs'),
-      retentionDays: resources.runRetentionDays,
-    }),
+    runs,
     definitions: new DefinitionStore({
       documents: clients.documents,
       tables: {
@@ -36,6 +53,7 @@ export function createMonitor(
     sqs: clients.sqs,
     queueUrls: byPriority(requireQueueUrl),
     deadLetterQueueUrls: byPriority(requireDeadLetterQueueUrl),
+    ...(dailyReporter ? { dailyReporter } : {}),
     ...overrides,
   });
 }

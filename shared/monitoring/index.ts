@@ -4,3 +4,4 @@ export * from './create-monitor.ts';
 export * from './metrics.ts';
 export * from './monitor.ts';
 export * from './alarm-evaluator.ts';
+export * from './daily-report.ts';

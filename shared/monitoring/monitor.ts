@@ -19,6 +19,7 @@ import { encodeRunMessage, parseRunMessage } from '../expansion/run-message.ts';
 import { sendRunMessages } from '../queues/index.ts';
 import { IllegalTransitionError, type Run, RunNotFoundError, type RunStore } from '../runs/index.ts';
 import { periodHours } from '../schedule/index.ts';
+import type { DailyReporter } from './daily-report.ts';
 
 export interface MetricDatum {
   readonly name: string;
@@ -42,6 +43,8 @@ export interface MonitorOptions {
   readonly queuedTooLongMs?: number;
   /** DLQ messages read per priority per tick. Default: 50. */
   readonly deadLetterBatch?: number;
+  /** Writes yesterday's report during the first hours of each UTC day, once. */
+  readonly dailyReporter?: DailyReporter;
 }
 
 export interface MonitorReport {
@@ -52,6 +55,8 @@ export interface MonitorReport {
   readonly expiredLeases: number;
   readonly queuedTooLong: number;
   readonly staleDefinitions?: number;
+  /** The date of the daily report written by this tick, if one was. */
+  readonly dailyReport?: string;
   readonly durationMs: number;
 }
 
@@ -82,6 +87,8 @@ export class Monitor {
       staleDefinitions = await this.countStaleDefinitions(nowMs);
       metrics.push({ name: 'StaleDefinitions', unit: 'Count', value: staleDefinitions });
     }
+    const reportWindow = new Date(nowMs).getUTCHours() < 6;
+    const daily = reportWindow ? await this.options.dailyReporter?.writeIfDue(nowMs) : undefined;
     metrics.push({ name: 'MonitorHeartbeat', unit: 'Count', value: 1 });
     return {
       metrics,
@@ -91,6 +98,7 @@ export class Monitor {
       expiredLeases: repair.unrepaired,
       queuedTooLong,
       ...(staleDefinitions !== undefined ? { staleDefinitions } : {}),
+      ...(daily ? { dailyReport: daily.date } : {}),
       durationMs: Date.now() - started,
     };
   }

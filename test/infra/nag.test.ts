@@ -12,18 +12,50 @@ interface ValidationReport {
   pluginReports: { pluginName: string; violations: { ruleName: string }[] }[];
 }
 
+type Metadata = Record<string, { type: string; data: Record<string, string> }[]>;
+
 describe('cdk-nag AwsSolutions checks', () => {
-  it('find nothing in the stack, with no acknowledgement anywhere', () => {
+  it('find nothing in the stack but two acknowledged findings, each with its written reason', () => {
     const outdir = temporaryOutdir();
     try {
-      const { app } = buildApp({ outdir, context: { stage: 'nag', alarmEmail: 'oncall@example.com' } });
+      const { app } = buildApp({
+        outdir,
+        context: {
+          stage: 'nag',
+          alarmEmail: 'oncall@example.com',
+          alarmWebhookSecretName: 'shelfwatch/nag/webhook',
+        },
+      });
       app.synth();
       const report = JSON.parse(
         readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'),
       ) as ValidationReport;
-      assert.deepEqual(report.pluginReports, []);
-      const tree = readFileSync(path.join(outdir, 'tree.json'), 'utf8');
-      assert.ok(!tree.includes('aws:cdk:acknowledged-rules'), 'no rule is acknowledged (suppressed)');
+      assert.deepEqual(
+        report.pluginReports.flatMap((plugin) => plugin.violations),
+        [],
+        'no unacknowledged finding',
+      );
+      const metadata = JSON.parse(
+        readFileSync(path.join(outdir, 'Shelfwatch-nag.metadata.json'), 'utf8'),
+      ) as Metadata;
+      const acknowledged = Object.entries(metadata).flatMap(([construct, entries]) =>
+        entries
+          .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+          .flatMap((entry) =>
+            Object.entries(entry.data).map(([rule, reason]) => ({ construct, rule, reason })),
+          ),
+      );
+      assert.deepEqual(
+        acknowledged.map(({ construct, rule }) => [construct, rule.replace(/<[^>]+>/, '<bucket>')]),
+        [
+          ['/Shelfwatch-nag/Buckets/access-logs', 'Annotation::AwsSolutions-S1'],
+          [
+            '/Shelfwatch-nag/Functions/monitor-reports-writes',
+            'Annotation::AwsSolutions-IAM5[Resource::<bucket>/reports/*]',
+          ],
+        ],
+      );
+      for (const { reason } of acknowledged) assert.ok(reason.length > 40, `a written reason: ${reason}`);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, describe, it } from 'node:test';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { resourceEnvironment } from '../../shared/aws/index.ts';
 import { DefinitionStore } from '../../shared/definitions/index.ts';
 import { encodeRunMessage, parseRunMessage } from '../../shared/expansion/index.ts';
-import { createMonitor, isStale, LocalAlarms, type MetricDatum } from '../../shared/monitoring/index.ts';
+import {
+  createMonitor,
+  type DailyReport,
+  isStale,
+  LocalAlarms,
+  type MetricDatum,
+} from '../../shared/monitoring/index.ts';
 import { RunStore } from '../../shared/runs/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { drainQueue } from '../helpers/queues.ts';
@@ -184,6 +192,93 @@ describe('the monitor on DynamoDB Local and fauxqs', () => {
       (await env.definitions.require('every-6h')).lastSucceededAt,
       new Date(NOW - 2 * HOUR).toISOString(),
     );
+  });
+
+  it("writes yesterday's report to S3 once and summarizes it on the warning topic", async () => {
+    const env = await freshStage();
+    const { sns, s3 } = local().clients;
+    // Subscribe a queue to the warning topic to read what on-call would receive.
+    const inbox =
+      (await env.sqs.send(new CreateQueueCommand({ QueueName: `inbox-${randomUUID().slice(0, 8)}` })))
+        .QueueUrl ?? '';
+    const { Attributes } = await env.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: inbox, AttributeNames: ['QueueArn'] }),
+    );
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: env.provisioned.resources.topics.warning,
+        Protocol: 'sqs',
+        Endpoint: Attributes?.QueueArn,
+        Attributes: { RawMessageDelivery: 'true' },
+      }),
+    );
+    const yesterday = Date.parse('2026-11-22T15:00:00Z');
+    for (const [id, status] of [
+      ['r1', 'SUCCEEDED'],
+      ['r2', 'FAILED'],
+      ['r3', 'FAILED'],
+    ] as const) {
+      const run = env.runs.newRun(
+        {
+          definition: {
+            id: id === 'r1' ? 'good' : 'bad',
+            platform: 'amazon',
+            marketplace: 'US',
+            crawlType: 'bestsellers',
+            target: 'x',
+            params: { maxPages: 1, maxItems: 10 },
+            priority: 'low',
+            maxAttempts: 3,
+          },
+          slot: id === 'r3' ? '2026-11-22T15:00Z' : '2026-11-22T14:00Z',
+        },
+        yesterday - HOUR,
+      );
+      await env.runs.create(run);
+      const outcome = await env.runs.acquire(run.runId, 'w', yesterday, LEASE_MS);
+      assert.ok(outcome.acquired);
+      await env.runs.complete(
+        outcome.lease,
+        { status, counts: { scraped: 5, saved: 5, skipped: 0, invalid: 0 } },
+        yesterday + 1_000,
+      );
+    }
+    const now = Date.parse('2026-11-23T00:07:00Z');
+    const monitors = [
+      createMonitor(env.resources, local().clients),
+      createMonitor(env.resources, local().clients),
+    ];
+    const reports = await Promise.all(
+      monitors.map((monitor) => monitor.tick(now, { checkStaleness: false })),
+    );
+    assert.deepEqual(
+      reports.map((report) => report.dailyReport).filter(Boolean),
+      ['2026-11-22'],
+      'written once',
+    );
+
+    const object = await s3.send(
+      new GetObjectCommand({
+        Bucket: env.provisioned.resources.buckets.reports,
+        Key: 'reports/2026-11-22.json',
+      }),
+    );
+    const report = JSON.parse((await object.Body?.transformToString()) ?? '{}') as DailyReport;
+    assert.deepEqual(report.totals, {
+      succeeded: 1,
+      failed: 2,
+      deadLettered: 0,
+      cancelled: 0,
+      itemsSaved: 15,
+      blockedAttempts: 0,
+    });
+    assert.deepEqual(report.worstDefinitions, [{ definitionId: 'bad', unsuccessful: 2, succeeded: 0 }]);
+    const summaries = await drainQueue(env.sqs, inbox);
+    assert.equal(summaries.length, 1);
+    assert.match(summaries[0] ?? '', /daily report for 2026-11-22/);
+    assert.match(summaries[0] ?? '', /1 succeeded, 2 failed/);
+    const later = await monitors[0]?.tick(now + 5 * 60_000, { checkStaleness: false });
+    assert.equal(later?.dailyReport, undefined);
   });
 
   describe('its handler', () => {

@@ -1,0 +1,46 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { BUCKETS, type BucketName } from '../../shared/aws/index.ts';
+
+export interface BucketsProps {
+  readonly removalPolicy: 'retain' | 'destroy';
+}
+
+/** The catalogue's buckets: private, encrypted, TLS only, expiring, with server access logs. */
+export class Buckets extends Construct {
+  readonly byName: Record<BucketName, Bucket>;
+  readonly accessLogs: Bucket;
+
+  constructor(scope: Construct, id: string, props: BucketsProps) {
+    super(scope, id);
+    const destroy = props.removalPolicy === 'destroy';
+    const common = {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      autoDeleteObjects: false,
+    };
+    this.accessLogs = new Bucket(this, 'access-logs', {
+      ...common,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+    });
+    Validations.of(this.accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This is the server-access-log bucket of the other buckets; logging it would log its own log writes.',
+    });
+    const entries = (Object.keys(BUCKETS) as BucketName[]).map((name) => {
+      const bucket = new Bucket(this, name, {
+        ...common,
+        serverAccessLogsBucket: this.accessLogs,
+        serverAccessLogsPrefix: `${name}/`,
+        lifecycleRules: [{ expiration: Duration.days(BUCKETS[name].expireAfterDays) }],
+      });
+      return [name, bucket] as const;
+    });
+    this.byName = Object.fromEntries(entries) as Record<BucketName, Bucket>;
+  }
+}
