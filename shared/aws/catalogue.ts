@@ -413,11 +413,12 @@ const pipelineAlarms = {
     runbook: 'field-completeness-low',
   },
   StaleDefinitions: {
-    description: 'Enabled definitions without a successful run within twice their period.',
+    description:
+      'Enabled definitions without a successful run within twice their period (measured hourly), two hours in a row.',
     metric: custom('StaleDefinitions', 'Maximum'),
     comparison: 'GreaterThanThreshold',
     threshold: 0,
-    periodSeconds: 900,
+    periodSeconds: 3600,
     evaluationPeriods: 2,
     datapointsToAlarm: 2,
     treatMissingData: 'notBreaching',
