@@ -1,13 +1,23 @@
 /**
- * `npm start`: the local runtime. Today it starts the local infrastructure (DynamoDB Local and
- * fauxqs) with every catalogue resource, prints where each piece listens, and waits for Ctrl-C.
- * The expander, scrapers, monitor, API and web page join it as they are built.
+ * `npm start`: the local runtime. Starts the local infrastructure (DynamoDB Local and fauxqs)
+ * with every catalogue resource, fires the schedules at the real expander and monitor handlers,
+ * evaluates the catalogue's alarms on what they emit, and waits for Ctrl-C. The scrapers, the
+ * API and the web page join it as they are built.
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { PRIORITIES, SEVERITIES, TABLES, type TableName } from '../shared/aws/index.ts';
+import {
+  PRIORITIES,
+  SCHEDULES,
+  type ScheduleName,
+  SEVERITIES,
+  TABLES,
+  type TableName,
+} from '../shared/aws/index.ts';
 import { type LocalInfrastructure, startLocalInfrastructure } from './infrastructure.ts';
+import { startLocalRuntime } from './runtime.ts';
+import { nextFiringMs } from './schedule-clock.ts';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -88,6 +98,34 @@ function describe(local: LocalInfrastructure, dataDir: string | undefined): stri
   return lines.join('\n');
 }
 
+function describeSchedules(logFile: string): string {
+  const now = Date.now();
+  return [
+    'Schedules (UTC, as EventBridge Scheduler would fire them):',
+    ...(Object.keys(SCHEDULES) as ScheduleName[]).map((name) => {
+      const next = new Date(nextFiringMs(SCHEDULES[name].expression, now)).toISOString().slice(11, 16);
+      return `  ${name.padEnd(12)} ${SCHEDULES[name].expression.padEnd(20)} next ${next}Z, and once now`;
+    }),
+    '',
+    `Function logs and metrics (JSON): ${logFile}`,
+    'Alarms are evaluated every minute from the same definitions CDK deploys; changes print here.',
+    '',
+  ].join('\n');
+}
+
+function summarize(schedule: ScheduleName, report: unknown): string {
+  const value = report as {
+    slots?: { slot: string; created: number }[];
+    requeued?: unknown[];
+    markedDeadLettered?: unknown[];
+  };
+  if (schedule === 'expander') {
+    const created = (value.slots ?? []).reduce((sum, slot) => sum + slot.created, 0);
+    return `${value.slots?.length ?? 0} slot(s) expanded, ${created} run(s) created`;
+  }
+  return `${value.requeued?.length ?? 0} re-queued, ${value.markedDeadLettered?.length ?? 0} marked dead-lettered`;
+}
+
 async function main(): Promise<void> {
   let options: StartOptions;
   try {
@@ -102,7 +140,20 @@ async function main(): Promise<void> {
   }
   console.log('Starting DynamoDB Local and fauxqs...');
   const local = await startLocalInfrastructure({ stage: options.stage, dataDir: options.dataDir });
+  const logFile = path.resolve(
+    options.dataDir ? path.join(options.dataDir, '..', 'logs') : '.shelfwatch/logs',
+    'functions.log',
+  );
+  const runtime = await startLocalRuntime({ infrastructure: local, logFile });
   console.log(describe(local, options.dataDir));
+  console.log(describeSchedules(logFile));
+  // The first firings happen now, so the pipeline does not wait for the next hour to show life.
+  for (const schedule of Object.keys(SCHEDULES) as ScheduleName[]) {
+    runtime.fire(schedule).then(
+      (report) => console.log(`✓ ${schedule} fired: ${summarize(schedule, report)}`),
+      () => undefined, // printed by the runtime
+    );
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -110,6 +161,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n${signal}: stopping...`);
     try {
+      await runtime.stop();
       await local.stop();
       console.log('Stopped. Nothing is left running.');
       process.exit(0);

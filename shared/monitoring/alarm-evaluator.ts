@@ -120,9 +120,17 @@ export class LocalAlarms {
   /** Samples older than this are dropped (the longest alarm window, with margin). */
   private readonly retentionMs: number;
 
-  constructor(stage: string, alarms: Readonly<Record<string, AlarmDeclaration>> = ALARMS) {
+  /** Alarms whose evaluation window starts before this are not evaluated yet (no history). */
+  private readonly startedAtMs: number;
+
+  constructor(
+    stage: string,
+    alarms: Readonly<Record<string, AlarmDeclaration>> = ALARMS,
+    { startedAtMs = Number.NEGATIVE_INFINITY }: { startedAtMs?: number } = {},
+  ) {
     this.stage = stage;
     this.alarms = alarms;
+    this.startedAtMs = startedAtMs;
     this.retentionMs =
       2 *
       Math.max(...Object.values(alarms).map((alarm) => alarm.periodSeconds * alarm.evaluationPeriods)) *
@@ -173,6 +181,9 @@ export class LocalAlarms {
   evaluate(nowMs: number): AlarmTransition[] {
     const transitions: AlarmTransition[] = [];
     for (const [alarm, declaration] of Object.entries(this.alarms)) {
+      const periodMs = declaration.periodSeconds * 1000;
+      const windowStart = Math.floor(nowMs / periodMs) * periodMs - declaration.evaluationPeriods * periodMs;
+      if (windowStart < this.startedAtMs) continue; // not enough history: like INSUFFICIENT_DATA
       const { state } = evaluateAlarm(
         declaration,
         this.samples.get(metricKey(declaration.metric)) ?? [],
@@ -184,6 +195,10 @@ export class LocalAlarms {
       this.states.set(alarm, state);
     }
     return transitions;
+  }
+
+  samplesOf(key: string): readonly Sample[] {
+    return this.samples.get(key) ?? [];
   }
 
   stateOf(alarm: string): AlarmState | undefined {

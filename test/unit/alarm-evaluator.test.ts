@@ -78,6 +78,20 @@ describe('alarm evaluation', () => {
     assert.ok(up.some((t) => t.alarm === 'SuccessRateLow' && t.from === 'ALARM' && t.to === 'OK'));
   });
 
+  it('does not judge an alarm before a whole evaluation window has passed since start', () => {
+    const alarms = new LocalAlarms('local', ALARMS, { startedAtMs: T0 });
+    assert.deepEqual(
+      alarms.evaluate(T0 + 10 * MINUTE).filter((t) => t.alarm === 'MonitorHeartbeatMissing'),
+      [],
+    );
+    assert.equal(alarms.stateOf('MonitorHeartbeatMissing'), undefined);
+    const later = alarms.evaluate(T0 + 15 * MINUTE);
+    assert.ok(
+      later.some((t) => t.alarm === 'MonitorHeartbeatMissing' && t.to === 'ALARM'),
+      'silence since start',
+    );
+  });
+
   it('ignores EMF of another stage, other dimension sets and lines that are not EMF', () => {
     const alarms = new LocalAlarms('local');
     assert.equal(alarms.ingestLogLine(emf('prod', T0, { SuccessRate: 0 })), 0);
