@@ -1,0 +1,154 @@
+/**
+ * One headless Chromium per process (per warm Lambda container), reused across invocations:
+ * the Lambda build from @sparticuz/chromium, locally and in tests too. Each unit of work gets an
+ * isolated browser context (its own cookies, cache and storage) that is closed afterwards, so
+ * nothing leaks from one run to the next. The browser is recycled after a number of pages, and
+ * relaunched if it crashes or disconnects. Images, media and fonts are not downloaded unless the
+ * caller asks for them.
+ */
+import chromium from '@sparticuz/chromium';
+import puppeteer, { type Browser, type HTTPRequest, type Page, type ResourceType } from 'puppeteer-core';
+
+export interface BrowserHostOptions {
+  /** Relaunch the browser after this many pages (bounds memory growth). Default: 50. */
+  readonly recycleAfterPages?: number;
+  /** Extra Chromium flags (e.g. --host-resolver-rules to pin DNS answers). */
+  readonly extraArgs?: readonly string[];
+}
+
+export interface PageOptions {
+  /** Resource types to load anyway (by default images, media and fonts are blocked). */
+  readonly allowResourceTypes?: readonly ResourceType[];
+  /** Decides, per request URL, whether it may go out (the SSRF guard for subresources). */
+  readonly allowRequest?: (url: string) => boolean;
+  readonly userAgent?: string;
+  readonly navigationTimeoutMs?: number;
+}
+
+/**
+ * Flags of @sparticuz/chromium's defaults that Shelfwatch drops: --single-process cannot create a
+ * second browser context (Target.createTarget fails), and scraped pages are untrusted, so the web
+ * security model stays on.
+ */
+const DROPPED_FLAGS = new Set([
+  '--single-process',
+  '--disable-web-security',
+  '--allow-running-insecure-content',
+]);
+
+const BLOCKED_BY_DEFAULT: readonly ResourceType[] = ['image', 'media', 'font'];
+
+/** Flags for a closed network: no background traffic, no component updates, no first-run UI. */
+const QUIET_FLAGS = [
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export interface BrowserHostStats {
+  readonly launches: number;
+  readonly pagesServed: number;
+  readonly contextsOpen: number;
+  readonly blockedRequests: number;
+}
+
+export class BrowserHost {
+  private readonly options: BrowserHostOptions;
+  private browser: Browser | undefined;
+  private launching: Promise<Browser> | undefined;
+  private launches = 0;
+  private pagesServed = 0;
+  private pagesOnThisBrowser = 0;
+  private contextsOpen = 0;
+  private blockedRequests = 0;
+
+  constructor(options: BrowserHostOptions = {}) {
+    this.options = options;
+  }
+
+  /** Runs `work` with a fresh page in a fresh, isolated context; closes both afterwards. */
+  async withPage<T>(options: PageOptions, work: (page: Page) => Promise<T>): Promise<T> {
+    const browser = await this.ensureBrowser();
+    const context = await browser.createBrowserContext();
+    this.contextsOpen += 1;
+    try {
+      const page = await context.newPage();
+      page.setDefaultNavigationTimeout(options.navigationTimeoutMs ?? 30_000);
+      if (options.userAgent) await page.setUserAgent({ userAgent: options.userAgent });
+      const allowedTypes = new Set(options.allowResourceTypes ?? []);
+      await page.setRequestInterception(true);
+      page.on('request', (request: HTTPRequest) => {
+        if (request.isInterceptResolutionHandled()) return;
+        const type = request.resourceType();
+        const blockedType = BLOCKED_BY_DEFAULT.includes(type) && !allowedTypes.has(type);
+        const refused = options.allowRequest ? !options.allowRequest(request.url()) : false;
+        if (blockedType || refused) {
+          this.blockedRequests += 1;
+          void request.abort('blockedbyclient').catch(() => undefined);
+        } else {
+          void request.continue().catch(() => undefined);
+        }
+      });
+      return await work(page);
+    } finally {
+      await context.close().catch(() => undefined); // a crashed browser has no context left to close
+      this.contextsOpen -= 1;
+      this.pagesServed += 1;
+      this.pagesOnThisBrowser += 1;
+      if (this.pagesOnThisBrowser >= (this.options.recycleAfterPages ?? 50) && this.contextsOpen === 0) {
+        await this.close();
+      }
+    }
+  }
+
+  stats(): BrowserHostStats {
+    return {
+      launches: this.launches,
+      pagesServed: this.pagesServed,
+      contextsOpen: this.contextsOpen,
+      blockedRequests: this.blockedRequests,
+    };
+  }
+
+  /** The running browser's process id (tests kill it to prove recovery). */
+  processId(): number | undefined {
+    return this.browser?.process()?.pid;
+  }
+
+  async close(): Promise<void> {
+    const browser = this.browser;
+    this.browser = undefined;
+    this.pagesOnThisBrowser = 0;
+    if (browser) await browser.close().catch(() => undefined);
+  }
+
+  private async ensureBrowser(): Promise<Browser> {
+    if (this.browser?.connected) return this.browser;
+    this.launching ??= this.launch().finally(() => {
+      this.launching = undefined;
+    });
+    return this.launching;
+  }
+
+  private async launch(): Promise<Browser> {
+    const browser = await puppeteer.launch({
+      executablePath: await chromium.executablePath(),
+      args: [
+        ...chromium.args.filter((flag) => !DROPPED_FLAGS.has(flag)),
+        ...QUIET_FLAGS,
+        ...(this.options.extraArgs ?? []),
+      ],
+      headless: 'shell',
+      defaultViewport: { width: 1366, height: 900 },
+    });
+    this.launches += 1;
+    this.pagesOnThisBrowser = 0;
+    browser.on('disconnected', () => {
+      if (this.browser === browser) this.browser = undefined;
+    });
+    this.browser = browser;
+    return browser;
+  }
+}
