@@ -1,1 +1,2 @@
 export * from './url-guard.ts';
+export * from './domain-budget.ts';

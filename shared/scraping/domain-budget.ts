@@ -1,0 +1,93 @@
+/**
+ * A per-domain request budget shared by every consumer (Lambda scrapers and browser workers):
+ * a token bucket per domain in the control table. Taking a token is one conditional write on
+ * the bucket as it was read, so concurrent consumers cannot spend the same token; a lost race
+ * is retried with the fresh state. Over budget means "later" (with the wait), never "failed".
+ *
+ *   tokens(now) = min(burst, tokens(then) + (now − then) · ratePerSecond / 1000)
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+
+export interface BudgetPolicy {
+  /** Sustained requests per second to one domain. */
+  readonly ratePerSecond: number;
+  /** Requests allowed at once after a quiet period. */
+  readonly burst: number;
+}
+
+export const DEFAULT_BUDGET: BudgetPolicy = { ratePerSecond: 1, burst: 5 };
+
+export type BudgetDecision =
+  { readonly granted: true } | { readonly granted: false; readonly retryAfterMs: number };
+
+export interface DomainBudgetOptions {
+  readonly documents: DynamoDBDocumentClient;
+  readonly controlTable: string;
+  /** Policy per domain (exact host); others get `fallback`. */
+  readonly policies?: Readonly<Record<string, BudgetPolicy>>;
+  readonly fallback?: BudgetPolicy;
+  /** Attempts when other consumers keep winning the race. Default: 8. */
+  readonly maxRaces?: number;
+}
+
+interface Bucket {
+  readonly tokens: number;
+  readonly updatedAtMs: number;
+}
+
+export class DomainBudget {
+  private readonly options: DomainBudgetOptions;
+
+  constructor(options: DomainBudgetOptions) {
+    this.options = options;
+  }
+
+  policyFor(domain: string): BudgetPolicy {
+    return this.options.policies?.[domain] ?? this.options.fallback ?? DEFAULT_BUDGET;
+  }
+
+  /** Takes one request's worth of budget for `domain`, or says how long to wait. */
+  async take(domain: string, nowMs: number): Promise<BudgetDecision> {
+    const policy = this.policyFor(domain);
+    const key = { pk: 'domain-budget', sk: domain.toLowerCase() };
+    for (let race = 0; race < (this.options.maxRaces ?? 8); race += 1) {
+      const { Item } = await this.options.documents.send(
+        new GetCommand({ TableName: this.options.controlTable, Key: key, ConsistentRead: true }),
+      );
+      const stored = Item as Bucket | undefined;
+      const elapsedMs = stored ? Math.max(0, nowMs - stored.updatedAtMs) : 0;
+      const available = stored
+        ? Math.min(policy.burst, stored.tokens + (elapsedMs * policy.ratePerSecond) / 1000)
+        : policy.burst;
+      if (available < 1) {
+        return { granted: false, retryAfterMs: Math.ceil(((1 - available) * 1000) / policy.ratePerSecond) };
+      }
+      try {
+        await this.options.documents.send(
+          new PutCommand({
+            TableName: this.options.controlTable,
+            Item: {
+              ...key,
+              tokens: available - 1,
+              updatedAtMs: Math.max(nowMs, stored?.updatedAtMs ?? 0),
+              expiresAt: Math.floor(nowMs / 1000) + 86_400,
+            },
+            ConditionExpression: stored
+              ? 'updatedAtMs = :then AND tokens = :tokens'
+              : 'attribute_not_exists(pk)',
+            ...(stored
+              ? { ExpressionAttributeValues: { ':then': stored.updatedAtMs, ':tokens': stored.tokens } }
+              : {}),
+          }),
+        );
+        return { granted: true };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        // Another consumer spent from this bucket since we read it: read again.
+      }
+    }
+    // Heavy contention: the domain is busy; come back shortly.
+    return { granted: false, retryAfterMs: Math.ceil(1000 / policy.ratePerSecond) };
+  }
+}

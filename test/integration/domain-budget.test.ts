@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { DomainBudget } from '../../shared/scraping/index.ts';
+import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+
+const T0 = Date.parse('2026-11-23T19:00:00Z');
+
+describe('the per-domain request budget on DynamoDB Local', () => {
+  const local = useLocalInfrastructure();
+  let budget: DomainBudget;
+  before(() => {
+    budget = new DomainBudget({
+      documents: local().clients.documents,
+      controlTable: local().resources.tables.control,
+      policies: { 'www.ozon.ru': { ratePerSecond: 2, burst: 3 } },
+      maxRaces: 50,
+    });
+  });
+
+  it('grants at most the burst to 20 consumers asking at the same instant, and tells the rest when to return', async () => {
+    const decisions = await Promise.all(Array.from({ length: 20 }, () => budget.take('www.amazon.com', T0)));
+    const granted = decisions.filter((decision) => decision.granted).length;
+    assert.equal(granted, 5, 'the default burst');
+    for (const decision of decisions) {
+      if (!decision.granted) assert.ok(decision.retryAfterMs > 0 && decision.retryAfterMs <= 1000);
+    }
+  });
+
+  it('refills at the domain rate: over budget means later, not never', async () => {
+    for (let index = 0; index < 3; index += 1) assert.ok((await budget.take('www.ozon.ru', T0)).granted);
+    const over = await budget.take('www.ozon.ru', T0);
+    assert.deepEqual(over, { granted: false, retryAfterMs: 500 });
+    assert.equal((await budget.take('www.ozon.ru', T0 + 499)).granted, false);
+    assert.equal((await budget.take('www.ozon.ru', T0 + 500)).granted, true);
+    // A long quiet period refills only up to the burst.
+    const later = T0 + 60_000;
+    const burst = await Promise.all(Array.from({ length: 6 }, () => budget.take('www.ozon.ru', later)));
+    assert.equal(burst.filter((decision) => decision.granted).length, 3);
+  });
+
+  it('keeps domains apart', async () => {
+    assert.ok((await budget.take('detail.1688.com', T0)).granted);
+  });
+});
