@@ -1,0 +1,3 @@
+export * from './catalog.ts';
+export { LISTING_PAGES, PER_PAGE } from './pages.ts';
+export * from './server.ts';

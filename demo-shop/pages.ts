@@ -1,0 +1,148 @@
+/**
+ * Pages shaped like the real sites' markup (the selectors extractors rely on: Amazon's
+ * #productTitle / .a-offscreen / s-search-result tiles, Ozon's data-widget blocks, 1688's
+ * offer cards), small enough to serve thousands of times in a benchmark.
+ */
+import { type DemoProduct, formatPrice, listingIds, productOf } from './catalog.ts';
+
+export const PER_PAGE = 20;
+export const LISTING_PAGES = 5;
+
+const escape = (text: string): string =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+const page = (title: string, body: string, lang = 'en'): string =>
+  `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escape(title)}</title></head><body>${body}</body></html>`;
+
+const nextLink = (href: string | undefined, label: string, cls: string): string =>
+  href
+    ? `<a class="${cls}" href="${escape(href)}">${label}</a>`
+    : `<span class="${cls} disabled">${label}</span>`;
+
+// ---- Amazon -------------------------------------------------------------------------------
+
+export function amazonProduct(marketplace: string, asin: string): string {
+  const p = productOf('amazon', asin);
+  return page(
+    `Amazon.${marketplace}: ${p.title}`,
+    `<div id="dp" data-asin="${asin}">
+      <span id="productTitle" class="a-size-large product-title-word-break">${escape(p.title)}</span>
+      <a id="bylineInfo" href="#">Visit the ${escape(p.seller)} Store</a>
+      <div id="corePrice_feature_div"><span class="a-price"><span class="a-offscreen">${formatPrice(p)}</span><span aria-hidden="true">${formatPrice(p)}</span></span></div>
+      <span id="acrPopover" title="${p.rating} out of 5 stars"><span class="a-icon-alt">${p.rating} out of 5 stars</span></span>
+      <span id="acrCustomerReviewText" class="a-size-base">${p.reviews.toLocaleString('en-US')} ratings</span>
+      <div id="availability"><span class="a-size-medium">${p.available ? 'In Stock' : 'Currently unavailable.'}</span></div>
+      <div id="merchant-info">Sold by <a href="#">${escape(p.seller)}</a></div>
+      <div id="imgTagWrapperId"><img id="landingImage" src="/images/${asin}.jpg" alt="${escape(p.title)}"></div>
+    </div>`,
+  );
+}
+
+const amazonTile = (marketplace: string, asin: string, p: DemoProduct, rank?: number): string =>
+  `<div data-component-type="s-search-result" data-asin="${asin}" class="s-result-item s-asin">
+    ${rank === undefined ? '' : `<span class="zg-bdg-text">#${rank}</span>`}
+    <h2><a class="a-link-normal" href="/amazon/${marketplace}/dp/${asin}"><span>${escape(p.title)}</span></a></h2>
+    <span class="a-price"><span class="a-offscreen">${formatPrice(p)}</span></span>
+    <i class="a-icon a-icon-star-small"><span class="a-icon-alt">${p.rating} out of 5 stars</span></i>
+    <span class="a-size-base s-underline-text">${p.reviews.toLocaleString('en-US')}</span>
+    <img class="s-image" src="/images/${asin}.jpg">
+  </div>`;
+
+export function amazonListing(
+  marketplace: string,
+  kind: 'search' | 'category' | 'bestsellers',
+  key: string,
+  pageNumber: number,
+  nextHref?: string,
+): string {
+  const ids = listingIds('amazon', `${kind}:${key}`, pageNumber, PER_PAGE);
+  const tiles = ids
+    .map((asin, index) =>
+      amazonTile(
+        marketplace,
+        asin,
+        productOf('amazon', asin),
+        kind === 'bestsellers' ? (pageNumber - 1) * PER_PAGE + index + 1 : undefined,
+      ),
+    )
+    .join('\n');
+  return page(
+    `Amazon.${marketplace}: ${key}`,
+    `<div class="s-main-slot s-result-list" data-page="${pageNumber}">${tiles}</div>
+     <div class="s-pagination-strip">${nextLink(nextHref, 'Next', 's-pagination-next')}</div>`,
+  );
+}
+
+/** Amazon's robot check, as served to a suspected bot (HTTP 200, a form, no content). */
+export const amazonCaptcha = (): string =>
+  page(
+    'Amazon.com',
+    `<div class="a-box"><h4>Enter the characters you see below</h4>
+     <p class="a-last">Sorry, we just need to make sure you're not a robot. For best results, please make sure your browser is accepting cookies.</p>
+     <form method="get" action="/errors/validateCaptcha"><input id="captchacharacters" name="field-keywords" type="text">
+     <img src="/captcha/Captcha_abcdefgh.jpg"><button type="submit">Continue shopping</button></form></div>`,
+  );
+
+// ---- Ozon ---------------------------------------------------------------------------------
+
+export function ozonProduct(sku: string): string {
+  const p = productOf('ozon', sku);
+  return page(
+    `${p.title} купить на OZON`,
+    `<div data-widget="webProductHeading"><h1>${escape(p.title)}</h1></div>
+     <div data-widget="webPrice"><span>${formatPrice(p)}</span></div>
+     <div data-widget="webSingleProductScore"><a href="#reviews">${p.rating} • ${p.reviews} отзывов</a></div>
+     <div data-widget="webCurrentSeller"><a href="#">${escape(p.seller)}</a></div>
+     <div data-widget="webAddToCart">${p.available ? '<button>Добавить в корзину</button>' : '<span>Нет в наличии</span>'}</div>
+     <div data-widget="webGallery"><img src="/images/ozon-${sku}.jpg"></div>`,
+    'ru',
+  );
+}
+
+export function ozonCategory(slug: string, pageNumber: number, nextHref?: string): string {
+  const ids = listingIds('ozon', `category:${slug}`, pageNumber, PER_PAGE);
+  const tiles = ids
+    .map((sku) => {
+      const p = productOf('ozon', sku);
+      return `<div class="tile-root" data-sku="${sku}"><a href="/ozon/product/item-${sku}/"><span class="tsBody500Medium">${escape(p.title)}</span></a>
+        <span class="tsHeadline500Medium">${formatPrice(p)}</span><span class="tile-rating">${p.rating}</span><span class="tile-reviews">${p.reviews} отзывов</span></div>`;
+    })
+    .join('\n');
+  return page(
+    `${slug} — OZON`,
+    `<div data-widget="tileGridDesktop">${tiles}</div><div data-widget="megaPaginator">${nextLink(nextHref, 'Дальше', 'next-page')}</div>`,
+    'ru',
+  );
+}
+
+// ---- 1688 ---------------------------------------------------------------------------------
+
+export function alibabaOffer(offerId: string): string {
+  const p = productOf('1688', offerId);
+  return page(
+    `${p.title} - 阿里巴巴`,
+    `<div class="title-content"><h1 class="d-title">${escape(p.title)}</h1></div>
+     <div class="price-content"><span class="price-text">${(p.priceMinor / 100).toFixed(2)}</span><span class="unit">元</span></div>
+     <div class="company-name">${escape(p.seller)}</div><div class="sale-count">${p.reviews} 笔成交</div>`,
+    'zh-CN',
+  );
+}
+
+export function alibabaSearch(keywords: string, pageNumber: number, nextHref?: string): string {
+  const ids = listingIds('1688', `search:${keywords}`, pageNumber, PER_PAGE);
+  const cards = ids
+    .map((offerId) => {
+      const p = productOf('1688', offerId);
+      return `<div class="offer_item" data-offer-id="${offerId}"><a class="title" href="/1688/offer/${offerId}.html">${escape(p.title)}</a>
+        <div class="price">¥<span>${(p.priceMinor / 100).toFixed(2)}</span></div><div class="company">${escape(p.seller)}</div></div>`;
+    })
+    .join('\n');
+  return page(
+    `${keywords} - 1688`,
+    `<div id="offer-list">${cards}</div><div class="fui-paging">${nextLink(nextHref, '下一页', 'fui-next')}</div>`,
+    'zh-CN',
+  );
+}

@@ -1,0 +1,174 @@
+/**
+ * The demo shop: a local HTTP server with Amazon-, Ozon- and 1688-shaped pages, pagination, and
+ * fault injection — by query (`?fault=503|429|403|404|captcha|hang&latency=ms`, for a single
+ * request) or by rules (`{ path, fault, times }`: e.g. a burst of 5xx on the first three requests
+ * to a path). Used by tests, `npm start` and the benchmark; binds to loopback only.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import {
+  alibabaOffer,
+  alibabaSearch,
+  amazonCaptcha,
+  amazonListing,
+  amazonProduct,
+  LISTING_PAGES,
+  ozonCategory,
+  ozonProduct,
+} from './pages.ts';
+
+export const FAULTS = ['500', '503', '429', '403', '404', 'captcha', 'hang'] as const;
+export type Fault = (typeof FAULTS)[number];
+
+export interface FaultRule {
+  /** Path prefix the rule applies to (e.g. `/amazon/com/s`). */
+  readonly path: string;
+  readonly fault: Fault;
+  /** How many matching requests get the fault; then the rule is spent. Default: all. */
+  readonly times?: number;
+  /** Added delay, milliseconds. */
+  readonly latencyMs?: number;
+}
+
+export interface DemoShop {
+  readonly url: string;
+  readonly port: number;
+  /** Paths requested so far, in order (for tests and the benchmark). */
+  readonly requests: string[];
+  setRules(rules: readonly FaultRule[]): void;
+  stop(): Promise<void>;
+}
+
+type Route = (match: RegExpExecArray, query: URLSearchParams, path: string) => string | undefined;
+
+const pageParam = (query: URLSearchParams, name: string): number => {
+  const value = Number(query.get(name) ?? '1');
+  return Number.isInteger(value) && value >= 1 ? value : Number.NaN;
+};
+
+const next = (path: string, query: URLSearchParams, name: string, current: number): string | undefined => {
+  if (current >= LISTING_PAGES) return undefined;
+  const params = new URLSearchParams(query);
+  params.set(name, String(current + 1));
+  return `${path}?${params.toString()}`;
+};
+
+const ROUTES: [RegExp, Route][] = [
+  [/^\/amazon\/([a-z.]+)\/dp\/([A-Z0-9]{10})$/, (m) => amazonProduct(m[1] ?? 'com', m[2] ?? '')],
+  [
+    /^\/amazon\/([a-z.]+)\/s$/,
+    (m, q, p) =>
+      listing(q, 'page', (n) =>
+        amazonListing(m[1] ?? 'com', 'search', q.get('k') ?? '', n, next(p, q, 'page', n)),
+      ),
+  ],
+  [
+    /^\/amazon\/([a-z.]+)\/b$/,
+    (m, q, p) =>
+      listing(q, 'page', (n) =>
+        amazonListing(m[1] ?? 'com', 'category', q.get('node') ?? '', n, next(p, q, 'page', n)),
+      ),
+  ],
+  [
+    /^\/amazon\/([a-z.]+)\/gp\/bestsellers\/([\w-]+)$/,
+    (m, q, p) =>
+      listing(q, 'pg', (n) =>
+        amazonListing(m[1] ?? 'com', 'bestsellers', m[2] ?? '', n, next(p, q, 'pg', n)),
+      ),
+  ],
+  [/^\/ozon\/product\/[\w-]*?-?(\d+)\/$/, (m) => ozonProduct(m[1] ?? '')],
+  [
+    /^\/ozon\/category\/([\w-]+)\/$/,
+    (m, q, p) => listing(q, 'page', (n) => ozonCategory(m[1] ?? '', n, next(p, q, 'page', n))),
+  ],
+  [/^\/1688\/offer\/(\d+)\.html$/, (m) => alibabaOffer(m[1] ?? '')],
+  [
+    /^\/1688\/search$/,
+    (_m, q, p) =>
+      listing(q, 'beginPage', (n) => alibabaSearch(q.get('keywords') ?? '', n, next(p, q, 'beginPage', n))),
+  ],
+  [/^\/health$/, () => 'ok'],
+];
+
+function listing(query: URLSearchParams, name: string, render: (page: number) => string): string | undefined {
+  const page = pageParam(query, name);
+  return Number.isNaN(page) || page > LISTING_PAGES ? undefined : render(page);
+}
+
+export async function startDemoShop(
+  options: { port?: number; rules?: readonly FaultRule[] } = {},
+): Promise<DemoShop> {
+  const requests: string[] = [];
+  let rules = (options.rules ?? []).map((rule) => ({
+    ...rule,
+    left: rule.times ?? Number.POSITIVE_INFINITY,
+  }));
+  const sockets = new Set<Socket>();
+
+  const respond = (
+    response: ServerResponse,
+    status: number,
+    body: string,
+    headers: Record<string, string> = {},
+  ) => {
+    response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers });
+    response.end(body);
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', 'http://demo.shop');
+    requests.push(`${url.pathname}${url.search}`);
+    const rule = rules.find((candidate) => candidate.left > 0 && url.pathname.startsWith(candidate.path));
+    if (rule) rule.left -= 1;
+    const queryFault = url.searchParams.get('fault');
+    const fault = (rule?.fault ?? (FAULTS as readonly string[]).find((f) => f === queryFault)) as
+      Fault | undefined;
+    const latencyMs = rule?.latencyMs ?? Number(url.searchParams.get('latency') ?? 0);
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(latencyMs, 60_000)));
+    switch (fault) {
+      case 'hang':
+        return; // never answers: the client's timeout must handle it
+      case 'captcha':
+        return respond(response, 200, amazonCaptcha());
+      case '429':
+        return respond(response, 429, 'Too Many Requests', { 'retry-after': '30' });
+      case '403':
+      case '404':
+      case '500':
+      case '503':
+        return respond(response, Number(fault), `<html><body>Error ${fault}</body></html>`);
+      case undefined:
+        break;
+    }
+    for (const [pattern, route] of ROUTES) {
+      const match = pattern.exec(url.pathname);
+      if (!match) continue;
+      const body = route(match, url.searchParams, url.pathname);
+      return body === undefined ? respond(response, 404, 'Not found') : respond(response, 200, body);
+    }
+    respond(response, 404, 'Not found');
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => respond(response, 500, 'demo shop error'));
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    setRules(next) {
+      rules = next.map((rule) => ({ ...rule, left: rule.times ?? Number.POSITIVE_INFINITY }));
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy(); // hanging requests included
+        server.close(() => resolve());
+      }),
+  };
+}
