@@ -3,7 +3,7 @@
  * Chromium, served from loopback; no request leaves the machine.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -21,6 +21,10 @@ describe('Amazon block-page detection on real pages', () => {
   let shop: DemoShop;
 
   before(async () => {
+    assert.ok(
+      existsSync(path.join(REAL_PAGES, 'SOURCES.md')),
+      `real saved pages not found at ${REAL_PAGES}: the shared/ folder must sit beside the repository`,
+    );
     server = createServer((request, response) => {
       // Only the saved pages themselves; every other request (their scripts, images) gets a 404.
       const name = path.basename(new URL(request.url ?? '/', 'http://x').pathname);
@@ -47,7 +51,8 @@ describe('Amazon block-page detection on real pages', () => {
     host.withPage(
       { allowRequest: (requested) => requested.startsWith('http://127.0.0.1:') },
       async (page) => {
-        await page.goto(url, { waitUntil: 'domcontentloaded' });
+        const response = await page.goto(url, { waitUntil: 'domcontentloaded' });
+        assert.equal(response?.status(), 200, `${url} was not served`);
         return page.evaluate(detectAmazonBlock);
       },
     );
