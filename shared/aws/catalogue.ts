@@ -426,7 +426,8 @@ const pipelineAlarms = {
     runbook: 'stale-definitions',
   },
   ExpiredLeases: {
-    description: 'Runs still RUNNING whose lease has expired and were not repaired by the monitor.',
+    description:
+      'Runs whose lease expired long ago were moved back to QUEUED by the monitor, but SQS refused their new message.',
     metric: custom('ExpiredLeases', 'Maximum'),
     comparison: 'GreaterThanThreshold',
     threshold: 0,
