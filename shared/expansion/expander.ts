@@ -30,7 +30,7 @@ import {
   TRANSACTION_LIMIT,
 } from '../runs/index.ts';
 import { addSlots, type Slot, slotOf, slotsBetween } from '../schedule/index.ts';
-import { encodeRunMessage } from './run-message.ts';
+import { runMessageOf } from './run-message.ts';
 import type { Watermark } from './watermark.ts';
 
 export interface ExpanderOptions {
@@ -148,7 +148,7 @@ export class Expander {
     );
     const { created, run: stored } = await this.options.runs.create(run);
     if (!created && stored.status !== 'PENDING') return stored;
-    const { unsent, lastError } = await sendRunMessages(this.options, [messageOf(stored)]);
+    const { unsent, lastError } = await sendRunMessages(this.options, [runMessageOf(stored)]);
     if (unsent.length > 0)
       throw new Error(`could not queue run ${run.runId}: ${lastError ?? 'unknown error'}`);
     try {
@@ -160,17 +160,6 @@ export class Expander {
     }
   }
 }
-
-const messageOf = (run: Run): OutgoingMessage => ({
-  priority: run.priority,
-  id: run.runId,
-  body: encodeRunMessage({
-    runId: run.runId,
-    definitionId: run.definitionId,
-    slot: run.slot,
-    attempt: run.attempts,
-  }),
-});
 
 /** Buffers runs, messages and queued-marks so that every batch but the last of each is full. */
 class SlotPipeline {
@@ -242,7 +231,7 @@ class SlotPipeline {
     for (const priority of PRIORITIES) {
       const [now, later] = take(this.toSend.get(priority) ?? [], SQS_BATCH_LIMIT);
       this.toSend.set(priority, later);
-      sending.push(...now.map(messageOf));
+      sending.push(...now.map(runMessageOf));
     }
     if (sending.length > 0) {
       const outcome = await sendRunMessages(

@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors/index.ts';
+import type { OutgoingMessage } from '../queues/index.ts';
+import type { Run } from '../runs/index.ts';
 import { isSlot } from '../schedule/index.ts';
 
 export const RUN_MESSAGE_VERSION = 1;
@@ -24,6 +26,18 @@ export type RunMessage = z.infer<typeof runMessageSchema>;
 
 export const encodeRunMessage = (message: Omit<RunMessage, 'v'>): string =>
   JSON.stringify({ v: RUN_MESSAGE_VERSION, ...message });
+
+/** The message that puts a run on the queue of its priority (expander, run now, monitor repair). */
+export const runMessageOf = (run: Run): OutgoingMessage => ({
+  priority: run.priority,
+  id: run.runId,
+  body: encodeRunMessage({
+    runId: run.runId,
+    definitionId: run.definitionId,
+    slot: run.slot,
+    attempt: run.attempts,
+  }),
+});
 
 /** Parses a queue message body; a malformed one is a ValidationError (a permanent failure). */
 export function parseRunMessage(body: string): RunMessage {

@@ -15,7 +15,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from
 import { PRIORITIES, type Priority, QUEUES } from '../aws/catalogue.ts';
 import type { Definition, DefinitionStore } from '../definitions/index.ts';
 import { ValidationError } from '../errors/index.ts';
-import { encodeRunMessage, parseRunMessage } from '../expansion/run-message.ts';
+import { parseRunMessage, runMessageOf } from '../expansion/run-message.ts';
 import { sendRunMessages } from '../queues/index.ts';
 import { IllegalTransitionError, type Run, RunNotFoundError, type RunStore } from '../runs/index.ts';
 import { periodHours } from '../schedule/index.ts';
@@ -125,7 +125,9 @@ export class Monitor {
     const groups = new Map<string, Run[]>();
     for (const run of finished) {
       const key = `${run.crawlType}\u0000${run.platform}`;
-      groups.set(key, [...(groups.get(key) ?? []), run]);
+      const group = groups.get(key);
+      if (group) group.push(run);
+      else groups.set(key, [run]);
     }
     for (const [key, runs] of groups) {
       const [crawlType = '', platform = ''] = key.split('\u0000');
@@ -153,18 +155,7 @@ export class Monitor {
         if (!claimed) continue; // someone acquired it, or another monitor claimed it: not ours
         const { unsent } = await sendRunMessages(
           { sqs: this.options.sqs, queueUrls: this.options.queueUrls },
-          [
-            {
-              priority: claimed.priority,
-              id: claimed.runId,
-              body: encodeRunMessage({
-                runId: claimed.runId,
-                definitionId: claimed.definitionId,
-                slot: claimed.slot,
-                attempt: claimed.attempts,
-              }),
-            },
-          ],
+          [runMessageOf(claimed)],
         );
         if (unsent.length > 0) unrepaired += 1;
         else requeued.push(claimed.runId);

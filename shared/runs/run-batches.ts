@@ -34,43 +34,18 @@ export interface CreateOutcome {
 
 /** Creates every run that does not exist yet; returns which were created and which existed. */
 export async function createRunsOnce(options: BatchOptions, runs: readonly Run[]): Promise<CreateOutcome> {
-  const created: Run[] = [];
-  const existing: Run[] = [];
-  await mapWithConcurrency(chunk(runs, TRANSACTION_LIMIT), options.concurrency ?? 8, async (batch) => {
-    let pending = batch;
-    for (let round = 1; pending.length > 0; round += 1) {
-      const outcome = await transact(
-        options.documents,
-        pending.map((run) => ({
-          Put: {
-            TableName: options.tableName,
-            Item: toItem(run),
-            ConditionExpression: 'attribute_not_exists(runId)',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-          },
-        })),
-      );
-      if (outcome.committed) {
-        created.push(...pending);
-        return;
-      }
-      const retry: Run[] = [];
-      pending.forEach((run, index) => {
-        const reason = outcome.reasons[index];
-        if (reason?.code === 'ConditionalCheckFailed')
-          existing.push(reason.item ? fromItem(reason.item) : run);
-        else retry.push(run);
-      });
-      pending = retry;
-      if (round >= MAX_ROUNDS && pending.length > 0) {
-        throw new Error(
-          `could not create ${pending.length} runs after ${MAX_ROUNDS} rounds of transaction conflicts`,
-        );
-      }
-      if (outcome.conflicted) await sleep(20 * 2 ** round);
-    }
-  });
-  return { created, existing };
+  const { written, refused } = await writeConditionally(options, runs, 'create runs', (run) => ({
+    Put: {
+      TableName: options.tableName,
+      Item: toItem(run),
+      ConditionExpression: 'attribute_not_exists(runId)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    },
+  }));
+  return {
+    created: written,
+    existing: refused.map(({ item, stored }) => (stored ? fromItem(stored) : item)),
+  };
 }
 
 /** PENDING → QUEUED for each run id; a run already past PENDING is left alone. Returns those moved. */
@@ -79,36 +54,59 @@ export async function markRunsQueued(
   runIds: readonly string[],
   nowMs: number,
 ): Promise<string[]> {
-  const moved: string[] = [];
   const now = new Date(nowMs).toISOString();
-  await mapWithConcurrency(chunk(runIds, TRANSACTION_LIMIT), options.concurrency ?? 8, async (batch) => {
+  const { written } = await writeConditionally(options, runIds, 'mark runs queued', (runId) => ({
+    Update: {
+      TableName: options.tableName,
+      Key: { runId },
+      ConditionExpression: '#status = :pending',
+      UpdateExpression: 'SET #status = :queued, statusChangedAt = :now, updatedAt = :now',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pending': 'PENDING', ':queued': 'QUEUED', ':now': now },
+    },
+  }));
+  return written;
+}
+
+/**
+ * Writes one conditional item per element, 100 per transaction, transactions in parallel. A
+ * cancelled transaction is split: elements whose condition failed are `refused` (with the stored
+ * item when the write asked for it), the others go again — after a pause when the cancellation
+ * came from a conflict or throttling.
+ */
+async function writeConditionally<T>(
+  options: BatchOptions,
+  elements: readonly T[],
+  what: string,
+  toWrite: (element: T) => TransactItems[number],
+): Promise<{ written: T[]; refused: { item: T; stored?: RunItem }[] }> {
+  const written: T[] = [];
+  const refused: { item: T; stored?: RunItem }[] = [];
+  await mapWithConcurrency(chunk(elements, TRANSACTION_LIMIT), options.concurrency ?? 8, async (batch) => {
     let pending = batch;
     for (let round = 1; pending.length > 0; round += 1) {
-      const outcome = await transact(
-        options.documents,
-        pending.map((runId) => ({
-          Update: {
-            TableName: options.tableName,
-            Key: { runId },
-            ConditionExpression: '#status = :pending',
-            UpdateExpression: 'SET #status = :queued, statusChangedAt = :now, updatedAt = :now',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':pending': 'PENDING', ':queued': 'QUEUED', ':now': now },
-          },
-        })),
-      );
+      const outcome = await transact(options.documents, pending.map(toWrite));
       if (outcome.committed) {
-        moved.push(...pending);
+        written.push(...pending);
         return;
       }
-      pending = pending.filter((_, index) => outcome.reasons[index]?.code !== 'ConditionalCheckFailed');
+      const retry: T[] = [];
+      pending.forEach((item, index) => {
+        const reason = outcome.reasons[index];
+        if (reason?.code === 'ConditionalCheckFailed')
+          refused.push({ item, ...(reason.item ? { stored: reason.item } : {}) });
+        else retry.push(item);
+      });
+      pending = retry;
       if (round >= MAX_ROUNDS && pending.length > 0) {
-        throw new Error(`could not mark ${pending.length} runs queued after ${MAX_ROUNDS} rounds`);
+        throw new Error(
+          `could not ${what}: ${pending.length} left after ${MAX_ROUNDS} rounds of transaction conflicts`,
+        );
       }
       if (outcome.conflicted) await sleep(20 * 2 ** round);
     }
   });
-  return moved;
+  return { written, refused };
 }
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;

@@ -403,53 +403,29 @@ export class RunStore {
     return item ? fromItem(unmarshall(item) as RunItem) : undefined;
   }
 
+  /** A holder's write: applied only while it holds the current, unexpired lease. */
   private async holderUpdate(
     lease: Lease,
     nowMs: number,
     change: { set: Record<string, unknown>; remove?: string[]; addBlocked?: boolean },
   ): Promise<Run> {
-    const names: Record<string, string> = { '#status': 'status' };
-    const values: Record<string, unknown> = {
-      ':running': 'RUNNING',
-      ':owner': lease.owner,
-      ':token': lease.fencingToken,
-      ':nowMs': nowMs,
-      ':now': iso(nowMs),
-    };
-    const assignments = ['updatedAt = :now'];
-    for (const [attribute, value] of Object.entries(change.set)) {
-      names[`#${attribute}`] = attribute;
-      values[`:${attribute}`] = value;
-      assignments.push(`#${attribute} = :${attribute}`);
-    }
+    const update = new RunUpdate(nowMs, change.set, change.remove);
+    update.values[':running'] = 'RUNNING';
+    update.values[':owner'] = lease.owner;
+    update.values[':token'] = lease.fencingToken;
+    update.values[':nowMs'] = nowMs;
     if (change.addBlocked) {
-      values[':one'] = 1;
-      assignments.push('blockedAttempts = blockedAttempts + :one');
+      update.values[':one'] = 1;
+      update.assignments.push('blockedAttempts = blockedAttempts + :one');
     }
-    const remove = change.remove?.length ? ` REMOVE ${change.remove.join(', ')}` : '';
-    try {
-      const { Attributes } = await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { runId: lease.runId },
-          ConditionExpression:
-            '#status = :running AND leaseOwner = :owner AND fencingToken = :token AND leaseExpiresAt > :nowMs',
-          UpdateExpression: `SET ${assignments.join(', ')}${remove}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: ReturnValue.ALL_NEW,
-          ReturnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure.ALL_OLD,
-        }),
-      );
-      return fromItem(Attributes as RunItem);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new LeaseLostError(lease.runId, lease.fencingToken, this.existingOf(error));
-      }
-      throw error;
-    }
+    const condition =
+      '#status = :running AND leaseOwner = :owner AND fencingToken = :token AND leaseExpiresAt > :nowMs';
+    return this.conditionalUpdate(lease.runId, condition, update, (existing) => {
+      throw new LeaseLostError(lease.runId, lease.fencingToken, existing);
+    });
   }
 
+  /** A transition of TRANSITIONS: applied only from the states it allows (and `extraCondition`). */
   private async transition(
     transition: TransitionName,
     runId: string,
@@ -463,49 +439,52 @@ export class RunStore {
     } = {},
   ): Promise<Run> {
     const from = statusList(transition);
-    const names: Record<string, string> = { '#status': 'status' };
-    const values: Record<string, unknown> = {
-      ...from.values,
-      ...options.extraValues,
-      ':to': TRANSITIONS[transition].to,
-      ':now': iso(nowMs),
-    };
-    const assignments = ['#status = :to', 'statusChangedAt = :now', 'updatedAt = :now'];
-    if (options.terminal) {
-      values[':finishedAt'] = iso(nowMs);
-      values[':expiresAt'] = this.expiresAt(nowMs);
-      assignments.push('finishedAt = :finishedAt', 'expiresAt = :expiresAt');
-    }
-    for (const [attribute, value] of Object.entries(options.set ?? {})) {
-      names[`#${attribute}`] = attribute;
-      values[`:${attribute}`] = value;
-      assignments.push(`#${attribute} = :${attribute}`);
-    }
     const removals = [...(options.remove ?? [])];
     if (options.terminal && !removals.includes('leaseOwner')) removals.push('leaseOwner', 'leaseExpiresAt');
-    const remove = removals.length > 0 ? ` REMOVE ${removals.join(', ')}` : '';
-    const condition = [`attribute_exists(runId)`, from.expression, options.extraCondition]
+    const update = new RunUpdate(nowMs, options.set ?? {}, removals);
+    Object.assign(update.values, from.values, options.extraValues, { ':to': TRANSITIONS[transition].to });
+    update.assignments.push('#status = :to', 'statusChangedAt = :now');
+    if (options.terminal) {
+      update.values[':finishedAt'] = iso(nowMs);
+      update.values[':expiresAt'] = this.expiresAt(nowMs);
+      update.assignments.push('finishedAt = :finishedAt', 'expiresAt = :expiresAt');
+    }
+    const condition = ['attribute_exists(runId)', from.expression, options.extraCondition]
       .filter(Boolean)
       .join(' AND ');
+    return this.conditionalUpdate(runId, condition, update, (existing) => {
+      if (!existing) throw new RunNotFoundError(runId);
+      throw new IllegalTransitionError(transition, existing);
+    });
+  }
+
+  /**
+   * One conditional UpdateItem returning the run as written; when the condition fails, the run as
+   * it was (ALL_OLD, no extra read) goes to `refused`, which throws the caller's typed error.
+   */
+  private async conditionalUpdate(
+    runId: string,
+    condition: string,
+    update: RunUpdate,
+    refused: (existing: Run | undefined) => never,
+  ): Promise<Run> {
     try {
       const { Attributes } = await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { runId },
           ConditionExpression: condition,
-          UpdateExpression: `SET ${assignments.join(', ')}${remove}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          UpdateExpression: update.expression(),
+          ExpressionAttributeNames: update.names,
+          ExpressionAttributeValues: update.values,
           ReturnValues: ReturnValue.ALL_NEW,
           ReturnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure.ALL_OLD,
         }),
       );
       return fromItem(Attributes as RunItem);
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const existing = this.existingOf(error);
-      if (!existing) throw new RunNotFoundError(runId);
-      throw new IllegalTransitionError(transition, existing);
+      if (error instanceof ConditionalCheckFailedException) refused(this.existingOf(error));
+      throw error;
     }
   }
 
@@ -548,5 +527,28 @@ export class RunStore {
     );
     const runs = Items.map((item) => fromItem(item as RunItem));
     return LastEvaluatedKey ? { runs, cursor: encodeCursor(LastEvaluatedKey) } : { runs };
+  }
+}
+
+/** The SET/REMOVE parts of a run update: `updatedAt` always, plus the given attributes. */
+class RunUpdate {
+  readonly names: Record<string, string> = { '#status': 'status' };
+  readonly values: Record<string, unknown>;
+  readonly assignments = ['updatedAt = :now'];
+  private readonly removals: readonly string[];
+
+  constructor(nowMs: number, set: Record<string, unknown>, removals: readonly string[] = []) {
+    this.values = { ':now': iso(nowMs) };
+    this.removals = removals;
+    for (const [attribute, value] of Object.entries(set)) {
+      this.names[`#${attribute}`] = attribute;
+      this.values[`:${attribute}`] = value;
+      this.assignments.push(`#${attribute} = :${attribute}`);
+    }
+  }
+
+  expression(): string {
+    const remove = this.removals.length > 0 ? ` REMOVE ${this.removals.join(', ')}` : '';
+    return `SET ${this.assignments.join(', ')}${remove}`;
   }
 }

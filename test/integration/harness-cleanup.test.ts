@@ -7,17 +7,9 @@ import { describe, it } from 'node:test';
 import { liveEmulatorProcessCount } from '../../local/emulators.ts';
 import { startLocalInfrastructure } from '../../local/infrastructure.ts';
 import { eventually } from '../helpers/local-infrastructure.ts';
+import { isAlive } from '../helpers/processes.ts';
 
 const FIXTURE = path.join(import.meta.dirname, '../fixtures/harness/suite-that-fails.ts');
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 function runFixture(mode: 'fail' | 'exit'): { status: number | null; pid: number } {
   const folder = mkdtempSync(path.join(tmpdir(), 'shelfwatch-harness-'));

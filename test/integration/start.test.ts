@@ -12,17 +12,9 @@ import {
   tableName,
 } from '../../shared/aws/index.ts';
 import { eventually } from '../helpers/local-infrastructure.ts';
+import { isAlive } from '../helpers/processes.ts';
 
 const START = path.join(import.meta.dirname, '../../local/start.ts');
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('npm start', () => {
   it('starts the emulators, lists every table and queue, and leaves nothing running after Ctrl-C', async () => {
