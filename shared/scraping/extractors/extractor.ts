@@ -1,0 +1,155 @@
+/**
+ * What an extractor is. One extractor per (platform, crawl type) knows:
+ *   - the URL of each page for a definition's target (pagination),
+ *   - how to read a page: a declarative `PageSpec` (block-page rules, then layout variants tried
+ *     in order) that the generic in-page reader (`readPage`) applies inside Chromium,
+ *   - how to turn the raw strings it read into items (`parse`, pure Node code, unit-testable),
+ *   - which fields an item must have (completeness).
+ *
+ * Keeping the in-page part declarative means one small function crosses into the browser for
+ * every extractor, and all parsing (prices, counts, embedded JSON) is plain, testable TypeScript.
+ */
+
+export const ITEM_FIELDS = [
+  'id',
+  'title',
+  'price',
+  'currency',
+  'rating',
+  'reviewCount',
+  'rank',
+  'availability',
+  'seller',
+  'imageUrl',
+  'url',
+] as const;
+export type ItemField = (typeof ITEM_FIELDS)[number];
+
+/** One item as read from one page: a product (detail page) or one entry of a listing. */
+export interface Item {
+  /** ASIN, 1688 offer id, Ozon SKU. */
+  readonly id: string;
+  readonly title?: string;
+  /** In the currency's major unit (e.g. 149.99), parsed from the page's locale format. */
+  readonly price?: number;
+  /** ISO 4217 code (USD, EUR, JPY, INR, RUB, CNY...). */
+  readonly currency?: string;
+  /** Stars, 0..5. */
+  readonly rating?: number;
+  readonly reviewCount?: number;
+  /** Position in a ranked list (best sellers), 1-based. */
+  readonly rank?: number;
+  /** Normalized: 'in_stock' | 'out_of_stock' | 'limited', or the page's own words. */
+  readonly availability?: string;
+  readonly seller?: string;
+  readonly imageUrl?: string;
+  readonly url?: string;
+  /** 1-based position of the item on its page (listings) — 1 for a detail page. */
+  readonly position: number;
+}
+
+export type BlockReason = 'captcha' | 'robot-check' | 'login-wall';
+
+/**
+ * One way to read a value: the first element matching `selector` (inside the item card for
+ * listing fields, in the document otherwise), and its `attribute` or, by default, its text.
+ * `pattern` (a regular expression source) keeps the first capture group (or the whole match).
+ * A field's rules are tried in order; the first non-empty value wins.
+ */
+export interface FieldRule {
+  readonly selector: string;
+  readonly attribute?: string;
+  readonly pattern?: string;
+}
+
+/** A block page (captcha, robot check, login wall), recognized by an element or by text. */
+export interface BlockRule {
+  readonly reason: BlockReason;
+  /** Present if this selector matches. */
+  readonly selector?: string;
+  /** ...and/or if the document's title or body text matches this regular expression (case-insensitive). */
+  readonly textPattern?: string;
+}
+
+/**
+ * One known markup of the page (sites change their markup over the years). The first variant
+ * that yields at least one record with a non-empty field is used, and named in the result.
+ */
+export interface LayoutVariant {
+  readonly name: string;
+  /** The variant applies only if this selector matches the document. */
+  readonly when?: string;
+  /** Listings: selector of each item card. Detail pages: omitted (the document is one record). */
+  readonly itemSelector?: string;
+  /** Raw fields to read, by the extractor's own names (e.g. `priceText`, `ratingText`). */
+  readonly fields: Readonly<Record<string, readonly FieldRule[]>>;
+}
+
+export interface PageSpec {
+  readonly blocks: readonly BlockRule[];
+  readonly variants: readonly LayoutVariant[];
+  /** Raw values read once per page, whatever the variant (e.g. embedded state JSON, a canonical link). */
+  readonly captures?: Readonly<Record<string, readonly FieldRule[]>>;
+  /** The next page's link; `href` attributes are resolved to absolute URLs. */
+  readonly nextPage?: readonly FieldRule[];
+}
+
+/** What the in-page reader returns: raw strings, nothing parsed yet. */
+export interface RawPage {
+  readonly url: string;
+  readonly title: string;
+  readonly blocked?: BlockReason;
+  /** Name of the layout variant that matched (none: the page has no known layout). */
+  readonly variant?: string;
+  readonly records: readonly Readonly<Record<string, string>>[];
+  readonly captures: Readonly<Record<string, string>>;
+  readonly nextUrl?: string;
+}
+
+export interface ParseContext {
+  readonly marketplace: string;
+  /** 1-based page number within the run. */
+  readonly pageNumber: number;
+}
+
+/** A page after parsing. */
+export interface PageExtraction {
+  readonly blocked?: BlockReason;
+  /** The layout variant (or embedded-data path) that yielded the items; none: unknown layout. */
+  readonly variant?: string;
+  readonly items: readonly Item[];
+  /** Records that could not become an item (no id, unparsable required value). */
+  readonly invalid: number;
+  readonly nextUrl?: string;
+}
+
+/** What a definition asks for, as an extractor sees it. */
+export interface ExtractorTarget {
+  /** ASIN / keyword / category id / offer id / SKU, or a full URL. */
+  readonly value: string;
+  /** Marketplace code (US, DE, JP, RU, CN...). */
+  readonly marketplace: string;
+  /**
+   * Where the site lives, e.g. `https://www.amazon.de`. Normally the marketplace's own; the local
+   * runtime and tests point it at the demo shop (`http://127.0.0.1:PORT/amazon/de`).
+   */
+  readonly origin: string;
+}
+
+export interface Extractor {
+  readonly platform: string;
+  readonly crawlType: string;
+  /** Fields every item must carry; completeness is the share of them present. */
+  readonly requiredFields: readonly ItemField[];
+  /** Most pages are read from server HTML; an extractor whose site renders client-side says so. */
+  readonly needsJavaScript?: boolean;
+  /** The site's origin for a marketplace (e.g. DE → https://www.amazon.de). */
+  originOf(marketplace: string): string;
+  /**
+   * URL of page `pageNumber` (1-based) of the target. Throws InvalidTargetError if the target
+   * cannot be scraped by this extractor (a permanent failure).
+   */
+  pageUrl(target: ExtractorTarget, pageNumber: number): string;
+  readonly spec: PageSpec;
+  parse(raw: RawPage, context: ParseContext): PageExtraction;
+}

@@ -1,0 +1,5 @@
+export * from './extractor.ts';
+export * from './extract-page.ts';
+export * from './normalize.ts';
+export * from './read-page.ts';
+export * from './registry.ts';
