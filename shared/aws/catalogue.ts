@@ -77,9 +77,10 @@ export const TABLES = {
     ttlAttribute: 'expiresAt',
   },
   items: {
-    purpose: 'Time-stamped item snapshots (price, title, rating, rank...) written by scrapers.',
+    purpose:
+      'Time-stamped item snapshots (price, title, rating, rank...) written by scrapers and workers: one per (item, run), so a resumed page rewrites instead of duplicating.',
     partitionKey: s('itemKey'),
-    sortKey: s('capturedAt'),
+    sortKey: s('snapshotId'),
     indexes: [{ name: 'byRun', partitionKey: s('runId'), sortKey: s('itemKey'), projection: 'ALL' }],
     ttlAttribute: 'expiresAt',
   },

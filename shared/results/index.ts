@@ -1,0 +1,2 @@
+export * from './item-snapshot.ts';
+export * from './item-store.ts';

@@ -1,0 +1,50 @@
+/**
+ * An item snapshot: what one run saw of one item. Keyed by the item (`itemKey`) and by
+ * `snapshotId` = `<slot>#<runId>`, so the history of an item sorts by time and a page scraped
+ * again after a resume rewrites the same record instead of adding a duplicate.
+ */
+import type { Item } from '../scraping/extractors/index.ts';
+
+export interface SnapshotSource {
+  readonly runId: string;
+  readonly definitionId: string;
+  readonly slot: string;
+  readonly platform: string;
+  readonly marketplace: string;
+  readonly crawlType: string;
+  /** Page of the run the item was read on (1-based). */
+  readonly pageNumber: number;
+  /** Who read it: a scraper invocation or an external worker. */
+  readonly capturedBy: string;
+}
+
+export interface ItemSnapshot extends SnapshotSource {
+  readonly itemKey: string;
+  readonly snapshotId: string;
+  /** ISO time the page was read. */
+  readonly capturedAt: string;
+  readonly item: Item;
+  /** Epoch seconds after which DynamoDB TTL may delete the snapshot (retention only). */
+  readonly expiresAt: number;
+}
+
+export const itemKeyOf = (platform: string, marketplace: string, itemId: string): string =>
+  `${platform}#${marketplace.toUpperCase()}#${itemId}`;
+
+export const snapshotIdOf = (slot: string, runId: string): string => `${slot}#${runId}`;
+
+export function snapshotOf(
+  source: SnapshotSource,
+  item: Item,
+  capturedAtMs: number,
+  retentionDays: number,
+): ItemSnapshot {
+  return {
+    ...source,
+    itemKey: itemKeyOf(source.platform, source.marketplace, item.id),
+    snapshotId: snapshotIdOf(source.slot, source.runId),
+    capturedAt: new Date(capturedAtMs).toISOString(),
+    item,
+    expiresAt: Math.floor(capturedAtMs / 1000) + retentionDays * 86_400,
+  };
+}
