@@ -1,10 +1,50 @@
 /**
- * Placeholder until issue #9 lands: the infrastructure around this function (role, schedule or
- * event source, alarms) is real, the work is not. It fails loudly rather than pretending.
+ * Scraper: consumes run messages from the three priority queues (one event source mapping each,
+ * with its own maximum concurrency), one browser per warm container. Partial batch responses: a
+ * message whose run should be retried later stays on its queue. Logic: shared/scraping.
  */
-export const handler = (): Promise<never> =>
-  Promise.reject(
-    new Error(
-      'The scraper is not built yet (issue #9): this deployment scrapes nothing; messages stay on the queue.',
-    ),
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
+import '../../shared/scraping/extractors/platforms.ts';
+import {
+  consumeRunMessage,
+  createRunScraper,
+  queueUrlOfArn,
+  readScraperConfig,
+} from '../../shared/scraping/index.ts';
+
+const logger = new Logger({ serviceName: 'shelfwatch-scraper' });
+const { scraper, queues } = createRunScraper(
+  resourceEnvironment(),
+  createAwsClients(),
+  readScraperConfig(),
+  logger,
+);
+const processor = new BatchProcessor(EventType.SQS);
+
+/** Thrown for a message that should come back later: Powertools reports it as a batch item failure. */
+class RetryLater extends Error {}
+
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  processPartialResponse(
+    event,
+    async (record: SQSRecord) => {
+      const { verdict, outcome } = await consumeRunMessage(
+        {
+          body: record.body,
+          receiptHandle: record.receiptHandle,
+          queueUrl: queueUrlOfArn(record.eventSourceARN, queues.queueUrls),
+        },
+        scraper,
+        queues,
+        { owner: context.awsRequestId, remainingMs: () => context.getRemainingTimeInMillis() },
+        logger,
+      );
+      logger.info('message handled', { messageId: record.messageId, verdict, outcome: outcome.kind });
+      if (verdict === 'retry-later') throw new RetryLater(`run message ${record.messageId}: retry later`);
+    },
+    processor,
+    { context },
   );

@@ -4,6 +4,7 @@
  * the local runtime sets, so no code path knows whether it talks to AWS or to an emulator.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -18,6 +19,7 @@ export interface ClientOptions {
     readonly sqs?: string;
     readonly sns?: string;
     readonly s3?: string;
+    readonly events?: string;
   };
   /** SDK retry budget; throttling is retried by the SDK with backoff. */
   readonly maxAttempts?: number;
@@ -30,6 +32,7 @@ export interface AwsClients {
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
   readonly s3: S3Client;
+  readonly events: EventBridgeClient;
   destroy(): void;
 }
 
@@ -52,14 +55,16 @@ export function createAwsClients(options: ClientOptions = {}): AwsClients {
   const sqs = new SQSClient({ ...base, ...endpoint('sqs'), useQueueUrlAsEndpoint: false });
   const sns = new SNSClient({ ...base, ...endpoint('sns') });
   const s3 = new S3Client({ ...base, ...endpoint('s3'), forcePathStyle: Boolean(options.endpoints?.s3) });
+  const events = new EventBridgeClient({ ...base, ...endpoint('events') });
   return {
     dynamodb,
     documents,
     sqs,
     sns,
     s3,
+    events,
     destroy() {
-      for (const client of [documents, dynamodb, sqs, sns, s3]) client.destroy();
+      for (const client of [documents, dynamodb, sqs, sns, s3, events]) client.destroy();
     },
   };
 }

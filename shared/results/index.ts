@@ -1,2 +1,3 @@
 export * from './item-snapshot.ts';
 export * from './item-store.ts';
+export * from './run-summary.ts';

@@ -78,6 +78,12 @@ export interface Release {
   readonly failure?: Failure;
   /** Progress made before handing back, if any since the last checkpoint. */
   readonly progress?: Progress;
+  /**
+   * The attempt did not fail: the holder hands back because its time ran out after making
+   * progress, or because the site's request budget says "later". The attempt is given back, so
+   * `maxAttempts` keeps counting failures only.
+   */
+  readonly refundAttempt?: boolean;
 }
 
 export interface ListOptions {
@@ -374,6 +380,7 @@ export class RunStore {
       set,
       remove: ['leaseOwner', 'leaseExpiresAt'],
       addBlocked: release.failure?.failureClass === 'blocked',
+      refundAttempt: release.refundAttempt === true && release.failure === undefined,
     });
   }
 
@@ -407,7 +414,12 @@ export class RunStore {
   private async holderUpdate(
     lease: Lease,
     nowMs: number,
-    change: { set: Record<string, unknown>; remove?: string[]; addBlocked?: boolean },
+    change: {
+      set: Record<string, unknown>;
+      remove?: string[];
+      addBlocked?: boolean;
+      refundAttempt?: boolean;
+    },
   ): Promise<Run> {
     const update = new RunUpdate(nowMs, change.set, change.remove);
     update.values[':running'] = 'RUNNING';
@@ -417,6 +429,10 @@ export class RunStore {
     if (change.addBlocked) {
       update.values[':one'] = 1;
       update.assignments.push('blockedAttempts = blockedAttempts + :one');
+    }
+    if (change.refundAttempt) {
+      update.values[':one'] = 1;
+      update.assignments.push('attempts = attempts - :one');
     }
     const condition =
       '#status = :running AND leaseOwner = :owner AND fencingToken = :token AND leaseExpiresAt > :nowMs';

@@ -1,0 +1,77 @@
+/** The scraper wired to the resources and settings of a function's environment (Lambda or local). */
+import { type AwsClients, PRIORITIES, type Priority } from '../aws/index.ts';
+import { requireQueueUrl, requireTable, type ResourceEnvironment } from '../aws/environment.ts';
+import { DefinitionStore } from '../definitions/index.ts';
+import { EventBridgeSummaryPublisher, ItemStore } from '../results/index.ts';
+import { RunStore } from '../runs/index.ts';
+import { BrowserHost } from './browser/index.ts';
+import type { RunQueues } from './consume-run-message.ts';
+import { DomainBudget } from './domain-budget.ts';
+import { findExtractor } from './extractors/index.ts';
+import { RunScraper, type ScraperLogger } from './run-scraper.ts';
+import type { ScraperConfig } from './scraper-config.ts';
+
+export interface ScraperWiring {
+  readonly scraper: RunScraper;
+  readonly queues: RunQueues;
+  readonly browser: BrowserHost;
+}
+
+export function createRunScraper(
+  resources: ResourceEnvironment,
+  clients: Pick<AwsClients, 'documents' | 'sqs' | 'events'>,
+  config: ScraperConfig,
+  logger?: ScraperLogger,
+): ScraperWiring {
+  const browser = new BrowserHost({ recycleAfterPages: config.recycleAfterPages });
+  const origins = config.siteOrigins;
+  const scraper = new RunScraper({
+    runs: new RunStore({
+      documents: clients.documents,
+      tableName: requireTable(resources, 'runs'),
+      retentionDays: resources.runRetentionDays,
+    }),
+    definitions: new DefinitionStore({
+      documents: clients.documents,
+      tables: {
+        definitions: requireTable(resources, 'definitions'),
+        dueIndex: requireTable(resources, 'dueIndex'),
+        control: requireTable(resources, 'control'),
+      },
+    }),
+    items: new ItemStore({ documents: clients.documents, tableName: requireTable(resources, 'items') }),
+    budget: new DomainBudget({
+      documents: clients.documents,
+      controlTable: requireTable(resources, 'control'),
+      fallback: { ratePerSecond: config.domainRatePerSecond, burst: config.domainBurst },
+    }),
+    browser,
+    ...(config.eventBusName
+      ? {
+          summaries: new EventBridgeSummaryPublisher({
+            events: clients.events,
+            busName: config.eventBusName,
+          }),
+        }
+      : {}),
+    itemRetentionDays: resources.itemRetentionDays,
+    leaseMs: config.leaseSeconds * 1000,
+    navigationTimeoutMs: config.navigationTimeoutSeconds * 1000,
+    ...(config.allowHosts ? { urlCheck: { allowHosts: config.allowHosts } } : {}),
+    ...(origins
+      ? {
+          originOverride: (platform: string, marketplace: string) => {
+            const real = findExtractor(platform, 'product_details')?.originOf(marketplace);
+            return real ? origins[real] : undefined;
+          },
+        }
+      : {}),
+    ...(config.userAgent ? { userAgent: config.userAgent } : {}),
+    ...(logger ? { logger } : {}),
+  });
+  const queueUrls = Object.fromEntries(PRIORITIES.map((p) => [p, requireQueueUrl(resources, p)])) as Record<
+    Priority,
+    string
+  >;
+  return { scraper, queues: { sqs: clients.sqs, queueUrls }, browser };
+}

@@ -1,0 +1,156 @@
+/**
+ * One page of a run: check the URL, load it, refuse error statuses and block pages, extract, save
+ * the items, and compute the checkpoint that says the page is done. Whatever stops the page is a
+ * `PageFailure` carrying its failure class.
+ */
+import type { Page } from 'puppeteer-core';
+import { type ItemStore, SnapshotsNotSavedError, snapshotOf } from '../results/index.ts';
+import type { Checkpoint, Run, RunCounts } from '../runs/index.ts';
+import { completenessOf, type Extractor, extractPage, type PageExtraction } from './extractors/index.ts';
+import { failureOfBlock, failureOfNavigation, failureOfStatus, PageFailure } from './page-failure.ts';
+import { checkScrapeUrl, type UrlCheckOptions } from './url-guard.ts';
+
+/** Running totals a run's checkpoint carries in `state` (so completeness survives a resume). */
+export interface CheckpointTotals {
+  readonly requiredPresent: number;
+  readonly requiredTotal: number;
+  readonly unknownLayoutPages: number;
+  /** The last page had no next page: nothing left to read. */
+  readonly finished: boolean;
+}
+
+export function totalsOf(checkpoint: Checkpoint | undefined): CheckpointTotals {
+  const state = (checkpoint?.state ?? {}) as Partial<Record<keyof CheckpointTotals, unknown>>;
+  const count = (value: unknown): number => (typeof value === 'number' && value >= 0 ? value : 0);
+  return {
+    requiredPresent: count(state.requiredPresent),
+    requiredTotal: count(state.requiredTotal),
+    unknownLayoutPages: count(state.unknownLayoutPages),
+    finished: state.finished === true,
+  };
+}
+
+export interface RunPageInput {
+  readonly page: Page;
+  readonly run: Run;
+  readonly extractor: Extractor;
+  readonly url: string;
+  readonly pageNumber: number;
+  readonly checkpoint: Checkpoint;
+  readonly items: ItemStore;
+  readonly itemRetentionDays: number;
+  readonly capturedBy: string;
+  readonly now: () => number;
+  readonly urlCheck?: UrlCheckOptions;
+}
+
+export interface PageProgress {
+  readonly checkpoint: Checkpoint;
+  readonly counts: RunCounts;
+  readonly variant?: string;
+  readonly saved: number;
+  readonly hasMore: boolean;
+}
+
+export async function readRunPage(input: RunPageInput): Promise<PageProgress> {
+  const extraction = await loadAndExtract(input);
+  const { run, extractor, checkpoint, pageNumber } = input;
+  const room = Math.max(0, run.params.maxItems - checkpoint.itemsSoFar);
+  const kept = extraction.items.slice(0, room);
+  const capturedAtMs = input.now();
+  const source = {
+    runId: run.runId,
+    definitionId: run.definitionId,
+    slot: run.slot,
+    platform: run.platform,
+    marketplace: run.marketplace,
+    crawlType: run.crawlType,
+    pageNumber,
+    capturedBy: input.capturedBy,
+  };
+  let saved: number;
+  try {
+    saved = await input.items.save(
+      kept.map((item) => snapshotOf(source, item, capturedAtMs, input.itemRetentionDays)),
+    );
+  } catch (error) {
+    if (!(error instanceof SnapshotsNotSavedError)) throw error;
+    throw new PageFailure(
+      { failureClass: 'transient', reason: 'items-not-saved', message: error.message },
+      { cause: error },
+    );
+  }
+
+  const before = totalsOf(checkpoint);
+  const nextUrl = httpUrlOrUndefined(extraction.nextUrl);
+  const hasMore =
+    extraction.variant !== undefined && nextUrl !== undefined && kept.length === extraction.items.length;
+  const totals: CheckpointTotals = {
+    requiredPresent:
+      before.requiredPresent +
+      Math.round(
+        completenessOf(kept, extractor.requiredFields) * kept.length * extractor.requiredFields.length,
+      ),
+    requiredTotal: before.requiredTotal + kept.length * extractor.requiredFields.length,
+    unknownLayoutPages: before.unknownLayoutPages + (extraction.variant === undefined ? 1 : 0),
+    finished: !hasMore,
+  };
+  const counts: RunCounts = {
+    scraped: run.counts.scraped + extraction.items.length + extraction.invalid,
+    saved: run.counts.saved + saved,
+    // Beyond maxItems, or the same item twice on the page.
+    skipped: run.counts.skipped + (extraction.items.length - saved),
+    invalid: run.counts.invalid + extraction.invalid + (extraction.variant === undefined ? 1 : 0),
+  };
+  const lastItemId = kept.at(-1)?.id ?? checkpoint.lastItemId;
+  return {
+    checkpoint: {
+      page: pageNumber,
+      itemsSoFar: checkpoint.itemsSoFar + saved,
+      ...(lastItemId ? { lastItemId } : {}),
+      ...(hasMore && nextUrl ? { nextUrl } : {}),
+      state: { ...totals },
+    },
+    counts,
+    ...(extraction.variant ? { variant: extraction.variant } : {}),
+    saved,
+    hasMore,
+  };
+}
+
+async function loadAndExtract(input: RunPageInput): Promise<PageExtraction> {
+  const { page, url } = input;
+  await checkScrapeUrl(url, input.urlCheck);
+  let status: number;
+  try {
+    const response = await page.goto(url, { waitUntil: 'domcontentloaded' });
+    status = response?.status() ?? 0;
+  } catch (error) {
+    throw new PageFailure(failureOfNavigation(error, url), { cause: error });
+  }
+  const statusFailure = failureOfStatus(status, url);
+  if (statusFailure) throw new PageFailure(statusFailure);
+  let extraction: PageExtraction;
+  try {
+    extraction = await extractPage(page, input.extractor, {
+      marketplace: input.run.marketplace,
+      pageNumber: input.pageNumber,
+    });
+  } catch (error) {
+    throw new PageFailure(failureOfNavigation(error, url), { cause: error });
+  }
+  if (extraction.blocked) throw new PageFailure(failureOfBlock(extraction.blocked, url));
+  return extraction;
+}
+
+function httpUrlOrUndefined(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && raw.length <= 2048
+      ? url.href
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,360 @@
+/**
+ * Scrapes one run: takes its lease, resumes from its checkpoint, reads page after page
+ * (checkpointing each), and finishes it — or hands it back. Transport-neutral: the SQS consumer
+ * (`consume-run-message.ts`) turns the outcome into queue actions.
+ *
+ *   acquire ──▶ page 1 ──checkpoint──▶ page 2 ──checkpoint──▶ … ──▶ complete (SUCCEEDED)
+ *      │            │ failure: transient/blocked → release (RETRY_WAIT) → retry after backoff
+ *      │            │          permanent, or attempts used up → complete (FAILED)
+ *      │            │ deadline near / domain over budget → release, attempt refunded → later
+ *      └ terminal, leased by another holder, not found → skipped (acknowledged, counted)
+ */
+import { isIP } from 'node:net';
+import type { DefinitionStore } from '../definitions/index.ts';
+import { ShelfwatchError } from '../errors/index.ts';
+import type { RunMessage } from '../expansion/run-message.ts';
+import type { ItemStore, RunSummaryPublisher } from '../results/index.ts';
+import {
+  type Checkpoint,
+  type Failure,
+  type Lease,
+  LeaseLostError,
+  nextStepAfterFailure,
+  type Run,
+  type RunStore,
+} from '../runs/index.ts';
+import type { BrowserHost } from './browser/index.ts';
+import type { DomainBudget } from './domain-budget.ts';
+import {
+  type Extractor,
+  InvalidTargetError,
+  requireExtractor,
+  UnknownExtractorError,
+} from './extractors/index.ts';
+import { type PageProgress, readRunPage, totalsOf } from './read-run-page.ts';
+import { PageFailure, permanentFailure } from './page-failure.ts';
+import { BlockedUrlError, isPublicAddress, type UrlCheckOptions } from './url-guard.ts';
+
+export type SkipReason = 'not-found' | 'terminal' | 'leased' | 'lease-lost';
+
+export type ScrapeOutcome =
+  | { readonly kind: 'succeeded'; readonly run: Run }
+  | { readonly kind: 'failed'; readonly run: Run; readonly failure: Failure }
+  /** Retry after `delaySeconds` (the message's visibility). */
+  | { readonly kind: 'retry'; readonly run: Run; readonly failure: Failure; readonly delaySeconds: number }
+  /** Not a failure: come back after `delaySeconds` with a fresh message. */
+  | {
+      readonly kind: 'handed-back';
+      readonly run: Run;
+      readonly why: 'deadline' | 'budget';
+      readonly delaySeconds: number;
+    }
+  | { readonly kind: 'skipped'; readonly reason: SkipReason; readonly runId: string };
+
+export interface Invocation {
+  /** Lease owner: the invocation (request id) or worker that scrapes. */
+  readonly owner: string;
+  /** Milliseconds left before the platform stops this invocation (Lambda's remaining time). */
+  remainingMs(): number;
+}
+
+/** Structured logging, as Powertools' Logger offers it (a message and one object of keys). */
+export interface ScraperLogger {
+  info(message: string, attributes: Record<string, unknown>): void;
+  warn(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+export interface RunScraperOptions {
+  readonly runs: RunStore;
+  readonly definitions: Pick<DefinitionStore, 'recordSuccess'>;
+  readonly items: ItemStore;
+  readonly budget: Pick<DomainBudget, 'take'>;
+  readonly browser: BrowserHost;
+  readonly summaries?: RunSummaryPublisher;
+  readonly itemRetentionDays: number;
+  /** Lease length; every checkpoint renews it. Must exceed the longest page. Default 2 minutes. */
+  readonly leaseMs?: number;
+  readonly navigationTimeoutMs?: number;
+  /** Time kept in reserve at the end of an invocation to checkpoint and hand back. Default 20 s. */
+  readonly handBackReserveMs?: number;
+  /** Over budget for at most this long: wait in place; longer: hand the run back. Default 3 s. */
+  readonly maxBudgetWaitMs?: number;
+  readonly urlCheck?: UrlCheckOptions;
+  /** Where a platform's marketplace lives, when not the real site (the local demo shop). */
+  readonly originOverride?: (platform: string, marketplace: string) => string | undefined;
+  readonly userAgent?: string;
+  readonly clock?: () => number;
+  readonly random?: () => number;
+  readonly logger?: ScraperLogger;
+}
+
+/** Thrown inside the page loop to stop and hand the run back (not a failure). */
+class HandBack extends ShelfwatchError {
+  readonly why: 'deadline' | 'budget';
+  readonly delaySeconds: number;
+  constructor(why: 'deadline' | 'budget', delaySeconds: number) {
+    super('HAND_BACK', `handing the run back (${why})`);
+    this.why = why;
+    this.delaySeconds = delaySeconds;
+  }
+}
+
+const silent: ScraperLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export class RunScraper {
+  private readonly options: RunScraperOptions;
+  private readonly now: () => number;
+  private readonly logger: ScraperLogger;
+
+  constructor(options: RunScraperOptions) {
+    this.options = options;
+    this.now = options.clock ?? Date.now;
+    this.logger = options.logger ?? silent;
+  }
+
+  async scrape(message: RunMessage, invocation: Invocation): Promise<ScrapeOutcome> {
+    const { runs } = this.options;
+    const leaseMs = this.options.leaseMs ?? 120_000;
+    const acquired = await runs.acquire(message.runId, invocation.owner, this.now(), leaseMs);
+    if (!acquired.acquired) {
+      if (acquired.reason === 'attempts-exhausted' && acquired.run) {
+        const run = await runs.exhaust(message.runId, this.now());
+        await this.publish(run);
+        const failure = permanentFailure('attempts-exhausted', `run used all ${run.maxAttempts} attempts`);
+        return { kind: 'failed', run, failure };
+      }
+      const reason = acquired.reason === 'attempts-exhausted' ? 'not-found' : acquired.reason;
+      this.logger.info('run not taken', { runId: message.runId, reason, status: acquired.run?.status });
+      return { kind: 'skipped', reason, runId: message.runId };
+    }
+    const { lease } = acquired;
+    let run = acquired.run;
+    const context = { runId: run.runId, attempt: run.attempts, fencingToken: lease.fencingToken };
+    this.logger.info('run started', { ...context, resumeFromPage: run.checkpoint?.page ?? 0 });
+    try {
+      const extractor = requireExtractor(run.platform, run.crawlType);
+      run = await this.readPages(run, lease, extractor, invocation);
+      const finished = await runs.complete(
+        lease,
+        { status: 'SUCCEEDED', counts: run.counts, completeness: completenessOfRun(run) },
+        this.now(),
+      );
+      await this.options.definitions
+        .recordSuccess(finished.definitionId, this.now())
+        .catch((error: unknown) => {
+          this.logger.warn('could not record the success on the definition', {
+            ...context,
+            error: String(error),
+          });
+        });
+      await this.publish(finished);
+      this.logger.info('run succeeded', {
+        ...context,
+        counts: finished.counts,
+        completeness: finished.completeness,
+      });
+      return { kind: 'succeeded', run: finished };
+    } catch (error) {
+      return this.afterError(error, lease, run, context);
+    }
+  }
+
+  /** Reads pages from the checkpoint on, checkpointing each; returns the run after the last. */
+  private async readPages(
+    start: Run,
+    lease: Lease,
+    extractor: Extractor,
+    invocation: Invocation,
+  ): Promise<Run> {
+    const leaseMs = this.options.leaseMs ?? 120_000;
+    const navigationTimeoutMs = this.options.navigationTimeoutMs ?? 30_000;
+    const reserveMs = (this.options.handBackReserveMs ?? 20_000) + navigationTimeoutMs;
+    const origin =
+      this.options.originOverride?.(start.platform, start.marketplace) ??
+      extractor.originOf(start.marketplace);
+    const target = { value: start.target, marketplace: start.marketplace, origin };
+    let run = start;
+    let checkpoint: Checkpoint = run.checkpoint ?? { page: 0, itemsSoFar: 0 };
+    const resumedAtPage = checkpoint.page;
+    if (!isUnfinished(run, checkpoint)) return run;
+
+    return this.options.browser.withPage(
+      {
+        navigationTimeoutMs,
+        javaScript: extractor.needsJavaScript === true,
+        allowRequest: (url) => isAllowedSubrequest(url, this.options.urlCheck),
+        ...(this.options.userAgent ? { userAgent: this.options.userAgent } : {}),
+      },
+      async (page) => {
+        do {
+          if (invocation.remainingMs() < reserveMs) {
+            if (checkpoint.page > resumedAtPage) throw new HandBack('deadline', 0);
+            // No page done in this invocation: not enough time to do one; a timeout, not progress.
+            throw new PageFailure({
+              failureClass: 'transient',
+              reason: 'no-time',
+              message: `the invocation had ${invocation.remainingMs()} ms left: not enough for a page`,
+            });
+          }
+          const pageNumber = checkpoint.page + 1;
+          const url = checkpoint.nextUrl ?? extractor.pageUrl(target, pageNumber);
+          await this.waitForBudget(new URL(url).hostname, invocation, reserveMs);
+          const progress: PageProgress = await readRunPage({
+            page,
+            run,
+            extractor,
+            url,
+            pageNumber,
+            checkpoint,
+            items: this.options.items,
+            itemRetentionDays: this.options.itemRetentionDays,
+            capturedBy: lease.owner,
+            now: this.now,
+            ...(this.options.urlCheck ? { urlCheck: this.options.urlCheck } : {}),
+          });
+          checkpoint = progress.checkpoint;
+          run = await this.options.runs.checkpoint(
+            lease,
+            { checkpoint, counts: progress.counts },
+            this.now(),
+            leaseMs,
+          );
+          this.logger.info('page done', {
+            runId: run.runId,
+            page: pageNumber,
+            variant: progress.variant,
+            saved: progress.saved,
+            counts: run.counts,
+          });
+          if (!progress.hasMore) break;
+        } while (isUnfinished(run, checkpoint));
+        return run;
+      },
+    );
+  }
+
+  private async waitForBudget(domain: string, invocation: Invocation, reserveMs: number): Promise<void> {
+    const maxWaitMs = this.options.maxBudgetWaitMs ?? 3_000;
+    for (;;) {
+      const decision = await this.options.budget.take(domain, this.now());
+      if (decision.granted) return;
+      const canWait =
+        decision.retryAfterMs <= maxWaitMs && invocation.remainingMs() - decision.retryAfterMs > reserveMs;
+      if (!canWait) throw new HandBack('budget', Math.min(900, Math.ceil(decision.retryAfterMs / 1000)));
+      await new Promise((resolve) => setTimeout(resolve, decision.retryAfterMs));
+    }
+  }
+
+  private async afterError(
+    error: unknown,
+    lease: Lease,
+    run: Run,
+    context: Record<string, unknown>,
+  ): Promise<ScrapeOutcome> {
+    const { runs } = this.options;
+    if (error instanceof LeaseLostError) {
+      this.logger.warn('lease lost: another holder has the run', { ...context, error: error.message });
+      return { kind: 'skipped', reason: 'lease-lost', runId: run.runId };
+    }
+    try {
+      if (error instanceof HandBack) {
+        const released = await runs.release(
+          lease,
+          { delaySeconds: error.delaySeconds, refundAttempt: true },
+          this.now(),
+        );
+        this.logger.info('run handed back', {
+          ...context,
+          why: error.why,
+          page: released.checkpoint?.page ?? 0,
+        });
+        return { kind: 'handed-back', run: released, why: error.why, delaySeconds: error.delaySeconds };
+      }
+      const failure = failureOf(error);
+      const step = nextStepAfterFailure(failure, run.attempts, run.maxAttempts, this.options.random);
+      if (step.action === 'retry') {
+        const released = await runs.release(lease, { delaySeconds: step.delaySeconds, failure }, this.now());
+        this.logger.warn('attempt failed, will retry', {
+          ...context,
+          failure,
+          delaySeconds: step.delaySeconds,
+        });
+        return { kind: 'retry', run: released, failure, delaySeconds: step.delaySeconds };
+      }
+      const failed = await runs.complete(
+        lease,
+        { status: 'FAILED', counts: run.counts, completeness: completenessOfRun(run), failure },
+        this.now(),
+      );
+      await this.publish(failed);
+      this.logger.error('run failed', { ...context, failure });
+      return { kind: 'failed', run: failed, failure };
+    } catch (second) {
+      if (second instanceof LeaseLostError) {
+        this.logger.warn('lease lost while handing back', { ...context, error: second.message });
+        return { kind: 'skipped', reason: 'lease-lost', runId: run.runId };
+      }
+      throw second;
+    }
+  }
+
+  private async publish(run: Run): Promise<void> {
+    // The run's outcome is already stored; a lost event is logged, not worth failing the run over.
+    await this.options.summaries?.publish(run).catch((error: unknown) => {
+      this.logger.error('summary event not published', { runId: run.runId, error: String(error) });
+    });
+  }
+}
+
+/** The failure class of whatever stopped a page. */
+export function failureOf(error: unknown): Failure {
+  if (error instanceof PageFailure) return error.failure;
+  if (error instanceof BlockedUrlError) return permanentFailure('url-blocked', error.message);
+  if (error instanceof InvalidTargetError) return permanentFailure('invalid-target', error.message);
+  if (error instanceof UnknownExtractorError) return permanentFailure('unknown-extractor', error.message);
+  const message = error instanceof Error ? error.message : String(error);
+  return { failureClass: 'transient', reason: 'unexpected', message };
+}
+
+function isUnfinished(run: Run, checkpoint: Checkpoint): boolean {
+  return (
+    !totalsOf(checkpoint).finished &&
+    checkpoint.page < run.params.maxPages &&
+    checkpoint.itemsSoFar < run.params.maxItems
+  );
+}
+
+/**
+ * Subresources a page may load: http(s) only, never a literal private, loopback or metadata
+ * address (the page's own URL was checked with DNS before navigation), allow-listed hosts aside.
+ */
+function isAllowedSubrequest(raw: string, urlCheck: UrlCheckOptions | undefined): boolean {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'data:') return true;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  if (urlCheck?.allowHosts?.includes(`${host}:${port}`)) return true;
+  return !isLiteralNonPublic(host);
+}
+
+function isLiteralNonPublic(host: string): boolean {
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal')) return true;
+  return isIP(host) !== 0 && !isPublicAddress(host);
+}
+
+/**
+ * Completeness of the run so far, from the totals its checkpoints carry: the share of required
+ * fields present in the saved items; 0 if a page had no known layout and nothing was saved.
+ */
+export function completenessOfRun(run: Run): number | undefined {
+  const totals = totalsOf(run.checkpoint);
+  if (totals.requiredTotal > 0) return totals.requiredPresent / totals.requiredTotal;
+  return totals.unknownLayoutPages > 0 ? 0 : undefined;
+}

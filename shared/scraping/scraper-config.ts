@@ -1,0 +1,83 @@
+/**
+ * The scraper's settings: one zod schema with the defaults, each setting read from one
+ * environment variable (the table in docs/scraper.md). Invalid values stop the function at start
+ * with a message naming the variable, never a silent default.
+ */
+import { z } from 'zod';
+import { ValidationError } from '../errors/index.ts';
+
+export const SCRAPER_VARIABLES = {
+  eventBusName: 'SHELFWATCH_EVENT_BUS_NAME',
+  leaseSeconds: 'SHELFWATCH_SCRAPER_LEASE_SECONDS',
+  navigationTimeoutSeconds: 'SHELFWATCH_SCRAPER_NAVIGATION_TIMEOUT_SECONDS',
+  recycleAfterPages: 'SHELFWATCH_SCRAPER_RECYCLE_AFTER_PAGES',
+  domainRatePerSecond: 'SHELFWATCH_SCRAPER_DOMAIN_RATE_PER_SECOND',
+  domainBurst: 'SHELFWATCH_SCRAPER_DOMAIN_BURST',
+  userAgent: 'SHELFWATCH_SCRAPER_USER_AGENT',
+  siteOrigins: 'SHELFWATCH_SITE_ORIGINS',
+  allowHosts: 'SHELFWATCH_SCRAPE_ALLOW_HOSTS',
+} as const;
+
+type Setting = keyof typeof SCRAPER_VARIABLES;
+
+const seconds = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+export const scraperConfigSchema = z.object({
+  /** EventBridge bus for run summaries; unset: no events. */
+  eventBusName: z.string().min(1).optional(),
+  leaseSeconds: seconds(120, 900),
+  navigationTimeoutSeconds: seconds(30, 120),
+  recycleAfterPages: z.coerce.number().int().min(1).max(10_000).default(50),
+  domainRatePerSecond: z.coerce.number().positive().max(1_000).default(1),
+  domainBurst: z.coerce.number().int().min(1).max(10_000).default(5),
+  userAgent: z.string().min(1).max(512).optional(),
+  /**
+   * JSON object: real site origin → where to send its requests instead (the local demo shop),
+   * e.g. {"https://www.amazon.com": "http://127.0.0.1:4100/amazon/com"}.
+   */
+  siteOrigins: z
+    .string()
+    .transform((text, context) => {
+      try {
+        return z.record(z.url(), z.url()).parse(JSON.parse(text));
+      } catch {
+        context.addIssue({
+          code: 'custom',
+          message: 'must be a JSON object mapping origin URLs to origin URLs',
+        });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  /** Comma-separated `host:port` values the SSRF guard lets through (the local demo shop only). */
+  allowHosts: z
+    .string()
+    .transform((text) =>
+      text
+        .split(',')
+        .map((host) => host.trim())
+        .filter(Boolean),
+    )
+    .optional(),
+});
+
+export type ScraperConfig = z.infer<typeof scraperConfigSchema>;
+
+export function readScraperConfig(env: NodeJS.ProcessEnv = process.env): ScraperConfig {
+  const input = Object.fromEntries(
+    Object.entries(SCRAPER_VARIABLES).flatMap(([setting, variable]) => {
+      const value = env[variable];
+      return value === undefined || value === '' ? [] : [[setting, value]];
+    }),
+  );
+  const parsed = scraperConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const error = ValidationError.fromZod('scraper configuration', parsed.error);
+  throw new ValidationError(
+    'scraper configuration',
+    error.issues.map((issue) => ({
+      field: SCRAPER_VARIABLES[issue.field as Setting] ?? issue.field,
+      message: issue.message,
+    })),
+  );
+}
