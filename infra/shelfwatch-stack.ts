@@ -1,4 +1,4 @@
-import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ShelfwatchConfig } from './config.ts';
 import { AlarmTopics } from './constructs/alarm-topics.ts';
@@ -7,6 +7,7 @@ import { Buckets } from './constructs/buckets.ts';
 import { PipelineDashboard } from './constructs/dashboard.ts';
 import { Functions } from './constructs/functions.ts';
 import { RunQueues } from './constructs/queues.ts';
+import { RunEvents } from './constructs/run-events.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { Tables } from './constructs/tables.ts';
 
@@ -20,6 +21,7 @@ export class ShelfwatchStack extends Stack {
   readonly queues: RunQueues;
   readonly topics: AlarmTopics;
   readonly buckets: Buckets;
+  readonly runEvents: RunEvents;
   readonly functions: Functions;
   readonly schedules: Schedules;
   readonly alarms: Alarms;
@@ -34,6 +36,10 @@ export class ShelfwatchStack extends Stack {
     this.tables = new Tables(this, 'Tables', { stage: config.stage, removalPolicy: config.removalPolicy });
     this.queues = new RunQueues(this, 'Queues', { stage: config.stage, removalPolicy: config.removalPolicy });
     this.buckets = new Buckets(this, 'Buckets', { removalPolicy: config.removalPolicy });
+    this.runEvents = new RunEvents(this, 'RunEvents', {
+      stage: config.stage,
+      removalPolicy: config.removalPolicy,
+    });
     this.topics = new AlarmTopics(this, 'AlarmTopics', {
       stage: config.stage,
       alarmEmail: config.alarmEmail,
@@ -50,6 +56,7 @@ export class ShelfwatchStack extends Stack {
       queues: this.queues,
       topics: this.topics,
       buckets: this.buckets,
+      runEvents: this.runEvents,
       alarmWebhookSecretName: config.alarmWebhookSecretName,
     });
     this.schedules = new Schedules(this, 'Schedules', {
@@ -62,6 +69,10 @@ export class ShelfwatchStack extends Stack {
       topics: this.topics,
       queues: this.queues,
       functions: this.functions.byName,
+    });
+    new CfnOutput(this, 'RunEventsBusName', {
+      value: this.runEvents.bus.eventBusName,
+      description: 'EventBridge bus of run-summary events (source shelfwatch, detail-type "Run finished").',
     });
     this.dashboard = new PipelineDashboard(this, 'Dashboard', {
       stage: config.stage,

@@ -4,7 +4,7 @@ import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -31,12 +31,29 @@ import {
   tableVariable,
   topicArnVariable,
 } from '../../shared/aws/index.ts';
+import { SCRAPER_VARIABLES } from '../../shared/scraping/scraper-config.ts';
 import type { AlarmTopics } from './alarm-topics.ts';
 import type { Buckets } from './buckets.ts';
+import type { RunEvents } from './run-events.ts';
 import type { RunQueues } from './queues.ts';
 import type { Tables } from './tables.ts';
 
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Folder of the function's package that holds @sparticuz/chromium's compressed browser. */
+const CHROMIUM_BIN_FOLDER = 'chromium-bin';
+
+/**
+ * esbuild bundles @sparticuz/chromium's code but not its `bin` folder (the brotli-compressed
+ * browser, ~65 MB): copied beside the bundle, and named to the scraper by SHELFWATCH_CHROMIUM_BIN.
+ */
+const CHROMIUM_BESIDE_BUNDLE: ICommandHooks = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir: string, outputDir: string) => [
+    `cp -R "${inputDir}/node_modules/@sparticuz/chromium/bin" "${outputDir}/${CHROMIUM_BIN_FOLDER}"`,
+  ],
+};
 
 const READ_ACTIONS = [
   'dynamodb:GetItem',
@@ -67,6 +84,7 @@ export interface FunctionsProps {
   readonly queues: RunQueues;
   readonly topics: AlarmTopics;
   readonly buckets: Buckets;
+  readonly runEvents: RunEvents;
   readonly alarmWebhookSecretName?: string | undefined;
 }
 
@@ -134,6 +152,7 @@ export class Functions extends Construct {
         mainFields: ['module', 'main'],
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        ...(declaration.bundlesChromium ? { commandHooks: CHROMIUM_BESIDE_BUNDLE } : {}),
       },
     });
 
@@ -164,6 +183,11 @@ export class Functions extends Construct {
       );
       for (const topic of Object.values(props.topics.bySeverity))
         topic.addSubscription(new LambdaSubscription(fn));
+    }
+    if (declaration.publishesRunEvents) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['events:PutEvents'], resources: [props.runEvents.bus.eventBusArn] }),
+      );
     }
     for (const severity of declaration.publishesTo) {
       // Written out instead of grantPublish(), which adds kms:GenerateDataKey* (a wildcard action).
@@ -214,6 +238,12 @@ export class Functions extends Construct {
     }
     if (declaration.forwardsAlarms && props.alarmWebhookSecretName) {
       environment[ALARM_WEBHOOK_SECRET_VARIABLE] = props.alarmWebhookSecretName;
+    }
+    if (declaration.publishesRunEvents) {
+      environment[SCRAPER_VARIABLES.eventBusName] = props.runEvents.bus.eventBusName;
+    }
+    if (declaration.bundlesChromium) {
+      environment[SCRAPER_VARIABLES.chromiumBinPath] = `/var/task/${CHROMIUM_BIN_FOLDER}`;
     }
     return environment;
   }

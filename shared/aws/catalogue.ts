@@ -197,6 +197,18 @@ export const BUCKETS = {
 export type BucketName = keyof typeof BUCKETS;
 
 // ---------------------------------------------------------------------------------------------
+// Event bus
+// ---------------------------------------------------------------------------------------------
+
+/** The bus every finished run's summary goes to (`source: shelfwatch`, `detail-type: Run finished`). */
+export const RUN_EVENTS_BUS = {
+  name: 'runs',
+  purpose: 'One summary event per finished run, for downstream consumers (alerts, warehouses).',
+  /** Days the bus archive keeps events for replay. */
+  archiveRetentionDays: 7,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
 // Functions and what each may touch (the source of every IAM grant)
 // ---------------------------------------------------------------------------------------------
 
@@ -220,6 +232,10 @@ export interface FunctionDeclaration {
   readonly writesTo?: readonly BucketName[];
   /** Reads the chat-webhook secret and is subscribed to the alarm topics, when one is configured. */
   readonly forwardsAlarms?: boolean;
+  /** Puts run-summary events on the run events bus. */
+  readonly publishesRunEvents?: boolean;
+  /** Ships @sparticuz/chromium's compressed browser beside the bundle (the `bin` folder). */
+  readonly bundlesChromium?: boolean;
 }
 
 export const FUNCTIONS = {
@@ -241,11 +257,14 @@ export const FUNCTIONS = {
     memoryMb: 2048,
     timeoutSeconds: SCRAPER_TIMEOUT_SECONDS,
     architecture: 'x86_64',
-    tables: { definitions: 'read', runs: 'readWrite', items: 'write', control: 'readWrite' },
-    sendsTo: [],
+    tables: { definitions: 'write', runs: 'readWrite', items: 'write', control: 'readWrite' },
+    // Its own queues: a run handed back (deadline, domain over budget) goes back as a new, delayed message.
+    sendsTo: PRIORITIES,
     consumes: PRIORITIES,
     inspectsQueues: [],
     publishesTo: [],
+    publishesRunEvents: true,
+    bundlesChromium: true,
   },
   monitor: {
     purpose: 'Every few minutes: emits health metrics, repairs stuck runs, marks dead letters.',

@@ -222,25 +222,9 @@ export class DefinitionStore {
     }
   }
 
-  /**
-   * Records a successful run (consumers call this after completing one). Only moves forward;
-   * does not change the version (it is not an edit). A deleted definition is ignored.
-   */
+  /** Records a successful run: see `recordDefinitionSuccess`. */
   async recordSuccess(definitionId: string, atMs: number): Promise<void> {
-    try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tables.definitions,
-          Key: { definitionId },
-          UpdateExpression: 'SET lastSucceededAt = :at',
-          ConditionExpression:
-            'attribute_exists(definitionId) AND (attribute_not_exists(lastSucceededAt) OR lastSucceededAt < :at)',
-          ExpressionAttributeValues: { ':at': iso(atMs) },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await recordDefinitionSuccess(this.documents, this.tables.definitions, definitionId, atMs);
   }
 
   /** Every definition, a page at a time (the monitor's hourly staleness pass). */
@@ -373,4 +357,31 @@ function isConditionFailure(error: unknown, index: number): boolean {
   if (!(error instanceof TransactionCanceledException)) return false;
   const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
   return codes[index] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict');
+}
+
+/**
+ * Records a successful run on its definition (consumers call this after completing one). Only
+ * moves forward; does not change the version (it is not an edit). A deleted definition is
+ * ignored. Needs only the definitions table, so the scraper is granted nothing more.
+ */
+export async function recordDefinitionSuccess(
+  documents: DynamoDBDocumentClient,
+  definitionsTable: string,
+  definitionId: string,
+  atMs: number,
+): Promise<void> {
+  try {
+    await documents.send(
+      new UpdateCommand({
+        TableName: definitionsTable,
+        Key: { definitionId },
+        UpdateExpression: 'SET lastSucceededAt = :at',
+        ConditionExpression:
+          'attribute_exists(definitionId) AND (attribute_not_exists(lastSucceededAt) OR lastSucceededAt < :at)',
+        ExpressionAttributeValues: { ':at': new Date(atMs).toISOString() },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
 }

@@ -1,7 +1,7 @@
 /** The scraper wired to the resources and settings of a function's environment (Lambda or local). */
 import { type AwsClients, PRIORITIES, type Priority } from '../aws/index.ts';
 import { requireQueueUrl, requireTable, type ResourceEnvironment } from '../aws/environment.ts';
-import { DefinitionStore } from '../definitions/index.ts';
+import { recordDefinitionSuccess } from '../definitions/index.ts';
 import { EventBridgeSummaryPublisher, ItemStore } from '../results/index.ts';
 import { RunStore } from '../runs/index.ts';
 import { BrowserHost } from './browser/index.ts';
@@ -23,7 +23,11 @@ export function createRunScraper(
   config: ScraperConfig,
   logger?: ScraperLogger,
 ): ScraperWiring {
-  const browser = new BrowserHost({ recycleAfterPages: config.recycleAfterPages });
+  const browser = new BrowserHost({
+    recycleAfterPages: config.recycleAfterPages,
+    ...(config.chromiumBinPath ? { chromiumBinPath: config.chromiumBinPath } : {}),
+  });
+  const definitionsTable = requireTable(resources, 'definitions');
   const origins = config.siteOrigins;
   const scraper = new RunScraper({
     runs: new RunStore({
@@ -31,14 +35,10 @@ export function createRunScraper(
       tableName: requireTable(resources, 'runs'),
       retentionDays: resources.runRetentionDays,
     }),
-    definitions: new DefinitionStore({
-      documents: clients.documents,
-      tables: {
-        definitions: requireTable(resources, 'definitions'),
-        dueIndex: requireTable(resources, 'dueIndex'),
-        control: requireTable(resources, 'control'),
-      },
-    }),
+    definitions: {
+      recordSuccess: (definitionId, atMs) =>
+        recordDefinitionSuccess(clients.documents, definitionsTable, definitionId, atMs),
+    },
     items: new ItemStore({ documents: clients.documents, tableName: requireTable(resources, 'items') }),
     budget: new DomainBudget({
       documents: clients.documents,

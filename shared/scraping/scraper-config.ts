@@ -16,6 +16,7 @@ export const SCRAPER_VARIABLES = {
   userAgent: 'SHELFWATCH_SCRAPER_USER_AGENT',
   siteOrigins: 'SHELFWATCH_SITE_ORIGINS',
   allowHosts: 'SHELFWATCH_SCRAPE_ALLOW_HOSTS',
+  chromiumBinPath: 'SHELFWATCH_CHROMIUM_BIN',
 } as const;
 
 type Setting = keyof typeof SCRAPER_VARIABLES;
@@ -49,6 +50,8 @@ export const scraperConfigSchema = z.object({
       }
     })
     .optional(),
+  /** Folder of @sparticuz/chromium's compressed browser (`bin`), when not inside node_modules (Lambda). */
+  chromiumBinPath: z.string().min(1).optional(),
   /** Comma-separated `host:port` values the SSRF guard lets through (the local demo shop only). */
   allowHosts: z
     .string()

@@ -242,6 +242,28 @@ describe('the Shelfwatch stack', () => {
     }
   });
 
+  it('lets only the scraper put run-summary events, on the run bus only, and names the bus to it', () => {
+    const busId = logicalIdOf('AWS::Events::EventBus', (p) => p.Name === resourceName(STAGE, 'runs'));
+    const putters = Object.values(resourcesOf(synth.json, 'AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes('events:PutEvents'),
+    );
+    assert.equal(putters.length, 1);
+    assert.ok(JSON.stringify(putters[0]?.Properties.PolicyDocument).includes(busId));
+    synth.template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: resourceName(STAGE, 'scraper'),
+      Environment: {
+        Variables: Match.objectLike({
+          SHELFWATCH_EVENT_BUS_NAME: { Ref: busId },
+          SHELFWATCH_CHROMIUM_BIN: '/var/task/chromium-bin',
+        }),
+      },
+    });
+    synth.template.hasResourceProperties('AWS::Events::Archive', {
+      SourceArn: { 'Fn::GetAtt': [busId, 'Arn'] },
+      RetentionDays: 7,
+    });
+  });
+
   it('has a dashboard showing every alarm and the metrics they watch', () => {
     const dashboards = Object.values(resourcesOf(synth.json, 'AWS::CloudWatch::Dashboard'));
     assert.equal(dashboards.length, 1);

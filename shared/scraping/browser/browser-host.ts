@@ -14,6 +14,8 @@ export interface BrowserHostOptions {
   readonly recycleAfterPages?: number;
   /** Extra Chromium flags (e.g. --host-resolver-rules to pin DNS answers). */
   readonly extraArgs?: readonly string[];
+  /** Where @sparticuz/chromium's `bin` folder is, when not in node_modules (the Lambda bundle). */
+  readonly chromiumBinPath?: string;
 }
 
 export interface PageOptions {
@@ -137,7 +139,7 @@ export class BrowserHost {
 
   private async launch(): Promise<Browser> {
     const browser = await puppeteer.launch({
-      executablePath: await chromium.executablePath(),
+      executablePath: await chromium.executablePath(this.options.chromiumBinPath),
       args: [
         ...chromium.args.filter((flag) => !DROPPED_FLAGS.has(flag)),
         ...QUIET_FLAGS,
