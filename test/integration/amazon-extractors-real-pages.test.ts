@@ -203,6 +203,7 @@ describe('Amazon extractors on real saved pages', () => {
   it('reads all 22 tiles of the 2025 amazon.in search page, sponsored ones included', async () => {
     const [result] = await read('amazon-in-search-1.html', 'IN', [searchResultExtractor]);
     assert.ok(result);
+    assert.equal(result.blocked, undefined, 'not a block page');
     assert.equal(result.variant, 'search-s-search-result');
     assert.equal(result.items.length, 22);
     assert.equal(result.invalid, 0);
@@ -251,6 +252,7 @@ describe('Amazon extractors on real saved pages', () => {
   it('reads the 2019 amazon.de search list, titles without the sponsored prefix', async () => {
     const [result] = await read('amazon-de-search-1.html', 'DE', [searchResultExtractor]);
     assert.ok(result);
+    assert.equal(result.blocked, undefined, 'not a block page');
     assert.equal(result.variant, 'search-s-result-item-2019');
     assert.equal(result.items.length, 22);
     assert.match(result.nextUrl ?? '', /[?&]page=2&/);
@@ -291,6 +293,7 @@ describe('Amazon extractors on real saved pages', () => {
   it('reads the amazon.in Best Sellers landing page: six carousels ranked #1 to #6, no prices shown', async () => {
     const [result] = await read('amazon-in-bestsellers-1.html', 'IN', [bestsellersExtractor]);
     assert.ok(result);
+    assert.equal(result.blocked, undefined, 'not a block page');
     assert.equal(result.variant, 'zgbs-carousel-2024');
     assert.equal(result.items.length, 36);
     assert.equal(result.invalid, 0);
