@@ -29,6 +29,7 @@ export function amazonProduct(marketplace: string, asin: string): string {
   return page(
     `Amazon.${marketplace}: ${p.title}`,
     `<div id="dp" data-asin="${asin}">
+      <input type="hidden" id="ASIN" name="ASIN" value="${asin}">
       <span id="productTitle" class="a-size-large product-title-word-break">${escape(p.title)}</span>
       <a id="bylineInfo" href="#">Visit the ${escape(p.seller)} Store</a>
       <div id="corePrice_feature_div"><span class="a-price"><span class="a-offscreen">${formatPrice(p)}</span><span aria-hidden="true">${formatPrice(p)}</span></span></div>
@@ -41,15 +42,30 @@ export function amazonProduct(marketplace: string, asin: string): string {
   );
 }
 
-const amazonTile = (marketplace: string, asin: string, p: DemoProduct, rank?: number): string =>
-  `<div data-component-type="s-search-result" data-asin="${asin}" class="s-result-item s-asin">
-    ${rank === undefined ? '' : `<span class="zg-bdg-text">#${rank}</span>`}
-    <h2><a class="a-link-normal" href="/amazon/${marketplace}/dp/${asin}"><span>${escape(p.title)}</span></a></h2>
-    <span class="a-price"><span class="a-offscreen">${formatPrice(p)}</span></span>
-    <i class="a-icon a-icon-star-small"><span class="a-icon-alt">${p.rating} out of 5 stars</span></i>
-    <span class="a-size-base s-underline-text">${p.reviews.toLocaleString('en-US')}</span>
+/** A search (or category) result tile, in the 2024–2025 markup. */
+const amazonTile = (marketplace: string, asin: string, p: DemoProduct): string => {
+  const href = `/amazon/${marketplace}/dp/${asin}`;
+  return `<div data-component-type="s-search-result" data-asin="${asin}" class="s-result-item s-asin">
     <img class="s-image" src="/images/${asin}.jpg">
+    <div data-cy="title-recipe"><a class="a-link-normal s-link-style a-text-normal" href="${href}"><h2 aria-label="${escape(p.title)}" class="a-size-medium"><span>${escape(p.title)}</span></h2></a></div>
+    <div data-cy="reviews-block"><i class="a-icon a-icon-star-small"><span class="a-icon-alt">${p.rating} out of 5 stars</span></i>
+      <a aria-label="${p.reviews.toLocaleString('en-US')} ratings" href="${href}#customerReviews"><span class="s-underline-text">(${p.reviews.toLocaleString('en-US')})</span></a></div>
+    <div data-cy="price-recipe"><span class="a-price"><span class="a-offscreen">${formatPrice(p)}</span><span aria-hidden="true">${formatPrice(p)}</span></span></div>
   </div>`;
+};
+
+/** A Best Sellers card, in the `#gridItemRoot` grid markup (2022–2025). */
+const amazonBestsellerCard = (marketplace: string, asin: string, p: DemoProduct, rank: number): string => {
+  const href = `/amazon/${marketplace}/dp/${asin}`;
+  return `<div id="gridItemRoot" class="a-column a-span12 a-text-center"><div class="zg-grid-general-faceout">
+    <div class="a-section zg-bdg-ctr"><span class="zg-bdg-text">#${rank}</span></div>
+    <div id="${asin}" data-asin="${asin}" class="p13n-sc-uncoverable-faceout">
+      <a class="a-link-normal aok-block" href="${href}"><img alt="${escape(p.title)}" src="/images/${asin}.jpg" class="p13n-product-image"></a>
+      <a class="a-link-normal aok-block" href="${href}"><div class="_cDEzb_p13n-sc-css-line-clamp-3_g3dy1">${escape(p.title)}</div></a>
+      <div class="a-icon-row"><a class="a-link-normal" title="${p.rating} out of 5 stars" href="/amazon/${marketplace}/product-reviews/${asin}"><i class="a-icon a-icon-star-small"><span class="a-icon-alt">${p.rating} out of 5 stars</span></i> <span class="a-size-small">${p.reviews.toLocaleString('en-US')}</span></a></div>
+      <span class="a-size-base a-color-price"><span class="_cDEzb_p13n-sc-price_3mJ9Z">${formatPrice(p)}</span></span>
+    </div></div></div>`;
+};
 
 export function amazonListing(
   marketplace: string,
@@ -59,18 +75,29 @@ export function amazonListing(
   nextHref?: string,
 ): string {
   const ids = listingIds('amazon', `${kind}:${key}`, pageNumber, PER_PAGE);
-  const tiles = ids
-    .map((asin, index) =>
-      amazonTile(
-        marketplace,
-        asin,
-        productOf('amazon', asin),
-        kind === 'bestsellers' ? (pageNumber - 1) * PER_PAGE + index + 1 : undefined,
-      ),
-    )
-    .join('\n');
+  const title = `Amazon.${marketplace}: ${key}`;
+  if (kind === 'bestsellers') {
+    const cards = ids
+      .map((asin, index) =>
+        amazonBestsellerCard(
+          marketplace,
+          asin,
+          productOf('amazon', asin),
+          (pageNumber - 1) * PER_PAGE + index + 1,
+        ),
+      )
+      .join('\n');
+    const next = nextHref
+      ? `<li class="a-last"><a href="${escape(nextHref)}">Next page</a></li>`
+      : '<li class="a-disabled a-last">Next page</li>';
+    return page(
+      title,
+      `<div class="p13n-gridRow" data-page="${pageNumber}">${cards}</div><ul class="a-pagination">${next}</ul>`,
+    );
+  }
+  const tiles = ids.map((asin) => amazonTile(marketplace, asin, productOf('amazon', asin))).join('\n');
   return page(
-    `Amazon.${marketplace}: ${key}`,
+    title,
     `<div class="s-main-slot s-result-list" data-page="${pageNumber}">${tiles}</div>
      <div class="s-pagination-strip">${nextLink(nextHref, 'Next', 's-pagination-next')}</div>`,
   );

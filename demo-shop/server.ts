@@ -56,11 +56,16 @@ const next = (path: string, query: URLSearchParams, name: string, current: numbe
 const ROUTES: [RegExp, Route][] = [
   [/^\/amazon\/([a-z.]+)\/dp\/([A-Z0-9]{10})$/, (m) => amazonProduct(m[1] ?? 'com', m[2] ?? '')],
   [
+    // A search (`k=`), or a category read as a search filtered on its node (`rh=n:ID`), as on the site.
     /^\/amazon\/([a-z.]+)\/s$/,
-    (m, q, p) =>
-      listing(q, 'page', (n) =>
-        amazonListing(m[1] ?? 'com', 'search', q.get('k') ?? '', n, next(p, q, 'page', n)),
-      ),
+    (m, q, p) => {
+      const node = /(?:^|,)n:(\d+)/.exec(q.get('rh') ?? '')?.[1];
+      return listing(q, 'page', (n) =>
+        node === undefined
+          ? amazonListing(m[1] ?? 'com', 'search', q.get('k') ?? '', n, next(p, q, 'page', n))
+          : amazonListing(m[1] ?? 'com', 'category', node, n, next(p, q, 'page', n)),
+      );
+    },
   ],
   [
     /^\/amazon\/([a-z.]+)\/b$/,
@@ -70,7 +75,7 @@ const ROUTES: [RegExp, Route][] = [
       ),
   ],
   [
-    /^\/amazon\/([a-z.]+)\/gp\/bestsellers\/([\w-]+)$/,
+    /^\/amazon\/([a-z.]+)\/gp\/bestsellers(?:\/([\w-]+(?:\/\d+)*))?$/,
     (m, q, p) =>
       listing(q, 'pg', (n) =>
         amazonListing(m[1] ?? 'com', 'bestsellers', m[2] ?? '', n, next(p, q, 'pg', n)),

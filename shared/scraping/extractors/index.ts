@@ -3,3 +3,6 @@ export * from './extract-page.ts';
 export * from './normalize.ts';
 export * from './read-page.ts';
 export * from './registry.ts';
+
+// Platforms register their extractors when imported.
+import './amazon/index.ts';

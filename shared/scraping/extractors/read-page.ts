@@ -9,6 +9,16 @@ import type { BlockReason, FieldRule, PageSpec, RawPage } from './extractor.ts';
 export function readPage(spec: PageSpec): RawPage {
   const clean = (text: string | null | undefined): string => (text ?? '').replace(/\s+/g, ' ').trim();
 
+  // textContent includes the source of inline scripts and styles (Amazon puts some inside the
+  // very elements read, e.g. #availability): a person never sees it.
+  const NOT_TEXT = 'script, style, noscript, template';
+  const textOf = (element: Element): string => {
+    if (!element.querySelector(NOT_TEXT)) return element.textContent ?? '';
+    const copy = element.cloneNode(true) as Element;
+    for (const hidden of copy.querySelectorAll(NOT_TEXT)) hidden.remove();
+    return copy.textContent ?? '';
+  };
+
   const readRule = (scope: ParentNode, rule: FieldRule): string => {
     const element =
       rule.selector === ':scope' && scope instanceof Element ? scope : scope.querySelector(rule.selector);
@@ -18,7 +28,7 @@ export function readPage(spec: PageSpec): RawPage {
     else if (rule.attribute === 'src' && element instanceof HTMLImageElement)
       value = element.currentSrc || element.src;
     else if (rule.attribute) value = element.getAttribute(rule.attribute) ?? '';
-    else value = element.textContent ?? '';
+    else value = textOf(element);
     value = clean(value);
     if (value && rule.pattern) {
       const match = new RegExp(rule.pattern, 'i').exec(value);
