@@ -7,7 +7,6 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
-import '../../shared/scraping/extractors/platforms.ts';
 import {
   consumeRunMessage,
   createRunScraper,

@@ -14,7 +14,6 @@ import {
   RunScraper,
   type RunScraperOptions,
 } from '../../shared/scraping/index.ts';
-import '../fixtures/scraper/demo-listing-extractor.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 
 const SLOT = '2026-11-23T19:00Z';
@@ -226,6 +225,29 @@ describe('the run scraper on the demo shop, DynamoDB Local and real Chromium', (
 
   it('refuses a target that points at the metadata service, and fails the run for good', async () => {
     const run = await newRun({ target: 'http://169.254.169.254/latest/meta-data/', maxPages: 1 });
+    const outcome = await scraperWith().scrape(messageOf(run), plenty);
+    assert.ok(
+      outcome.kind === 'failed' && outcome.failure.reason === 'invalid-target',
+      JSON.stringify(outcome),
+    );
+    assert.equal(shop.requests.length, 0);
+  });
+
+  it('refuses a next-page link into the private network (the SSRF guard), and fails the run for good', async () => {
+    const run = await newRun({ maxPages: 3 });
+    // A page whose "next" link points at the metadata service, saved as the run's checkpoint.
+    const taken = await runs.acquire(run.runId, 'earlier-holder', Date.now(), 60_000);
+    assert.ok(taken.acquired);
+    await runs.checkpoint(
+      taken.lease,
+      {
+        checkpoint: { page: 1, itemsSoFar: 0, nextUrl: 'http://169.254.169.254/latest/meta-data/' },
+        counts: taken.run.counts,
+      },
+      Date.now(),
+      60_000,
+    );
+    await runs.release(taken.lease, { delaySeconds: 0, refundAttempt: true }, Date.now());
     const outcome = await scraperWith().scrape(messageOf(run), plenty);
     assert.ok(outcome.kind === 'failed' && outcome.failure.reason === 'url-blocked', JSON.stringify(outcome));
     assert.equal(shop.requests.length, 0);
