@@ -3,3 +3,5 @@ export * from './extract-page.ts';
 export * from './normalize.ts';
 export * from './read-page.ts';
 export * from './registry.ts';
+export * from './ozon/index.ts';
+export * from './alibaba1688/index.ts';
