@@ -128,7 +128,11 @@ export function ozonListing(
 
 /** Ozon's antibot answer (served with HTTP 200 or 403): no products, a challenge. */
 export const ozonBlockPage = (): string =>
-  page('Доступ ограничен', `<div id="challenge"><h1>Доступ ограничен</h1><p>Подтвердите, что вы не робот.</p></div>`, 'ru');
+  page(
+    'Доступ ограничен',
+    `<div id="challenge"><h1>Доступ ограничен</h1><p>Подтвердите, что вы не робот.</p></div>`,
+    'ru',
+  );
 
 // ---- 1688 ---------------------------------------------------------------------------------
 

@@ -85,7 +85,8 @@ const ROUTES: [RegExp, Route][] = [
   ],
   [
     /^\/ozon\/search\/$/,
-    (_m, q, p) => listing(q, 'page', (n) => ozonListing('search', q.get('text') ?? '', n, next(p, q, 'page', n))),
+    (_m, q, p) =>
+      listing(q, 'page', (n) => ozonListing('search', q.get('text') ?? '', n, next(p, q, 'page', n))),
   ],
   [/^\/1688\/offer\/(\d+)\.html$/, (m) => alibabaOffer(m[1] ?? '')],
   [

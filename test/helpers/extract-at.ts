@@ -16,9 +16,12 @@ export function extractAt(
   marketplace: string,
   pageNumber = 1,
 ): Promise<LoadedExtraction> {
-  return host.withPage({ allowRequest: (requested) => requested.startsWith('http://127.0.0.1:') }, async (page) => {
-    const response = await page.goto(url, { waitUntil: 'domcontentloaded' });
-    const extraction = await extractPage(page, extractor, { marketplace, pageNumber });
-    return { ...extraction, status: response?.status() };
-  });
+  return host.withPage(
+    { allowRequest: (requested) => requested.startsWith('http://127.0.0.1:') },
+    async (page) => {
+      const response = await page.goto(url, { waitUntil: 'domcontentloaded' });
+      const extraction = await extractPage(page, extractor, { marketplace, pageNumber });
+      return { ...extraction, status: response?.status() };
+    },
+  );
 }

@@ -41,9 +41,19 @@ describe('1688 extractors', () => {
       alibabaProductDetails,
       'CN',
     );
-    read.demoSearch = await extractAt(host, alibabaSearchResult.pageUrl(target('手机数据线'), 1), alibabaSearchResult, 'CN');
+    read.demoSearch = await extractAt(
+      host,
+      alibabaSearchResult.pageUrl(target('手机数据线'), 1),
+      alibabaSearchResult,
+      'CN',
+    );
     read.demoSearch2 = await extractAt(host, read.demoSearch.nextUrl ?? '', alibabaSearchResult, 'CN', 2);
-    read.demoBlocked = await extractAt(host, `${shop.url}/1688/offer/612345678.html?fault=captcha`, alibabaProductDetails, 'CN');
+    read.demoBlocked = await extractAt(
+      host,
+      `${shop.url}/1688/offer/612345678.html?fault=captcha`,
+      alibabaProductDetails,
+      'CN',
+    );
   });
   after(async () => {
     await host.close();
@@ -109,7 +119,10 @@ describe('1688 extractors', () => {
         url: 'https://detail.1688.com/offer/546639475124.html',
       },
     ]);
-    assert.equal(search?.nextUrl, `${pages.base}/selloffer/offer_search.htm?keywords=%CA%D6%BB%FA&beginPage=2`);
+    assert.equal(
+      search?.nextUrl,
+      `${pages.base}/selloffer/offer_search.htm?keywords=%CA%D6%BB%FA&beginPage=2`,
+    );
   });
 
   it('gives no variant and no items for a layout it does not know', () => {
@@ -148,7 +161,10 @@ describe('1688 extractors', () => {
       assert.equal(extraction?.invalid, 0, name);
     }
     assert.equal(read.demoSearch?.items.length, PER_PAGE);
-    assert.match(read.demoSearch?.nextUrl ?? '', /\/1688\/selloffer\/offer_search\.htm\?keywords=.+&beginPage=2$/);
+    assert.match(
+      read.demoSearch?.nextUrl ?? '',
+      /\/1688\/selloffer\/offer_search\.htm\?keywords=.+&beginPage=2$/,
+    );
     assert.equal(read.demoSearch2?.items.length, PER_PAGE);
     assert.notEqual(read.demoSearch2?.items[0]?.id, read.demoSearch?.items[0]?.id);
   });

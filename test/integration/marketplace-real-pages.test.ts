@@ -35,7 +35,8 @@ describe('Ozon and 1688 extractors on real saved pages', () => {
     read.searchState = await extractAt(host, page('ozon-search-1'), ozonSearchResult, 'RU');
     read.searchTiles = await extractAt(host, page('ozon-search-2'), ozonSearchResult, 'RU');
     read.alibaba = await extractAt(host, page('1688-search-1'), alibabaSearchResult, 'CN');
-    for (const [name, extraction] of Object.entries(read)) assert.equal(extraction.status, 200, `${name} not served`);
+    for (const [name, extraction] of Object.entries(read))
+      assert.equal(extraction.status, 200, `${name} not served`);
   });
   after(async () => {
     await host.close();
@@ -45,6 +46,7 @@ describe('Ozon and 1688 extractors on real saved pages', () => {
   it('ozon-product-1: the IKEA blanket, at the price without the Ozon card', () => {
     assert.equal(read.product?.variant, 'pdp-dom');
     assert.equal(read.product?.invalid, 0);
+    assert.equal(read.product?.items[0]?.seller, undefined, 'webCurrentSeller is not in the saved page');
     assert.deepEqual(read.product?.items, [
       {
         id: '1648654068',
@@ -59,7 +61,6 @@ describe('Ozon and 1688 extractors on real saved pages', () => {
         url: 'https://www.ozon.ru/product/odeyalo-ikea-stjarnbracka-teploe-150x200-sm-1648654068/',
       },
     ]);
-    assert.equal(read.product?.items[0]?.seller, undefined, 'webCurrentSeller is not in the saved page');
   });
 
   it('ozon-category-1: twelve painting tiles, the adult one without rating', () => {
@@ -102,14 +103,14 @@ describe('Ozon and 1688 extractors on real saved pages', () => {
     assert.equal(items[6]?.rating, 4.9, '"4.9" and "9 222 отзыва" are separate spans');
     assert.equal(items[6]?.reviewCount, 9222);
     const last = items[11];
-    assert.deepEqual([last?.id, last?.title, last?.price, last?.rating, last?.reviewCount], [
-      '2713068257',
-      'ДоброДаров Картина ""Патриотизм"", 50х40 см, 40x50',
-      540,
-      4.8,
-      1907,
-    ]);
-    assert.match(read.category?.nextUrl ?? '', /\/search\/\?.*page=2.*text=%D0%9A%D0%B0%D1%80%D1%82%D0%B8%D0%BD%D0%B0$/);
+    assert.deepEqual(
+      [last?.id, last?.title, last?.price, last?.rating, last?.reviewCount],
+      ['2713068257', 'ДоброДаров Картина ""Патриотизм"", 50х40 см, 40x50', 540, 4.8, 1907],
+    );
+    assert.match(
+      read.category?.nextUrl ?? '',
+      /\/search\/\?.*page=2.*text=%D0%9A%D0%B0%D1%80%D1%82%D0%B8%D0%BD%D0%B0$/,
+    );
   });
 
   it('ozon-search-1: 36 items read from the searchResultsV2 state JSON alone', () => {
@@ -129,14 +130,15 @@ describe('Ozon and 1688 extractors on real saved pages', () => {
       imageUrl: 'https://cdn1.ozone.ru/s3/multimedia-a/6619353202.jpg',
       url: `${pages.base}/product/silikonovaya-forma-dlya-myla-babochka-mnogorazovyy-mold-dlya-shokolada-zhele-pudinga-mastiki-933449105/`,
     });
-    assert.equal(items[3]?.title, 'Kadriel&Co, Жидкое мыло пенка для рук в дозаторе в форме цветочка, 250 мл');
+    assert.equal(
+      items[3]?.title,
+      'Kadriel&Co, Жидкое мыло пенка для рук в дозаторе в форме цветочка, 250 мл',
+    );
     assert.equal(items[5]?.reviewCount, 1065);
-    assert.deepEqual([items[9]?.id, items[9]?.price, items[9]?.rating, items[9]?.reviewCount], [
-      '1259264420',
-      408,
-      undefined,
-      undefined,
-    ]);
+    assert.deepEqual(
+      [items[9]?.id, items[9]?.price, items[9]?.rating, items[9]?.reviewCount],
+      ['1259264420', 408, undefined, undefined],
+    );
     assert.deepEqual([items[15]?.title, items[15]?.price, items[15]?.rating], ['Мыльница', 992, undefined]);
     const last = items[35];
     assert.deepEqual(

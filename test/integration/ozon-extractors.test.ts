@@ -37,12 +37,32 @@ describe('Ozon extractors', () => {
     read.antibot = await extractAt(host, fixture('antibot'), ozonSearchResult, 'RU');
     read.cloudflare = await extractAt(host, fixture('cloudflare'), ozonProductDetails, 'RU');
     const target = (value: string) => ({ value, marketplace: 'RU', origin: `${shop.url}/ozon` });
-    read.demoProduct = await extractAt(host, ozonProductDetails.pageUrl(target('123456789'), 1), ozonProductDetails, 'RU');
-    read.demoCategory = await extractAt(host, ozonCategory.pageUrl(target('chayniki-10000'), 1), ozonCategory, 'RU');
-    read.demoSearch = await extractAt(host, ozonSearchResult.pageUrl(target('чайник'), 1), ozonSearchResult, 'RU');
+    read.demoProduct = await extractAt(
+      host,
+      ozonProductDetails.pageUrl(target('123456789'), 1),
+      ozonProductDetails,
+      'RU',
+    );
+    read.demoCategory = await extractAt(
+      host,
+      ozonCategory.pageUrl(target('chayniki-10000'), 1),
+      ozonCategory,
+      'RU',
+    );
+    read.demoSearch = await extractAt(
+      host,
+      ozonSearchResult.pageUrl(target('чайник'), 1),
+      ozonSearchResult,
+      'RU',
+    );
     const nextUrl = read.demoSearch.nextUrl ?? '';
     read.demoSearch2 = await extractAt(host, nextUrl, ozonSearchResult, 'RU', 2);
-    read.demoBlocked = await extractAt(host, `${shop.url}/ozon/search/?text=x&fault=captcha`, ozonSearchResult, 'RU');
+    read.demoBlocked = await extractAt(
+      host,
+      `${shop.url}/ozon/search/?text=x&fault=captcha`,
+      ozonSearchResult,
+      'RU',
+    );
   });
   after(async () => {
     await host.close();
@@ -176,6 +196,9 @@ describe('Ozon extractors', () => {
     assert.match(read.demoSearch?.nextUrl ?? '', /\/ozon\/search\/\?text=.+&page=2$/);
     assert.equal(read.demoSearch2?.items.length, PER_PAGE);
     const firstPage = new Set(read.demoSearch?.items.map((item) => item.id));
-    assert.ok(read.demoSearch2?.items.every((item) => !firstPage.has(item.id)), 'page 2 lists other products');
+    assert.ok(
+      read.demoSearch2?.items.every((item) => !firstPage.has(item.id)),
+      'page 2 lists other products',
+    );
   });
 });

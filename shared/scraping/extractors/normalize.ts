@@ -161,7 +161,8 @@ export function parseAvailability(text: string | undefined): string | undefined 
   ) {
     return 'out_of_stock';
   }
-  if (/only \d+ left|nur noch \d+|quedan? \d+|残り\d+|осталось \d+|\d+ шт\.? осталось/i.test(text)) return 'limited';
+  if (/only \d+ left|nur noch \d+|quedan? \d+|残り\d+|осталось \d+|\d+ шт\.? осталось/i.test(text))
+    return 'limited';
   if (/in stock|auf lager|en stock|disponible|在庫あり|в наличии|有货|现货/i.test(text)) return 'in_stock';
   return text.slice(0, 200);
 }

@@ -36,6 +36,7 @@ export function blockOfUrl(url: string): BlockReason | undefined {
     return undefined;
   }
   if (/^login\.(1688|taobao)\.com$/i.test(parsed.hostname)) return 'login-wall';
-  if (/\/punish|_____tmd_____/i.test(parsed.pathname) || parsed.searchParams.has('x5secdata')) return 'captcha';
+  if (/\/punish|_____tmd_____/i.test(parsed.pathname) || parsed.searchParams.has('x5secdata'))
+    return 'captcha';
   return undefined;
 }

@@ -37,7 +37,8 @@ export function encodeGbk(text: string): string {
     else if (char.charCodeAt(0) < 0x80) encoded += hex(char.charCodeAt(0));
     else {
       const code = gbkTable().get(char);
-      if (code === undefined) throw new InvalidTargetError(text, `has "${char}", which 1688's GBK search cannot express`);
+      if (code === undefined)
+        throw new InvalidTargetError(text, `has "${char}", which 1688's GBK search cannot express`);
       encoded += hex(code >> 8) + hex(code & 0xff);
     }
   }

@@ -6,7 +6,14 @@
  * shop; a layout they miss yields no variant rather than guessed values. The first tier of a
  * tiered price ("≥2件 ¥1.50, ≥100件 ¥1.20") is the price.
  */
-import type { Extractor, ExtractorTarget, PageExtraction, PageSpec, ParseContext, RawPage } from '../extractor.ts';
+import type {
+  Extractor,
+  ExtractorTarget,
+  PageExtraction,
+  PageSpec,
+  ParseContext,
+  RawPage,
+} from '../extractor.ts';
 import { InvalidTargetError } from '../registry.ts';
 import { ALIBABA_BLOCKS, blockOfUrl } from './block-rules.ts';
 import { alibabaItemOf } from './offer-item.ts';
@@ -48,7 +55,11 @@ export function parseAlibabaOffer(raw: RawPage, context: ParseContext): PageExtr
   if (blocked) return { blocked, items: [], invalid: 0 };
   if (!raw.variant) return { items: [], invalid: 0 };
   const offerId = raw.captures.offerId ?? offerIdOfUrl(raw.captures.canonical) ?? offerIdOfUrl(raw.url);
-  const record = { ...raw.records[0], url: raw.captures.canonical ?? raw.url, ...(offerId ? { offerId } : {}) };
+  const record = {
+    ...raw.records[0],
+    url: raw.captures.canonical ?? raw.url,
+    ...(offerId ? { offerId } : {}),
+  };
   const item = alibabaItemOf(record, 1, context, raw.captures.canonical ?? raw.url);
   return { variant: raw.variant, items: item ? [item] : [], invalid: item ? 0 : 1 };
 }

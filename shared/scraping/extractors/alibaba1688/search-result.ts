@@ -7,7 +7,15 @@
  * card's wrapper carries it in its analytics record (`data-aplus-report="object_type@offer^
  * object_id@718152613503^…"`), and organic cards also link detail.1688.com/offer/<id>.html.
  */
-import type { Extractor, ExtractorTarget, Item, PageExtraction, PageSpec, ParseContext, RawPage } from '../extractor.ts';
+import type {
+  Extractor,
+  ExtractorTarget,
+  Item,
+  PageExtraction,
+  PageSpec,
+  ParseContext,
+  RawPage,
+} from '../extractor.ts';
 import { InvalidTargetError } from '../registry.ts';
 import { ALIBABA_BLOCKS, blockOfUrl } from './block-rules.ts';
 import { encodeGbk } from './gbk.ts';
@@ -33,7 +41,10 @@ export const ALIBABA_SEARCH_SPEC: PageSpec = {
         ],
         title: [{ selector: '.subject', attribute: 'title' }, { selector: '.subject' }],
         priceText: [{ selector: '.price' }],
-        seller: [{ selector: '.J_WangWang[data-nick]', attribute: 'data-nick' }, { selector: '.company-name' }],
+        seller: [
+          { selector: '.J_WangWang[data-nick]', attribute: 'data-nick' },
+          { selector: '.company-name' },
+        ],
         url: [{ selector: 'a[href]', attribute: 'href' }],
         imageUrl: [{ selector: '.mainPic img', attribute: 'src' }],
       },

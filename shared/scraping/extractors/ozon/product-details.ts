@@ -8,7 +8,15 @@
  * crossed "7 690 ₽"); its state JSON names them, and `price` (without the card) is also the
  * schema.org offer price. The DOM text is used only when it holds a single amount.
  */
-import type { Extractor, ExtractorTarget, Item, PageExtraction, PageSpec, ParseContext, RawPage } from '../extractor.ts';
+import type {
+  Extractor,
+  ExtractorTarget,
+  Item,
+  PageExtraction,
+  PageSpec,
+  ParseContext,
+  RawPage,
+} from '../extractor.ts';
 import { parseAvailability, parseCount, parsePrice, parseRating } from '../normalize.ts';
 import { InvalidTargetError } from '../registry.ts';
 import { OZON_BLOCKS } from './block-rules.ts';
@@ -39,7 +47,11 @@ export const OZON_PRODUCT_SPEC: PageSpec = {
         sku: [{ selector: '[data-widget="webDetailSKU"]', pattern: '(\\d{3,})' }],
       },
     },
-    { name: 'pdp-ld-json', when: LD_SCRIPT, fields: { ldJson: [{ selector: LD_SCRIPT, pattern: LD_PRODUCT }] } },
+    {
+      name: 'pdp-ld-json',
+      when: LD_SCRIPT,
+      fields: { ldJson: [{ selector: LD_SCRIPT, pattern: LD_PRODUCT }] },
+    },
   ],
   captures: {
     priceState: [{ selector: 'div[id^="state-webPrice-"]', attribute: 'data-state' }],
@@ -61,7 +73,10 @@ interface LdProduct {
   readonly name?: string;
   readonly sku?: string | number;
   readonly image?: string | readonly string[];
-  readonly aggregateRating?: { readonly ratingValue?: string | number; readonly reviewCount?: string | number };
+  readonly aggregateRating?: {
+    readonly ratingValue?: string | number;
+    readonly reviewCount?: string | number;
+  };
   readonly offers?: {
     readonly price?: string | number;
     readonly priceCurrency?: string;
@@ -109,15 +124,26 @@ function productOf(raw: RawPage, context: ParseContext): Item | undefined {
   const record = raw.records[0] ?? {};
   const ld = parseJson<LdProduct>(record.ldJson ?? raw.captures.ldJson);
   const priceState = parseJson<PriceState>(raw.captures.priceState);
-  const id = record.sku ?? (ld?.sku === undefined ? undefined : String(ld.sku)) ?? skuOfUrl(raw.captures.canonical) ?? skuOfUrl(raw.url);
+  const id =
+    record.sku ??
+    (ld?.sku === undefined ? undefined : String(ld.sku)) ??
+    skuOfUrl(raw.captures.canonical) ??
+    skuOfUrl(raw.url);
   if (!id || !/^\d+$/.test(id)) return undefined;
   const ldPrice =
-    ld?.offers?.price === undefined ? undefined : `${String(ld.offers.price)} ${ld.offers.priceCurrency ?? ''}`;
-  const price = parsePrice(priceState?.price ?? ldPrice ?? singlePrice(record.priceText), context.marketplace);
+    ld?.offers?.price === undefined
+      ? undefined
+      : `${String(ld.offers.price)} ${ld.offers.priceCurrency ?? ''}`;
+  const price = parsePrice(
+    priceState?.price ?? ldPrice ?? singlePrice(record.priceText),
+    context.marketplace,
+  );
   const score = scoreOf(record.scoreText);
   const stateAvailability =
     priceState?.isAvailable === undefined ? undefined : priceState.isAvailable ? 'in_stock' : 'out_of_stock';
-  const image = Array.isArray(ld?.image) ? (ld.image as readonly string[])[0] : (ld?.image as string | undefined);
+  const image = Array.isArray(ld?.image)
+    ? (ld.image as readonly string[])[0]
+    : (ld?.image as string | undefined);
   const item: Item = {
     id,
     position: 1,
@@ -127,7 +153,9 @@ function productOf(raw: RawPage, context: ParseContext): Item | undefined {
     rating: score.rating ?? parseRating(String(ld?.aggregateRating?.ratingValue ?? '')),
     reviewCount: score.reviewCount ?? parseCount(String(ld?.aggregateRating?.reviewCount ?? '')),
     availability:
-      availabilityOf(record.availabilityText) ?? stateAvailability ?? schemaAvailability(ld?.offers?.availability),
+      availabilityOf(record.availabilityText) ??
+      stateAvailability ??
+      schemaAvailability(ld?.offers?.availability),
     seller: record.seller,
     imageUrl: record.imageUrl ?? image,
     url: withoutQuery(raw.captures.canonical ?? ld?.offers?.url ?? raw.url, raw.url),
@@ -139,7 +167,9 @@ export function parseOzonProduct(raw: RawPage, context: ParseContext): PageExtra
   if (raw.blocked) return { blocked: raw.blocked, items: [], invalid: 0 };
   if (!raw.variant) return { items: [], invalid: 0 };
   const item = productOf(raw, context);
-  return item ? { variant: raw.variant, items: [item], invalid: 0 } : { variant: raw.variant, items: [], invalid: 1 };
+  return item
+    ? { variant: raw.variant, items: [item], invalid: 0 }
+    : { variant: raw.variant, items: [], invalid: 1 };
 }
 
 export function skuOf(target: ExtractorTarget): string {
@@ -147,7 +177,10 @@ export function skuOf(target: ExtractorTarget): string {
   const url = pathOfTargetUrl(value, target.origin);
   const sku = url ? skuOfUrl(url.pathname) : /^\d{3,20}$/.test(value) ? value : undefined;
   if (!sku) {
-    throw new InvalidTargetError(target.value, 'is not an Ozon product: give its SKU (digits) or a /product/ URL');
+    throw new InvalidTargetError(
+      target.value,
+      'is not an Ozon product: give its SKU (digits) or a /product/ URL',
+    );
   }
   return sku;
 }

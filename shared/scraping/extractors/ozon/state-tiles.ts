@@ -13,7 +13,10 @@ interface TileElement {
   readonly priceV2?: { readonly price?: readonly { readonly text?: string; readonly textStyle?: string }[] };
   readonly textAtom?: { readonly text?: string; readonly testInfo?: { readonly automatizationId?: string } };
   readonly labelList?: {
-    readonly items?: readonly { readonly title?: string; readonly testInfo?: { readonly automatizationId?: string } }[];
+    readonly items?: readonly {
+      readonly title?: string;
+      readonly testInfo?: { readonly automatizationId?: string };
+    }[];
   };
 }
 
@@ -39,27 +42,45 @@ const plainText = (html: string | undefined): string | undefined => {
   return text || undefined;
 };
 
+/** Untrusted JSON: a list where a list is expected, else nothing; objects only. */
+const listOf = <T>(value: unknown): T[] =>
+  Array.isArray(value)
+    ? value.filter((entry): entry is T => entry !== null && typeof entry === 'object')
+    : [];
+
+const textOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
 function recordOf(tile: StateTile): Record<string, string> {
-  const elements = (tile.mainState ?? []).map((entry) => entry.atom ?? entry);
-  const prices = elements.find((element) => element.type === 'priceV2')?.priceV2?.price ?? [];
+  const elements = listOf<TileElement & { readonly atom?: TileElement }>(tile.mainState).map(
+    (entry) => entry.atom ?? entry,
+  );
+  const prices = listOf<{ text?: string; textStyle?: string }>(
+    elements.find((element) => element.type === 'priceV2')?.priceV2?.price,
+  );
   const name = elements.find(
     (element) =>
       element.type === 'textAtom' &&
       (element.textAtom?.testInfo?.automatizationId === 'tile-name' || element.id === 'name'),
   );
   const labels = elements.flatMap((element) =>
-    element.type === 'labelList' ? (element.labelList?.items ?? []) : [],
+    element.type === 'labelList'
+      ? listOf<{ title?: string; testInfo?: { automatizationId?: string } }>(element.labelList?.items)
+      : [],
   );
-  const label = (id: string) => plainText(labels.find((item) => item.testInfo?.automatizationId === id)?.title);
-  const picture = tile.tileImage?.items?.find((item) => item.image?.link ?? item.video?.preview);
+  const label = (id: string) =>
+    plainText(textOf(labels.find((item) => item.testInfo?.automatizationId === id)?.title));
+  const picture = listOf<{ image?: { link?: string }; video?: { preview?: string } }>(
+    tile.tileImage?.items,
+  ).find((item) => textOf(item.image?.link) ?? textOf(item.video?.preview));
+  const sku = tile.skuId ?? tile.sku;
   const fields: Record<string, string | undefined> = {
-    sku: String(tile.skuId ?? tile.sku ?? '') || undefined,
-    url: tile.action?.link,
-    title: plainText(name?.textAtom?.text),
-    priceText: prices.find((price) => price.textStyle === 'PRICE')?.text,
+    sku: typeof sku === 'string' || typeof sku === 'number' ? String(sku) : undefined,
+    url: textOf(tile.action?.link),
+    title: plainText(textOf(name?.textAtom?.text)),
+    priceText: textOf(prices.find((price) => price.textStyle === 'PRICE')?.text),
     ratingText: label('tile-list-rating'),
     reviewsText: label('tile-list-comments'),
-    imageUrl: picture?.image?.link ?? picture?.video?.preview,
+    imageUrl: textOf(picture?.image?.link) ?? textOf(picture?.video?.preview),
   };
   return Object.fromEntries(
     Object.entries(fields).filter((entry): entry is [string, string] => Boolean(entry[1])),
