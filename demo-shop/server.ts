@@ -2,7 +2,9 @@
  * The demo shop: a local HTTP server with Amazon-, Ozon- and 1688-shaped pages, pagination, and
  * fault injection — by query (`?fault=503|429|403|404|captcha|hang&latency=ms`, for a single
  * request) or by rules (`{ path, fault, times }`: e.g. a burst of 5xx on the first three requests
- * to a path). Used by tests, `npm start` and the benchmark; binds to loopback only.
+ * to a path). `captcha` serves the platform's own block page (Amazon's robot check, Ozon's
+ * "Доступ ограничен", 1688's slider). Used by tests, `npm start` and the benchmark; binds to
+ * loopback only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
