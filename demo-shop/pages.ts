@@ -3,7 +3,7 @@
  * #productTitle / .a-offscreen / s-search-result tiles, Ozon's data-widget blocks, 1688's
  * offer cards), small enough to serve thousands of times in a benchmark.
  */
-import { type DemoProduct, formatPrice, listingIds, productOf } from './catalog.ts';
+import { type DemoProduct, formatPrice, hash, listingIds, productOf } from './catalog.ts';
 
 export const PER_PAGE = 20;
 export const LISTING_PAGES = 5;
@@ -120,30 +120,46 @@ export function ozonProduct(sku: string): string {
   return page(
     `${p.title} купить на OZON`,
     `<div data-widget="webProductHeading"><h1>${escape(p.title)}</h1></div>
+     <button data-widget="webDetailSKU"><div>Артикул: ${sku}</div></button>
      <div data-widget="webPrice"><span>${formatPrice(p)}</span></div>
-     <div data-widget="webSingleProductScore"><a href="#reviews">${p.rating} • ${p.reviews} отзывов</a></div>
-     <div data-widget="webCurrentSeller"><a href="#">${escape(p.seller)}</a></div>
-     <div data-widget="webAddToCart">${p.available ? '<button>Добавить в корзину</button>' : '<span>Нет в наличии</span>'}</div>
-     <div data-widget="webGallery"><img src="/images/ozon-${sku}.jpg"></div>`,
+     <div data-widget="webSingleProductScore"><a href="#reviews"><div>${p.rating.toFixed(1)} • ${p.reviews} отзывов</div></a></div>
+     <div data-widget="webCurrentSeller"><a href="/ozon/seller/${hash(p.seller)}/" title="${escape(p.seller)}">${escape(p.seller)}</a></div>
+     ${p.available ? '<div data-widget="webAddToCart"><button>Добавить в корзину</button></div>' : '<div data-widget="webOutOfStock"><h2>Этот товар закончился</h2></div>'}
+     <div data-widget="webGallery"><img src="/images/ozon-${sku}.jpg" alt="${escape(p.title)}"></div>`,
     'ru',
   );
 }
 
-export function ozonCategory(slug: string, pageNumber: number, nextHref?: string): string {
-  const ids = listingIds('ozon', `category:${slug}`, pageNumber, PER_PAGE);
-  const tiles = ids
-    .map((sku) => {
-      const p = productOf('ozon', sku);
-      return `<div class="tile-root" data-sku="${sku}"><a href="/ozon/product/item-${sku}/"><span class="tsBody500Medium">${escape(p.title)}</span></a>
-        <span class="tsHeadline500Medium">${formatPrice(p)}</span><span class="tile-rating">${p.rating}</span><span class="tile-reviews">${p.reviews} отзывов</span></div>`;
-    })
-    .join('\n');
+/** A 2024-25 listing tile (`.tile-root` in `tileGridDesktop`), as on ozon.ru's search and categories. */
+const ozonTile = (sku: string, p: DemoProduct): string =>
+  `<div class="tile-root"><a href="/ozon/product/item-${sku}/"><img src="/images/ozon-${sku}.jpg"></a>
+    <div><span class="tsHeadline500Medium">${formatPrice(p)}</span></div>
+    <a href="/ozon/product/item-${sku}/"><div><span class="tsBody500Medium">${escape(p.title)}</span></div></a>
+    <div class="tsBodyMBold"><span><span style="color:var(--textPremium);">${p.rating.toFixed(1)}</span></span><span><span style="color:var(--textSecondary);">${p.reviews}&nbsp;отзывов</span></span></div></div>`;
+
+export function ozonListing(
+  kind: 'category' | 'search',
+  key: string,
+  pageNumber: number,
+  nextHref?: string,
+): string {
+  const ids = listingIds('ozon', `${kind}:${key}`, pageNumber, PER_PAGE);
+  const tiles = ids.map((sku) => ozonTile(sku, productOf('ozon', sku))).join('\n');
+  const next = nextHref ? `<a href="${escape(nextHref)}"><div><div>Дальше</div></div></a>` : '';
   return page(
-    `${slug} — OZON`,
-    `<div data-widget="tileGridDesktop">${tiles}</div><div data-widget="megaPaginator">${nextLink(nextHref, 'Дальше', 'next-page')}</div>`,
+    `${key} — купить на OZON`,
+    `<div data-widget="searchResultsV2"><div data-widget="tileGridDesktop">${tiles}</div></div><div data-widget="megaPaginator">${next}</div>`,
     'ru',
   );
 }
+
+/** Ozon's antibot answer (served with HTTP 200 or 403): no products, a challenge. */
+export const ozonBlockPage = (): string =>
+  page(
+    'Доступ ограничен',
+    `<div id="challenge"><h1>Доступ ограничен</h1><p>Подтвердите, что вы не робот.</p></div>`,
+    'ru',
+  );
 
 // ---- 1688 ---------------------------------------------------------------------------------
 
@@ -153,23 +169,35 @@ export function alibabaOffer(offerId: string): string {
     `${p.title} - 阿里巴巴`,
     `<div class="title-content"><h1 class="d-title">${escape(p.title)}</h1></div>
      <div class="price-content"><span class="price-text">${(p.priceMinor / 100).toFixed(2)}</span><span class="unit">元</span></div>
-     <div class="company-name">${escape(p.seller)}</div><div class="sale-count">${p.reviews} 笔成交</div>`,
+     <div class="company-name">${escape(p.seller)}</div><div class="sale-count">${p.reviews} 笔成交</div>
+     <div class="detail-gallery"><img class="detail-gallery-img" src="/images/1688-${offerId}.jpg"></div>`,
     'zh-CN',
   );
 }
 
+/** A search card as s.1688.com draws it: the offer id sits in the wrapper's analytics record. */
+const alibabaCard = (offerId: string, p: DemoProduct): string =>
+  `<div class="offer_exp" data-aplus-report="object_type@offer^object_id@${offerId}^_p_isad@0"><div class="offer_item" data-offer-id="${offerId}">
+    <a href="/1688/offer/${offerId}.html"><div class="mainPic"><img src="/images/1688-${offerId}.jpg"></div></a>
+    <div class="content"><a href="/1688/offer/${offerId}.html"><div class="title_txt"><span class="subject" title="${escape(p.title)}">${escape(p.title)}</span></div></a>
+    <div class="price_line"><div class="price"><span class="price_tag">¥</span><span class="price_num">${(p.priceMinor / 100).toFixed(2)}</span></div>
+    <span class="J_WangWang" data-nick="${encodeURIComponent(p.seller)}" data-encode="true"></span></div></div></div></div>`;
+
 export function alibabaSearch(keywords: string, pageNumber: number, nextHref?: string): string {
   const ids = listingIds('1688', `search:${keywords}`, pageNumber, PER_PAGE);
-  const cards = ids
-    .map((offerId) => {
-      const p = productOf('1688', offerId);
-      return `<div class="offer_item" data-offer-id="${offerId}"><a class="title" href="/1688/offer/${offerId}.html">${escape(p.title)}</a>
-        <div class="price">¥<span>${(p.priceMinor / 100).toFixed(2)}</span></div><div class="company">${escape(p.seller)}</div></div>`;
-    })
-    .join('\n');
+  const cards = ids.map((offerId) => alibabaCard(offerId, productOf('1688', offerId))).join('\n');
   return page(
     `${keywords} - 1688`,
     `<div id="offer-list">${cards}</div><div class="fui-paging">${nextLink(nextHref, '下一页', 'fui-next')}</div>`,
     'zh-CN',
   );
 }
+
+/** 1688's slider captcha (the "punish" page served to a suspected bot). */
+export const alibabaCaptcha = (): string =>
+  page(
+    '验证码拦截',
+    `<div id="nocaptcha"><div id="nc_1_wrapper"><div class="nc-container"><span id="nc_1_n1z" class="nc_iconfont btn_slide"></span>
+     <div class="scale_text">请按住滑块，拖动到最右边</div></div></div></div>`,
+    'zh-CN',
+  );

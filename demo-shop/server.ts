@@ -2,18 +2,22 @@
  * The demo shop: a local HTTP server with Amazon-, Ozon- and 1688-shaped pages, pagination, and
  * fault injection — by query (`?fault=503|429|403|404|captcha|hang&latency=ms`, for a single
  * request) or by rules (`{ path, fault, times }`: e.g. a burst of 5xx on the first three requests
- * to a path). Used by tests, `npm start` and the benchmark; binds to loopback only.
+ * to a path). `captcha` serves the platform's own block page (Amazon's robot check, Ozon's
+ * "Доступ ограничен", 1688's slider). Used by tests, `npm start` and the benchmark; binds to
+ * loopback only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
+  alibabaCaptcha,
   alibabaOffer,
   alibabaSearch,
   amazonCaptcha,
   amazonListing,
   amazonProduct,
   LISTING_PAGES,
-  ozonCategory,
+  ozonBlockPage,
+  ozonListing,
   ozonProduct,
 } from './pages.ts';
 
@@ -84,16 +88,29 @@ const ROUTES: [RegExp, Route][] = [
   [/^\/ozon\/product\/[\w-]*?-?(\d+)\/$/, (m) => ozonProduct(m[1] ?? '')],
   [
     /^\/ozon\/category\/([\w-]+)\/$/,
-    (m, q, p) => listing(q, 'page', (n) => ozonCategory(m[1] ?? '', n, next(p, q, 'page', n))),
+    (m, q, p) => listing(q, 'page', (n) => ozonListing('category', m[1] ?? '', n, next(p, q, 'page', n))),
+  ],
+  [
+    /^\/ozon\/search\/$/,
+    (_m, q, p) =>
+      listing(q, 'page', (n) => ozonListing('search', q.get('text') ?? '', n, next(p, q, 'page', n))),
   ],
   [/^\/1688\/offer\/(\d+)\.html$/, (m) => alibabaOffer(m[1] ?? '')],
   [
-    /^\/1688\/search$/,
+    // 1688's own search path (s.1688.com/selloffer/offer_search.htm), and the shorter one
+    /^\/1688\/(?:search|selloffer\/offer_search\.htm)$/,
     (_m, q, p) =>
       listing(q, 'beginPage', (n) => alibabaSearch(q.get('keywords') ?? '', n, next(p, q, 'beginPage', n))),
   ],
   [/^\/health$/, () => 'ok'],
 ];
+
+/** Each platform's own block page, so its extractor's block rules can be exercised. */
+function captchaPageFor(path: string): string {
+  if (path.startsWith('/ozon/')) return ozonBlockPage();
+  if (path.startsWith('/1688/')) return alibabaCaptcha();
+  return amazonCaptcha();
+}
 
 function listing(query: URLSearchParams, name: string, render: (page: number) => string): string | undefined {
   const page = pageParam(query, name);
@@ -134,7 +151,7 @@ export async function startDemoShop(
       case 'hang':
         return; // never answers: the client's timeout must handle it
       case 'captcha':
-        return respond(response, 200, amazonCaptcha());
+        return respond(response, 200, captchaPageFor(url.pathname));
       case '429':
         return respond(response, 429, 'Too Many Requests', { 'retry-after': '30' });
       case '403':

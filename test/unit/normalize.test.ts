@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
+  decodeHtmlEntities,
   parseAvailability,
   parseCount,
   parseDecimal,
@@ -71,6 +72,34 @@ describe('reading numbers the way pages write them', () => {
     assert.equal(parseAvailability('Only 3 left in stock - order soon.'), 'limited');
     assert.equal(parseAvailability('Auf Lager'), 'in_stock');
     assert.equal(parseAvailability('Usually ships within 2 days'), 'Usually ships within 2 days');
+    assert.equal(parseAvailability('632 шт осталось'), 'limited');
+    assert.equal(parseAvailability('Закончился'), 'out_of_stock');
+    assert.equal(parseAvailability('Этот товар закончился'), 'out_of_stock');
+    assert.equal(parseAvailability('已下架'), 'out_of_stock');
+  });
+
+  it('reads Ozon and 1688 prices, counts and ratings as their pages write them', () => {
+    assert.deepEqual(parsePrice('1 139 ₽', 'RU'), { amount: 1139, currency: 'RUB' });
+    assert.deepEqual(parsePrice('¥1.74', 'CN'), { amount: 1.74, currency: 'CNY' });
+    assert.deepEqual(parsePrice('2.60元', 'CN'), { amount: 2.6, currency: 'CNY' });
+    assert.equal(parseCount('14\u00a0167 отзывов'), 14167);
+    assert.equal(parseCount('1 065 отзывов'), 1065);
+    assert.equal(parseRating('4.9  '), 4.9);
+  });
+
+  it('decodes the HTML entities left in embedded JSON, and leaves unknown ones alone', () => {
+    assert.equal(decodeHtmlEntities('мыла &#34;Бабочка&#34;'), 'мыла "Бабочка"');
+    assert.equal(decodeHtmlEntities('Бабочка&#x2F;Игрушки, Kadriel&amp;Co'), 'Бабочка/Игрушки, Kadriel&Co');
+    assert.equal(
+      decodeHtmlEntities('&lt;b&gt; &nbsp;&bogus; &#0; &#x110000;'),
+      '<b> \u00a0&bogus; &#0; &#x110000;',
+    );
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const plain = text.replaceAll('&', '');
+        assert.equal(decodeHtmlEntities(plain), plain);
+      }),
+    );
   });
 
   it('reads back any amount written with grouping and two decimals, in either convention', () => {

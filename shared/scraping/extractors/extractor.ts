@@ -51,10 +51,11 @@ export interface Item {
 export type BlockReason = 'captcha' | 'robot-check' | 'login-wall';
 
 /**
- * One way to read a value: the first element matching `selector` (inside the item card for
- * listing fields, in the document otherwise), and its `attribute` or, by default, its text.
+ * One way to read a value: the elements matching `selector` (inside the item card for listing
+ * fields, in the document otherwise), and their `attribute` or, by default, their text.
  * `pattern` (a regular expression source) keeps the first capture group (or the whole match).
- * A field's rules are tried in order; the first non-empty value wins.
+ * The first matching element that gives a non-empty value wins (so a pattern can pick one
+ * element among many); a field's rules are tried in order, the first non-empty value wins.
  */
 export interface FieldRule {
   readonly selector: string;

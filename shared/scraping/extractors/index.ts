@@ -6,3 +6,5 @@ export * from './registry.ts';
 
 // Platforms register their extractors when imported.
 import './amazon/index.ts';
+export * from './ozon/index.ts';
+export * from './alibaba1688/index.ts';

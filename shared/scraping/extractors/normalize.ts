@@ -155,13 +155,37 @@ export function parseRating(text: string | undefined): number | undefined {
 export function parseAvailability(text: string | undefined): string | undefined {
   if (!text) return undefined;
   if (
-    /currently unavailable|out of stock|nicht verfügbar|no disponible|在庫切れ|нет в наличии|indisponible|sold out/i.test(
+    /currently unavailable|out of stock|nicht verfügbar|no disponible|在庫切れ|нет в наличии|закончил(?:ся|ась|ось)|indisponible|sold out|已下架|暂无货源/i.test(
       text,
     )
   ) {
     return 'out_of_stock';
   }
-  if (/only \d+ left|nur noch \d+|quedan? \d+|残り\d+|осталось \d+/i.test(text)) return 'limited';
+  if (/only \d+ left|nur noch \d+|quedan? \d+|残り\d+|осталось \d+|\d+ шт\.? осталось/i.test(text))
+    return 'limited';
   if (/in stock|auf lager|en stock|disponible|在庫あり|в наличии|有货|现货/i.test(text)) return 'in_stock';
   return text.slice(0, 200);
+}
+
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+};
+
+/**
+ * HTML entities left in text that came from embedded JSON rather than the DOM (Ozon's state JSON
+ * holds titles like `&#34;Бабочка&#34;` and `Kadriel&amp;Co`). Unknown entities stay as written.
+ */
+export function decodeHtmlEntities(text: string): string {
+  return text.replace(/&(#x[\da-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
+    if (name.startsWith('#')) {
+      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+    }
+    return NAMED_ENTITIES[name.toLowerCase()] ?? entity;
+  });
 }

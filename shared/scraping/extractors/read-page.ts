@@ -19,10 +19,7 @@ export function readPage(spec: PageSpec): RawPage {
     return copy.textContent ?? '';
   };
 
-  const readRule = (scope: ParentNode, rule: FieldRule): string => {
-    const element =
-      rule.selector === ':scope' && scope instanceof Element ? scope : scope.querySelector(rule.selector);
-    if (!element) return '';
+  const valueOf = (element: Element, rule: FieldRule): string => {
     let value: string;
     if (rule.attribute === 'href' && element instanceof HTMLAnchorElement) value = element.href;
     else if (rule.attribute === 'src' && element instanceof HTMLImageElement)
@@ -35,6 +32,20 @@ export function readPage(spec: PageSpec): RawPage {
       value = match ? clean(match[1] ?? match[0]) : '';
     }
     return value;
+  };
+
+  // The first matching element that gives a value: a pattern can pick one span among many
+  // (sites with generated class names leave little else to select by).
+  const readRule = (scope: ParentNode, rule: FieldRule): string => {
+    const elements =
+      rule.selector === ':scope' && scope instanceof Element
+        ? [scope]
+        : Array.from(scope.querySelectorAll(rule.selector));
+    for (const element of elements) {
+      const value = valueOf(element, rule);
+      if (value) return value;
+    }
+    return '';
   };
 
   const readField = (scope: ParentNode, rules: readonly FieldRule[]): string => {
