@@ -15,13 +15,16 @@ import {
 } from '../../shared/scraping/index.ts';
 
 const logger = new Logger({ serviceName: 'shelfwatch-scraper' });
-const { scraper, queues } = createRunScraper(
+const { scraper, queues, browser } = createRunScraper(
   resourceEnvironment(),
   createAwsClients(),
   readScraperConfig(),
   logger,
 );
 const processor = new BatchProcessor(EventType.SQS);
+
+/** The container's browser (the local runtime and tests close it when they stop). */
+export { browser };
 
 /** Thrown for a message that should come back later: Powertools reports it as a batch item failure. */
 class RetryLater extends Error {}
@@ -45,5 +48,6 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       if (verdict === 'retry-later') throw new RetryLater(`run message ${record.messageId}: retry later`);
     },
     processor,
-    { context },
+    // A run to retry later is an expected outcome, not a function error (ScraperErrors would fire).
+    { context, throwOnFullBatchFailure: false },
   );

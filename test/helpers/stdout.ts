@@ -11,10 +11,18 @@ const jsonLines = (text: string): string[] =>
  * Captures the JSON lines the handler writes to stdout while `work` runs. Anything else (the
  * test runner's own reporting protocol shares stdout) is passed through.
  */
-export async function capturingStdout<T>(work: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
+export const capturingStdout = <T>(work: () => Promise<T>) => capturing(process.stdout, work);
+
+/** The same for stderr (where loggers write warnings and errors). */
+export const capturingStderr = <T>(work: () => Promise<T>) => capturing(process.stderr, work);
+
+async function capturing<T>(
+  stream: NodeJS.WriteStream,
+  work: () => Promise<T>,
+): Promise<{ result: T; lines: string[] }> {
   const lines: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (chunk: string | Uint8Array) => {
+  const write = stream.write.bind(stream);
+  stream.write = (chunk: string | Uint8Array) => {
     const json = typeof chunk === 'string' ? jsonLines(chunk) : [];
     if (json.length === 0) return write(chunk);
     lines.push(...json);
@@ -23,6 +31,6 @@ export async function capturingStdout<T>(work: () => Promise<T>): Promise<{ resu
   try {
     return { result: await work(), lines };
   } finally {
-    process.stdout.write = write;
+    stream.write = write;
   }
 }
