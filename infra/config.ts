@@ -34,6 +34,10 @@ export const CONTEXT_KEYS = {
   alarmEmail: 'E-mail address subscribed to both alarm topics (confirm the subscription mail). Optional.',
   alarmWebhookSecretName:
     'Name of a Secrets Manager secret holding a chat webhook (Slack, DingTalk, Feishu) that receives every alarm. Optional.',
+  proxySecretName:
+    'Name of a Secrets Manager secret holding the scrapers\' outbound proxy as JSON {"url", "username", "password"}. Optional: direct connections.',
+  scraperUserAgents:
+    "JSON array of user-agent strings the scrapers rotate through (one per run). Optional: Chromium's own.",
   logRetentionDays: 'Days Lambda logs are kept. Default: 30.',
   runRetentionDays: 'Days a finished run is kept before DynamoDB TTL removes it. Default: 30.',
   itemRetentionDays: 'Days an item snapshot is kept before DynamoDB TTL removes it. Default: 90.',
@@ -72,6 +76,15 @@ const configSchema = z.object({
       .string()
       .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')
       .optional(),
+  ),
+  proxySecretName: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')
+      .optional(),
+  ),
+  scraperUserAgents: optionalString.pipe(
+    z.string().refine(isUserAgentList, 'must be a JSON array of 1-1000 non-empty strings').optional(),
   ),
   logRetentionDays: z.coerce
     .number()
@@ -133,4 +146,18 @@ export function readConfig(
     ) as Record<Priority, number>,
     schedules: { expander: rest.expanderSchedule, monitor: rest.monitorSchedule },
   };
+}
+
+function isUserAgentList(text: string): boolean {
+  try {
+    const list: unknown = JSON.parse(text);
+    return (
+      Array.isArray(list) &&
+      list.length > 0 &&
+      list.length <= 1000 &&
+      list.every((agent) => typeof agent === 'string' && agent.length > 0 && agent.length <= 512)
+    );
+  } catch {
+    return false;
+  }
 }

@@ -58,6 +58,8 @@ export class ShelfwatchStack extends Stack {
       buckets: this.buckets,
       runEvents: this.runEvents,
       alarmWebhookSecretName: config.alarmWebhookSecretName,
+      proxySecretName: config.proxySecretName,
+      scraperUserAgents: config.scraperUserAgents,
     });
     this.schedules = new Schedules(this, 'Schedules', {
       stage: config.stage,

@@ -86,6 +86,8 @@ export interface FunctionsProps {
   readonly buckets: Buckets;
   readonly runEvents: RunEvents;
   readonly alarmWebhookSecretName?: string | undefined;
+  readonly proxySecretName?: string | undefined;
+  readonly scraperUserAgents?: string | undefined;
 }
 
 /**
@@ -184,6 +186,15 @@ export class Functions extends Construct {
       for (const topic of Object.values(props.topics.bySeverity))
         topic.addSubscription(new LambdaSubscription(fn));
     }
+    if (declaration.bundlesChromium && props.proxySecretName) {
+      const secret = Secret.fromSecretNameV2(this, `${name}-proxy-secret`, props.proxySecretName);
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [`${secret.secretArn}-??????`],
+        }),
+      );
+    }
     if (declaration.publishesRunEvents) {
       role.addToPrincipalPolicy(
         new PolicyStatement({ actions: ['events:PutEvents'], resources: [props.runEvents.bus.eventBusArn] }),
@@ -244,6 +255,8 @@ export class Functions extends Construct {
     }
     if (declaration.bundlesChromium) {
       environment[SCRAPER_VARIABLES.chromiumBinPath] = `/var/task/${CHROMIUM_BIN_FOLDER}`;
+      if (props.proxySecretName) environment[SCRAPER_VARIABLES.proxySecretName] = props.proxySecretName;
+      if (props.scraperUserAgents) environment[SCRAPER_VARIABLES.userAgents] = props.scraperUserAgents;
     }
     return environment;
   }

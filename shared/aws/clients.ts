@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -33,6 +34,7 @@ export interface AwsClients {
   readonly sns: SNSClient;
   readonly s3: S3Client;
   readonly events: EventBridgeClient;
+  readonly secrets: SecretsManagerClient;
   destroy(): void;
 }
 
@@ -56,6 +58,7 @@ export function createAwsClients(options: ClientOptions = {}): AwsClients {
   const sns = new SNSClient({ ...base, ...endpoint('sns') });
   const s3 = new S3Client({ ...base, ...endpoint('s3'), forcePathStyle: Boolean(options.endpoints?.s3) });
   const events = new EventBridgeClient({ ...base, ...endpoint('events') });
+  const secrets = new SecretsManagerClient(base);
   return {
     dynamodb,
     documents,
@@ -63,8 +66,9 @@ export function createAwsClients(options: ClientOptions = {}): AwsClients {
     sns,
     s3,
     events,
+    secrets,
     destroy() {
-      for (const client of [documents, dynamodb, sqs, sns, s3, events]) client.destroy();
+      for (const client of [documents, dynamodb, sqs, sns, s3, events, secrets]) client.destroy();
     },
   };
 }

@@ -1,4 +1,5 @@
 /** The scraper wired to the resources and settings of a function's environment (Lambda or local). */
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type AwsClients, PRIORITIES, type Priority } from '../aws/index.ts';
 import { requireQueueUrl, requireTable, type ResourceEnvironment } from '../aws/environment.ts';
 import { recordDefinitionSuccess } from '../definitions/index.ts';
@@ -9,6 +10,7 @@ import type { RunQueues } from './consume-run-message.ts';
 import { DomainBudget } from './domain-budget.ts';
 import { findExtractor } from './extractors/index.ts';
 import { RunScraper, type ScraperLogger } from './run-scraper.ts';
+import { type ProxySettings, proxyServerOf, readProxySettings } from './proxy.ts';
 import type { ScraperConfig } from './scraper-config.ts';
 
 export interface ScraperWiring {
@@ -19,13 +21,16 @@ export interface ScraperWiring {
 
 export function createRunScraper(
   resources: ResourceEnvironment,
-  clients: Pick<AwsClients, 'documents' | 'sqs' | 'events'>,
+  clients: Pick<AwsClients, 'documents' | 'sqs' | 'events' | 'secrets'>,
   config: ScraperConfig,
   logger?: ScraperLogger,
 ): ScraperWiring {
   const browser = new BrowserHost({
     recycleAfterPages: config.recycleAfterPages,
     ...(config.chromiumBinPath ? { chromiumBinPath: config.chromiumBinPath } : {}),
+    ...(config.proxySecretName
+      ? { resolveProxy: () => proxyOf(clients.secrets, config.proxySecretName as string) }
+      : {}),
   });
   const definitionsTable = requireTable(resources, 'definitions');
   const origins = config.siteOrigins;
@@ -66,7 +71,7 @@ export function createRunScraper(
           },
         }
       : {}),
-    ...(config.userAgent ? { userAgent: config.userAgent } : {}),
+    ...(config.userAgents ? { userAgents: config.userAgents } : {}),
     ...(logger ? { logger } : {}),
   });
   const queueUrls = Object.fromEntries(PRIORITIES.map((p) => [p, requireQueueUrl(resources, p)])) as Record<
@@ -74,4 +79,13 @@ export function createRunScraper(
     string
   >;
   return { scraper, queues: { sqs: clients.sqs, queueUrls }, browser };
+}
+
+async function proxyOf(secrets: SecretsManagerClient, secretName: string) {
+  const settings: ProxySettings = await readProxySettings(secrets, secretName);
+  return {
+    server: proxyServerOf(settings),
+    ...(settings.username ? { username: settings.username } : {}),
+    ...(settings.password ? { password: settings.password } : {}),
+  };
 }

@@ -6,3 +6,4 @@ export * from './run-scraper.ts';
 export * from './consume-run-message.ts';
 export * from './scraper-config.ts';
 export * from './create-run-scraper.ts';
+export * from './proxy.ts';

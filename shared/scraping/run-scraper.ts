@@ -83,7 +83,8 @@ export interface RunScraperOptions {
   readonly urlCheck?: UrlCheckOptions;
   /** Where a platform's marketplace lives, when not the real site (the local demo shop). */
   readonly originOverride?: (platform: string, marketplace: string) => string | undefined;
-  readonly userAgent?: string;
+  /** User agents to rotate through: each run uses one, chosen by its id (stable across its attempts). */
+  readonly userAgents?: readonly string[];
   readonly clock?: () => number;
   readonly random?: () => number;
   readonly logger?: ScraperLogger;
@@ -184,7 +185,7 @@ export class RunScraper {
         navigationTimeoutMs,
         javaScript: extractor.needsJavaScript === true,
         allowRequest: (url) => isAllowedSubrequest(url, this.options.urlCheck),
-        ...(this.options.userAgent ? { userAgent: this.options.userAgent } : {}),
+        ...userAgentOf(start.runId, this.options.userAgents),
       },
       async (page) => {
         do {
@@ -315,6 +316,13 @@ export function failureOf(error: unknown): Failure {
   if (error instanceof UnknownExtractorError) return permanentFailure('unknown-extractor', error.message);
   const message = error instanceof Error ? error.message : String(error);
   return { failureClass: 'transient', reason: 'unexpected', message };
+}
+
+function userAgentOf(runId: string, userAgents: readonly string[] | undefined): { userAgent?: string } {
+  if (!userAgents || userAgents.length === 0) return {};
+  let hash = 0;
+  for (const char of runId) hash = (Math.imul(hash, 31) + (char.codePointAt(0) ?? 0)) >>> 0;
+  return { userAgent: userAgents[hash % userAgents.length] };
 }
 
 function isUnfinished(run: Run, checkpoint: Checkpoint): boolean {

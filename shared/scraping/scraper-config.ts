@@ -13,7 +13,8 @@ export const SCRAPER_VARIABLES = {
   recycleAfterPages: 'SHELFWATCH_SCRAPER_RECYCLE_AFTER_PAGES',
   domainRatePerSecond: 'SHELFWATCH_SCRAPER_DOMAIN_RATE_PER_SECOND',
   domainBurst: 'SHELFWATCH_SCRAPER_DOMAIN_BURST',
-  userAgent: 'SHELFWATCH_SCRAPER_USER_AGENT',
+  userAgents: 'SHELFWATCH_SCRAPER_USER_AGENTS',
+  proxySecretName: 'SHELFWATCH_SCRAPER_PROXY_SECRET_NAME',
   siteOrigins: 'SHELFWATCH_SITE_ORIGINS',
   allowHosts: 'SHELFWATCH_SCRAPE_ALLOW_HOSTS',
   chromiumBinPath: 'SHELFWATCH_CHROMIUM_BIN',
@@ -31,7 +32,23 @@ export const scraperConfigSchema = z.object({
   recycleAfterPages: z.coerce.number().int().min(1).max(10_000).default(50),
   domainRatePerSecond: z.coerce.number().positive().max(1_000).default(1),
   domainBurst: z.coerce.number().int().min(1).max(10_000).default(5),
-  userAgent: z.string().min(1).max(512).optional(),
+  /** JSON array of user-agent strings to rotate through, one per run; unset: Chromium's own. */
+  userAgents: z
+    .string()
+    .transform((text, context) => {
+      try {
+        return z.array(z.string().min(1).max(512)).min(1).max(1000).parse(JSON.parse(text));
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be a JSON array of 1-1000 user-agent strings' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  /** Name of a Secrets Manager secret holding the outbound proxy (see proxy.ts); unset: direct. */
+  proxySecretName: z
+    .string()
+    .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')
+    .optional(),
   /**
    * JSON object: real site origin → where to send its requests instead (the local demo shop),
    * e.g. {"https://www.amazon.com": "http://127.0.0.1:4100/amazon/com"}.

@@ -24,6 +24,7 @@ describe('cdk-nag AwsSolutions checks', () => {
           stage: 'nag',
           alarmEmail: 'oncall@example.com',
           alarmWebhookSecretName: 'shelfwatch/nag/webhook',
+          proxySecretName: 'shelfwatch/nag/proxy',
         },
       });
       app.synth();

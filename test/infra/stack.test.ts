@@ -359,3 +359,35 @@ describe('the Shelfwatch stack with a chat webhook', () => {
     }
   });
 });
+
+describe('the Shelfwatch stack with a scraper proxy and user agents', () => {
+  it('names the proxy secret and user agents to the scraper alone and lets it read only that secret', () => {
+    const agents = '["ShelfwatchBot/1.0 (+https://example.com/bot)"]';
+    const synth = synthesize({
+      stage: STAGE,
+      proxySecretName: 'shelfwatch/test/proxy',
+      scraperUserAgents: agents,
+    });
+    try {
+      synth.template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: resourceName(STAGE, 'scraper'),
+        Environment: {
+          Variables: Match.objectLike({
+            SHELFWATCH_SCRAPER_PROXY_SECRET_NAME: 'shelfwatch/test/proxy',
+            SHELFWATCH_SCRAPER_USER_AGENTS: agents,
+          }),
+        },
+      });
+      const readers = Object.values(resourcesOf(synth.json, 'AWS::IAM::Policy')).filter((policy) =>
+        JSON.stringify(policy.Properties.PolicyDocument).includes('secret:shelfwatch/test/proxy-??????'),
+      );
+      assert.equal(readers.length, 1, 'one policy may read the proxy secret');
+    } finally {
+      synth.cleanup();
+    }
+  });
+
+  it('refuses user agents that are not a JSON array of strings, naming the key', () => {
+    assert.throws(() => synthesize({ stage: STAGE, scraperUserAgents: 'Mozilla/5.0' }), /scraperUserAgents/);
+  });
+});

@@ -16,6 +16,15 @@ export interface BrowserHostOptions {
   readonly extraArgs?: readonly string[];
   /** Where @sparticuz/chromium's `bin` folder is, when not in node_modules (the Lambda bundle). */
   readonly chromiumBinPath?: string;
+  /** The outbound proxy, asked for at every launch (so a rotated secret applies at the next recycle). */
+  readonly resolveProxy?: () => Promise<BrowserProxy | undefined>;
+}
+
+export interface BrowserProxy {
+  /** `scheme://host:port`, no credentials. */
+  readonly server: string;
+  readonly username?: string;
+  readonly password?: string;
 }
 
 export interface PageOptions {
@@ -61,6 +70,7 @@ export interface BrowserHostStats {
 export class BrowserHost {
   private readonly options: BrowserHostOptions;
   private browser: Browser | undefined;
+  private proxy: BrowserProxy | undefined;
   private launching: Promise<Browser> | undefined;
   private launches = 0;
   private pagesServed = 0;
@@ -82,6 +92,10 @@ export class BrowserHost {
       page.setDefaultNavigationTimeout(options.navigationTimeoutMs ?? 30_000);
       if (options.userAgent) await page.setUserAgent({ userAgent: options.userAgent });
       if (options.javaScript === false) await page.setJavaScriptEnabled(false);
+      const { proxy } = this;
+      if (proxy?.username && proxy.password) {
+        await page.authenticate({ username: proxy.username, password: proxy.password });
+      }
       const allowedTypes = new Set(options.allowResourceTypes ?? []);
       await page.setRequestInterception(true);
       page.on('request', (request: HTTPRequest) => {
@@ -138,11 +152,15 @@ export class BrowserHost {
   }
 
   private async launch(): Promise<Browser> {
+    const proxy = await this.options.resolveProxy?.();
+    // With a proxy, everything goes through it: no implicit exception for loopback.
+    const proxyArgs = proxy ? [`--proxy-server=${proxy.server}`, '--proxy-bypass-list=<-loopback>'] : [];
     const browser = await puppeteer.launch({
       executablePath: await chromium.executablePath(this.options.chromiumBinPath),
       args: [
         ...chromium.args.filter((flag) => !DROPPED_FLAGS.has(flag)),
         ...QUIET_FLAGS,
+        ...proxyArgs,
         ...(this.options.extraArgs ?? []),
       ],
       headless: 'shell',
@@ -150,6 +168,7 @@ export class BrowserHost {
     });
     this.launches += 1;
     this.pagesOnThisBrowser = 0;
+    this.proxy = proxy;
     browser.on('disconnected', () => {
       if (this.browser === browser) this.browser = undefined;
     });
