@@ -121,17 +121,25 @@ export class SnapshotIngest {
 
   /** The one run held by a worker registered with this token. */
   private async runOfToken(tokenId: string): Promise<Run> {
-    const held: string[] = [];
+    const candidates: { workerId: string; runId: string }[] = [];
     let cursor: string | undefined;
     do {
       const page = await this.options.workers.list({ limit: 1000, ...(cursor ? { cursor } : {}) });
       for (const worker of page.workers) {
-        if (worker.tokenId === tokenId && worker.currentRunId) held.push(worker.currentRunId);
+        if (worker.tokenId === tokenId && worker.currentRunId) {
+          candidates.push({ workerId: worker.workerId, runId: worker.currentRunId });
+        }
       }
       cursor = page.cursor;
     } while (cursor);
-    const [runId, ...others] = held;
-    if (runId === undefined) {
+    // A worker record may still name a run taken over since: only runs it really holds count.
+    const held: Run[] = [];
+    for (const { workerId, runId } of candidates) {
+      const run = await this.options.runs.get(runId);
+      if (run?.status === 'RUNNING' && run.lease?.owner === workerLeaseOwner(workerId)) held.push(run);
+    }
+    const [run, ...others] = held;
+    if (!run) {
       throw new ConflictError(
         'NO_TASK_HELD',
         'no worker registered with this token holds a task: pull a task first, or send { task_id, products }',
@@ -143,6 +151,6 @@ export class SnapshotIngest {
         `${held.length} workers registered with this token hold tasks: send { task_id, products }, or give each worker its own token`,
       );
     }
-    return this.options.runs.require(runId);
+    return run;
   }
 }
