@@ -71,7 +71,7 @@ export async function apiStage(local: LocalInfrastructure, options: ApiOptions =
       const headers: Record<string, string> = { ...callOptions.headers };
       if (token !== null) headers.authorization = `Bearer ${token}`;
       let body: string | undefined;
-      if (callOptions.body !== undefined) {
+      if (callOptions.body !== undefined && method !== 'GET' && method !== 'HEAD') {
         body = typeof callOptions.body === 'string' ? callOptions.body : JSON.stringify(callOptions.body);
         headers['content-type'] ??= 'application/json';
       }
