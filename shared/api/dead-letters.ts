@@ -58,17 +58,21 @@ export class DeadLetters {
     this.runs = options.runs;
   }
 
-  /** Up to `limit` (≤ 10) messages, left visible: peeking moves nothing. */
+  /**
+   * Up to `limit` (≤ 10) messages, made visible again at once: peeking moves nothing. (Received
+   * with a short timeout, then released: some emulators read a timeout of 0 as "the default".)
+   */
   async peek(priority: Priority, limit: number): Promise<DeadLetter[]> {
     const { Messages = [] } = await this.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: this.deadLetterQueueUrls[priority],
         MaxNumberOfMessages: limit,
-        VisibilityTimeout: 0,
+        VisibilityTimeout: SEARCH_VISIBILITY_SECONDS,
         WaitTimeSeconds: 0,
         MessageSystemAttributeNames: ['SentTimestamp', 'ApproximateReceiveCount'],
       }),
     );
+    await this.makeVisible(priority, Messages);
     return Messages.map(deadLetterOf);
   }
 
