@@ -6,6 +6,7 @@ import { Alarms } from './constructs/alarms.ts';
 import { Buckets } from './constructs/buckets.ts';
 import { PipelineDashboard } from './constructs/dashboard.ts';
 import { Functions } from './constructs/functions.ts';
+import { ShelfwatchHttpApi } from './constructs/http-api.ts';
 import { RunQueues } from './constructs/queues.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { Tables } from './constructs/tables.ts';
@@ -21,6 +22,7 @@ export class ShelfwatchStack extends Stack {
   readonly topics: AlarmTopics;
   readonly buckets: Buckets;
   readonly functions: Functions;
+  readonly httpApi: ShelfwatchHttpApi;
   readonly schedules: Schedules;
   readonly alarms: Alarms;
   readonly dashboard: PipelineDashboard;
@@ -51,6 +53,12 @@ export class ShelfwatchStack extends Stack {
       topics: this.topics,
       buckets: this.buckets,
       alarmWebhookSecretName: config.alarmWebhookSecretName,
+    });
+    this.httpApi = new ShelfwatchHttpApi(this, 'HttpApi', {
+      stage: config.stage,
+      handler: this.functions.byName.api,
+      logRetentionDays: config.logRetentionDays,
+      removalPolicy: config.removalPolicy,
     });
     this.schedules = new Schedules(this, 'Schedules', {
       stage: config.stage,
