@@ -6,6 +6,7 @@ import { Alarms } from './constructs/alarms.ts';
 import { Buckets } from './constructs/buckets.ts';
 import { PipelineDashboard } from './constructs/dashboard.ts';
 import { Functions } from './constructs/functions.ts';
+import { ShelfwatchHttpApi } from './constructs/http-api.ts';
 import { RunQueues } from './constructs/queues.ts';
 import { RunEvents } from './constructs/run-events.ts';
 import { Schedules } from './constructs/schedules.ts';
@@ -23,6 +24,7 @@ export class ShelfwatchStack extends Stack {
   readonly buckets: Buckets;
   readonly runEvents: RunEvents;
   readonly functions: Functions;
+  readonly httpApi: ShelfwatchHttpApi;
   readonly schedules: Schedules;
   readonly alarms: Alarms;
   readonly dashboard: PipelineDashboard;
@@ -60,6 +62,12 @@ export class ShelfwatchStack extends Stack {
       alarmWebhookSecretName: config.alarmWebhookSecretName,
       proxySecretName: config.proxySecretName,
       scraperUserAgents: config.scraperUserAgents,
+    });
+    this.httpApi = new ShelfwatchHttpApi(this, 'HttpApi', {
+      stage: config.stage,
+      handler: this.functions.byName.api,
+      logRetentionDays: config.logRetentionDays,
+      removalPolicy: config.removalPolicy,
     });
     this.schedules = new Schedules(this, 'Schedules', {
       stage: config.stage,

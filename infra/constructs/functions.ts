@@ -234,10 +234,11 @@ export class Functions extends Construct {
       ...declaration.sendsTo,
       ...declaration.consumes,
       ...declaration.inspectsQueues,
+      ...(declaration.pullsFrom ?? []),
     ])) {
       environment[queueUrlVariable(priority)] = props.queues.byPriority[priority].queue.queueUrl;
     }
-    for (const priority of declaration.inspectsQueues) {
+    for (const priority of new Set([...declaration.inspectsQueues, ...(declaration.redrivesFrom ?? [])])) {
       environment[deadLetterQueueUrlVariable(priority)] =
         props.queues.byPriority[priority].deadLetterQueue.queueUrl;
     }
@@ -299,6 +300,28 @@ export class Functions extends Construct {
           batchSize: QUEUES[priority].batchSize,
           maxConcurrency: props.maxConcurrency[priority],
           reportBatchItemFailures: true,
+        }),
+      );
+    }
+    const receiveAndDelete = [
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:ChangeMessageVisibility',
+      'sqs:GetQueueAttributes',
+    ];
+    for (const priority of declaration.pullsFrom ?? []) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: receiveAndDelete,
+          resources: [props.queues.byPriority[priority].queue.queueArn],
+        }),
+      );
+    }
+    for (const priority of declaration.redrivesFrom ?? []) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: receiveAndDelete,
+          resources: [props.queues.byPriority[priority].deadLetterQueue.queueArn],
         }),
       );
     }

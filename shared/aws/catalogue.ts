@@ -227,6 +227,10 @@ export interface FunctionDeclaration {
   readonly consumes: readonly Priority[];
   /** Reads queue attributes and DLQ messages (depth, redrive) of these priorities. */
   readonly inspectsQueues: readonly Priority[];
+  /** Receives and deletes run messages itself, without an event source (external workers pull through it). */
+  readonly pullsFrom?: readonly Priority[];
+  /** Moves messages from these priorities' DLQs back to their queues (receive and delete on the DLQ). */
+  readonly redrivesFrom?: readonly Priority[];
   readonly publishesTo: readonly Severity[];
   /** Buckets it writes objects to. */
   readonly writesTo?: readonly BucketName[];
@@ -292,6 +296,29 @@ export const FUNCTIONS = {
     inspectsQueues: [],
     publishesTo: [],
     forwardsAlarms: true,
+  },
+  api: {
+    purpose:
+      "The HTTP API: definitions, runs, stats, DLQ redrive, workers, tokens, and seed 004's contract for external browser workers.",
+    entry: 'functions/api/handler.ts',
+    memoryMb: 512,
+    // API Gateway HTTP APIs give up after 30 s.
+    timeoutSeconds: 29,
+    architecture: 'arm64',
+    tables: {
+      definitions: 'readWrite',
+      dueIndex: 'readWrite',
+      runs: 'readWrite',
+      items: 'readWrite',
+      workers: 'readWrite',
+      control: 'readWrite',
+    },
+    sendsTo: PRIORITIES,
+    consumes: [],
+    inspectsQueues: PRIORITIES,
+    pullsFrom: PRIORITIES,
+    redrivesFrom: PRIORITIES,
+    publishesTo: [],
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

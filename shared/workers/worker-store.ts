@@ -22,6 +22,8 @@ export interface WorkerRegistration {
   readonly browserType?: string;
   readonly browserVersion?: string;
   readonly scriptVersion?: string;
+  /** Id of the API token the worker registered with (its items are attributed through it). */
+  readonly tokenId?: string;
 }
 
 export interface Worker extends WorkerRegistration {
@@ -86,7 +88,7 @@ export class WorkerStore {
       'failed = if_not_exists(failed, :zero)',
       'expiresAt = :expires',
     ];
-    for (const key of ['name', 'browserType', 'browserVersion', 'scriptVersion'] as const) {
+    for (const key of ['name', 'browserType', 'browserVersion', 'scriptVersion', 'tokenId'] as const) {
       const value = registration[key];
       if (value === undefined) continue;
       names[`#${key}`] = key;

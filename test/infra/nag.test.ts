@@ -15,7 +15,7 @@ interface ValidationReport {
 type Metadata = Record<string, { type: string; data: Record<string, string> }[]>;
 
 describe('cdk-nag AwsSolutions checks', () => {
-  it('find nothing in the stack but two acknowledged findings, each with its written reason', () => {
+  it('find nothing in the stack but three acknowledged findings, each with its written reason', () => {
     const outdir = temporaryOutdir();
     try {
       const { app } = buildApp({
@@ -54,6 +54,7 @@ describe('cdk-nag AwsSolutions checks', () => {
             '/Shelfwatch-nag/Functions/monitor-reports-writes',
             'Annotation::AwsSolutions-IAM5[Resource::<bucket>/reports/*]',
           ],
+          ['/Shelfwatch-nag/HttpApi/api', 'Annotation::AwsSolutions-APIG4'],
         ],
       );
       for (const { reason } of acknowledged) assert.ok(reason.length > 40, `a written reason: ${reason}`);

@@ -214,17 +214,33 @@ describe('the Shelfwatch stack', () => {
         assert.equal(text.includes(tableId), table in declaration.tables, `${fn} access to table ${table}`);
       }
       assert.equal(text.includes('sqs:SendMessage'), declaration.sendsTo.length > 0, `${fn} sends messages`);
-      assert.equal(
-        text.includes('sqs:DeleteMessage'),
-        declaration.consumes.length > 0,
-        `${fn} consumes messages`,
-      );
+      const deletes = [
+        declaration.consumes,
+        'pullsFrom' in declaration ? declaration.pullsFrom : [],
+        'redrivesFrom' in declaration ? declaration.redrivesFrom : [],
+      ].some((priorities) => priorities.length > 0);
+      assert.equal(text.includes('sqs:DeleteMessage'), deletes, `${fn} consumes, pulls or redrives messages`);
       assert.equal(text.includes('sns:Publish'), declaration.publishesTo.length > 0, `${fn} publishes`);
       const reads = Object.values(declaration.tables as Record<string, string>).some(
         (access) => access !== 'write',
       );
       assert.equal(text.includes('dynamodb:Scan'), reads, `${fn} may list (Scan) what it reads`);
     }
+  });
+
+  it('serves the API through an HTTP API with throttling, JSON access logs and its endpoint as an output', () => {
+    synth.template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: { Format: Match.stringLikeRegexp('requestId') },
+    });
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+    });
+    synth.template.hasOutput('ApiEndpoint', {});
   });
 
   it('maps each queue to the scraper with its own maximum concurrency and partial batch responses', () => {

@@ -1,0 +1,17 @@
+/**
+ * API: API Gateway HTTP API (payload 2.0) → the Hono app of shared/api. Authentication,
+ * validation and every rule live there; this file only wires the environment and the logger.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { handle } from 'hono/aws-lambda';
+import { createApi, createApiDependencies } from '../../shared/api/index.ts';
+import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
+
+const logger = new Logger({ serviceName: 'shelfwatch-api' });
+const app = createApi(
+  createApiDependencies(resourceEnvironment(), createAwsClients(), {
+    logError: (message, details) => logger.error(message, details),
+  }),
+);
+
+export const handler = handle(app);

@@ -1,0 +1,261 @@
+/**
+ * External browser workers (seed 004) take runs through this broker. A pulled run is held with
+ * a lease owned by `worker:<worker id>`, like a scraper's; every progress report and every
+ * register call (seed 004's heartbeat) extends it. A worker that falls silent loses the run when
+ * the lease expires:
+ *
+ *   pull, for each priority high → normal → low:
+ *     1. runs of that priority held by a *worker* whose lease has expired: taken over at once
+ *        (acquire is conditional on the expiry; the fencing number grows, the old holder's
+ *        writes are refused from then on), resuming from the saved checkpoint;
+ *     2. messages on that priority's queue: acquire the run's lease, then delete the message.
+ *   The monitor's repair re-queues the same runs 30 minutes after expiry; whichever comes first
+ *   wins, the other's conditional write is refused.
+ */
+import {
+  DeleteMessageCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { PRIORITIES, type Priority } from '../aws/catalogue.ts';
+import type { DefinitionStore } from '../definitions/index.ts';
+import { ShelfwatchError, ValidationError } from '../errors/index.ts';
+import { parseRunMessage } from '../expansion/run-message.ts';
+import {
+  type Failure,
+  IllegalTransitionError,
+  type Lease,
+  LeaseLostError,
+  nextStepAfterFailure,
+  type Run,
+  type RunStore,
+} from '../runs/index.ts';
+import { WorkerNotFoundError, type WorkerRegistration, type WorkerStore } from '../workers/index.ts';
+import type { RunQueue } from './run-queue.ts';
+import { checkpointOf, countsOf, type SeedProgress } from './seed-task.ts';
+
+/** Seed 004 releases a task after 30 minutes without news. */
+export const DEFAULT_WORKER_LEASE_MS = 30 * 60_000;
+/** A message received but not taken comes back this soon (the API may crash between the steps). */
+const RECEIVE_VISIBILITY_SECONDS = 30;
+/** Messages looked at per queue per pull (stale ones are deleted on the way). */
+const MESSAGES_PER_QUEUE = 10;
+
+export const workerLeaseOwner = (workerId: string): string => `worker:${workerId}`;
+const isWorkerLease = (run: Run): boolean => run.lease?.owner.startsWith('worker:') ?? false;
+
+/** The worker was forced offline by an operator: it must register again before pulling. */
+export class WorkerOfflineError extends ShelfwatchError {
+  constructor(workerId: string) {
+    super('WORKER_OFFLINE', `worker ${workerId} was forced offline: register it again to pull tasks`);
+  }
+}
+
+export interface TaskBrokerOptions {
+  readonly runs: RunStore;
+  readonly definitions: DefinitionStore;
+  readonly workers: WorkerStore;
+  readonly queue: RunQueue;
+  readonly sqs: SQSClient;
+  readonly leaseMs?: number;
+  readonly onRunFinished?: (run: Run) => Promise<void> | void;
+}
+
+export type Outcome =
+  | { readonly status: 'DONE'; readonly result?: SeedProgress }
+  | {
+      readonly status: 'FAILED';
+      readonly result?: SeedProgress & { readonly error_message?: string | null };
+    };
+
+export class TaskBroker {
+  private readonly options: TaskBrokerOptions;
+  readonly leaseMs: number;
+
+  constructor(options: TaskBrokerOptions) {
+    this.options = options;
+    this.leaseMs = options.leaseMs ?? DEFAULT_WORKER_LEASE_MS;
+  }
+
+  /** Registers (or re-registers) a worker; also its heartbeat: extends the lease it holds. */
+  async register(registration: WorkerRegistration, nowMs: number): Promise<void> {
+    const worker = await this.options.workers.register(registration, nowMs);
+    if (!worker.currentRunId) return;
+    const run = await this.options.runs.get(worker.currentRunId);
+    if (!run || !this.isHeldBy(run, worker.workerId)) return;
+    try {
+      await this.options.runs.heartbeat(run.lease as Lease, nowMs, this.leaseMs);
+    } catch (error) {
+      if (!(error instanceof LeaseLostError)) throw error; // expired meanwhile: it is no longer this worker's
+    }
+  }
+
+  /** The next run for the worker, high before normal before low; undefined when there is none. */
+  async pull(workerId: string, nowMs: number): Promise<Run | undefined> {
+    const worker = await this.options.workers.get(workerId);
+    if (!worker) throw new WorkerNotFoundError(workerId);
+    if (worker.forcedOfflineAt) throw new WorkerOfflineError(workerId);
+    // A worker that lost the answer to its last pull gets the run it still holds.
+    const held = worker.currentRunId ? await this.options.runs.get(worker.currentRunId) : undefined;
+    if (held && this.isHeldBy(held, workerId) && (held.lease as Lease).expiresAtMs > nowMs) return held;
+
+    const expired = await this.expiredWorkerRuns(nowMs);
+    for (const priority of PRIORITIES) {
+      for (const run of expired.filter((candidate) => candidate.priority === priority)) {
+        const taken = await this.take(run.runId, workerId, nowMs);
+        if (taken) return this.holding(workerId, taken, nowMs);
+      }
+      const taken = await this.takeFromQueue(priority, workerId, nowMs);
+      if (taken) return this.holding(workerId, taken, nowMs);
+    }
+    await this.options.workers.heartbeat(workerId, nowMs, null);
+    return undefined;
+  }
+
+  /** Seed 004 API 3: saves progress (the checkpoint) and extends the lease. */
+  async update(runId: string, workerId: string, progress: SeedProgress, nowMs: number): Promise<Run> {
+    const run = await this.options.runs.require(runId);
+    const lease = this.leaseOf(run, workerId);
+    const saved = await this.options.runs.checkpoint(
+      lease,
+      { checkpoint: checkpointOf(progress, run.checkpoint), counts: countsOf(progress, run.counts) },
+      nowMs,
+      this.leaseMs,
+    );
+    await this.options.workers.heartbeat(workerId, nowMs, runId);
+    return saved;
+  }
+
+  /**
+   * Seed 004 API 4. DONE completes the run; FAILED retries it (after a backoff) while attempts
+   * are left, as the seed's retry_count < max_retries rule says, and fails it otherwise.
+   */
+  async complete(runId: string, workerId: string, outcome: Outcome, nowMs: number): Promise<Run> {
+    const run = await this.options.runs.require(runId);
+    const lease = this.leaseOf(run, workerId);
+    const counts = countsOf(outcome.result ?? {}, run.counts);
+    if (outcome.status === 'DONE') {
+      const finished = await this.options.runs.complete(lease, { status: 'SUCCEEDED', counts }, nowMs);
+      await this.options.definitions.recordSuccess(run.definitionId, nowMs);
+      await this.options.workers.recordOutcome(workerId, 'succeeded', nowMs);
+      await this.options.onRunFinished?.(finished);
+      return finished;
+    }
+    const failure: Failure = {
+      failureClass: 'transient',
+      reason: 'worker-reported',
+      message: outcome.result?.error_message ?? 'the worker reported a failure without a message',
+    };
+    const next = nextStepAfterFailure(failure, run.attempts, run.maxAttempts);
+    if (next.action === 'retry') {
+      const progress = { checkpoint: checkpointOf(outcome.result ?? {}, run.checkpoint), counts };
+      const released = await this.options.runs.release(
+        lease,
+        { delaySeconds: next.delaySeconds, failure, progress },
+        nowMs,
+      );
+      await this.options.queue.enqueueLater(released, next.delaySeconds);
+      await this.options.workers.recordOutcome(workerId, 'failed', nowMs);
+      return released;
+    }
+    const finished = await this.options.runs.complete(lease, { status: 'FAILED', counts, failure }, nowMs);
+    await this.options.workers.recordOutcome(workerId, 'failed', nowMs);
+    await this.options.onRunFinished?.(finished);
+    return finished;
+  }
+
+  /** Operator: the worker is gone. Its run is handed back and queued for the next worker at once. */
+  async forceOffline(workerId: string, nowMs: number): Promise<Run | undefined> {
+    const before = await this.options.workers.get(workerId);
+    await this.options.workers.forceOffline(workerId, nowMs);
+    const run = before?.currentRunId ? await this.options.runs.get(before.currentRunId) : undefined;
+    if (!run || !this.isHeldBy(run, workerId)) return undefined;
+    try {
+      const released = await this.options.runs.release(run.lease as Lease, { delaySeconds: 0 }, nowMs);
+      await this.options.queue.enqueue([released]);
+      return released;
+    } catch (error) {
+      if (error instanceof LeaseLostError) return undefined; // expired: the next pull takes it over
+      throw error;
+    }
+  }
+
+  /** The lease the worker holds on the run, as stored; the write that uses it is fenced on it. */
+  leaseOf(run: Run, workerId: string): Lease {
+    if (!this.isHeldBy(run, workerId)) {
+      throw new LeaseLostError(run.runId, run.lease?.fencingToken ?? run.fencingToken, run);
+    }
+    return run.lease as Lease;
+  }
+
+  private isHeldBy(run: Run, workerId: string): boolean {
+    return run.status === 'RUNNING' && run.lease?.owner === workerLeaseOwner(workerId);
+  }
+
+  private async holding(workerId: string, run: Run, nowMs: number): Promise<Run> {
+    await this.options.workers.heartbeat(workerId, nowMs, run.runId);
+    return run;
+  }
+
+  private async expiredWorkerRuns(nowMs: number): Promise<Run[]> {
+    const expired: Run[] = [];
+    for await (const page of this.options.runs.allByStatus('RUNNING')) {
+      expired.push(...page.filter((run) => isWorkerLease(run) && (run.lease as Lease).expiresAtMs <= nowMs));
+    }
+    return expired;
+  }
+
+  /** Acquires the run for the worker; a run out of attempts is failed on the way. */
+  private async take(runId: string, workerId: string, nowMs: number): Promise<Run | undefined> {
+    const outcome = await this.options.runs.acquire(runId, workerLeaseOwner(workerId), nowMs, this.leaseMs);
+    if (outcome.acquired) return outcome.run;
+    if (outcome.reason === 'attempts-exhausted') {
+      try {
+        const failed = await this.options.runs.exhaust(runId, nowMs);
+        await this.options.onRunFinished?.(failed);
+      } catch (error) {
+        if (!(error instanceof IllegalTransitionError)) throw error;
+      }
+    }
+    return undefined;
+  }
+
+  private async takeFromQueue(priority: Priority, workerId: string, nowMs: number): Promise<Run | undefined> {
+    const queueUrl = this.options.queue.queueUrls[priority];
+    for (let looked = 0; looked < MESSAGES_PER_QUEUE; looked += 1) {
+      const { Messages = [] } = await this.options.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 1,
+          VisibilityTimeout: RECEIVE_VISIBILITY_SECONDS,
+          WaitTimeSeconds: 0,
+        }),
+      );
+      const message = Messages[0];
+      if (!message) return undefined;
+      const runId = runIdOf(message);
+      if (runId === undefined) continue; // unreadable: left to reach the DLQ, where the monitor counts it
+      const taken = await this.take(runId, workerId, nowMs);
+      const current = taken ?? (await this.options.runs.get(runId));
+      // Taken now, finished, gone, or a duplicate of a worker's run: the message has done its job.
+      // A run a scraper holds keeps the message: it comes back after the visibility timeout.
+      if (taken || !current || current.status !== 'RUNNING' || isWorkerLease(current)) {
+        await this.options.sqs.send(
+          new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
+        );
+      }
+      if (taken) return taken;
+    }
+    return undefined;
+  }
+}
+
+function runIdOf(message: Message): string | undefined {
+  try {
+    return parseRunMessage(message.Body ?? '').runId;
+  } catch (error) {
+    if (error instanceof ValidationError) return undefined;
+    throw error;
+  }
+}
