@@ -6,11 +6,27 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { handle } from 'hono/aws-lambda';
 import { createApi, createApiDependencies } from '../../shared/api/index.ts';
 import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
+import { EventBridgeSummaryPublisher } from '../../shared/results/index.ts';
+import { readScraperConfig } from '../../shared/scraping/scraper-config.ts';
 
 const logger = new Logger({ serviceName: 'shelfwatch-api' });
+const clients = createAwsClients();
+const { eventBusName } = readScraperConfig();
+const summaries = eventBusName
+  ? new EventBridgeSummaryPublisher({ events: clients.events, busName: eventBusName })
+  : undefined;
 const app = createApi(
-  createApiDependencies(resourceEnvironment(), createAwsClients(), {
+  createApiDependencies(resourceEnvironment(), clients, {
     logError: (message, details) => logger.error(message, details),
+    // A worker's finished run gets the same summary event as the scraper's; a lost event is logged.
+    ...(summaries
+      ? {
+          onRunFinished: (run) =>
+            summaries.publish(run).catch((error: unknown) => {
+              logger.error('summary event not published', { runId: run.runId, error: String(error) });
+            }),
+        }
+      : {}),
   }),
 );
 

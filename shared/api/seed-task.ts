@@ -12,6 +12,7 @@
  *
  *   priority: high ↔ 10 (7..10 in), normal ↔ 5 (4..6 in), low ↔ 1 (0..3 in)
  */
+import { findExtractor } from '../scraping/extractors/index.ts';
 import type { z } from 'zod';
 import type { Priority } from '../aws/catalogue.ts';
 import type { Checkpoint, Run, RunCounts, RunStatus } from '../runs/index.ts';
@@ -104,6 +105,27 @@ function savedProgressOf(checkpoint: Checkpoint | undefined): Record<string, unk
 
 const isHttpUrl = (value: string): boolean => /^https?:\/\//i.test(value);
 
+/**
+ * The page a worker opens: the saved next page if the run is resumed, else the first page the
+ * run's extractor builds from the target (an ASIN, a keyword...), else the target if it is a URL.
+ */
+function pageUrlOf(run: Run): string | null {
+  if (run.checkpoint?.nextUrl) return run.checkpoint.nextUrl;
+  const extractor = findExtractor(run.platform, run.crawlType);
+  if (extractor) {
+    try {
+      const origin = extractor.originOf(run.marketplace);
+      return extractor.pageUrl(
+        { value: run.target, marketplace: run.marketplace, origin },
+        (run.checkpoint?.page ?? 0) + 1,
+      );
+    } catch {
+      // An invalid target for the extractor: the worker gets the raw target and decides.
+    }
+  }
+  return isHttpUrl(run.target) ? run.target : null;
+}
+
 /** A run as seed 004's `task` (API 2's answer). */
 export interface SeedTask {
   readonly id: string;
@@ -130,7 +152,7 @@ export function seedTaskOf(run: Run): SeedTask {
     id: run.runId,
     platform: run.platform,
     market: run.marketplace,
-    url: isHttpUrl(run.target) ? run.target : null,
+    url: pageUrlOf(run),
     target: run.target,
     data_type: dataTypeOf(run.crawlType),
     priority: seedPriorityOf(run.priority),

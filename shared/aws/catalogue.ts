@@ -319,6 +319,8 @@ export const FUNCTIONS = {
     pullsFrom: PRIORITIES,
     redrivesFrom: PRIORITIES,
     publishesTo: [],
+    // Runs finished by external workers get the same summary event as the scraper's.
+    publishesRunEvents: true,
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

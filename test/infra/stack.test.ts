@@ -258,13 +258,15 @@ describe('the Shelfwatch stack', () => {
     }
   });
 
-  it('lets only the scraper put run-summary events, on the run bus only, and names the bus to it', () => {
+  it('lets only the scraper and the API (for workers) put run-summary events, on the run bus only', () => {
     const busId = logicalIdOf('AWS::Events::EventBus', (p) => p.Name === resourceName(STAGE, 'runs'));
     const putters = Object.values(resourcesOf(synth.json, 'AWS::IAM::Policy')).filter((policy) =>
       JSON.stringify(policy.Properties.PolicyDocument).includes('events:PutEvents'),
     );
-    assert.equal(putters.length, 1);
-    assert.ok(JSON.stringify(putters[0]?.Properties.PolicyDocument).includes(busId));
+    const publishers = Object.values(FUNCTIONS).filter((declaration) => 'publishesRunEvents' in declaration);
+    assert.equal(publishers.length, 2);
+    assert.equal(putters.length, publishers.length);
+    for (const putter of putters) assert.ok(JSON.stringify(putter.Properties.PolicyDocument).includes(busId));
     synth.template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: resourceName(STAGE, 'scraper'),
       Environment: {
