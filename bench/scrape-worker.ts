@@ -2,20 +2,28 @@
  * One engine of `npm run bench:scrape`, in its own process so that its memory (Node and every
  * Chromium process it starts) can be measured alone:
  *
- *   node bench/scrape-worker.ts shelfwatch|crawlee '<ScrapeJob as JSON>'
+ *   node bench/scrape-worker.ts shelfwatch|crawlee < job.json   (a ScrapeJob, on stdin)
  *
  * Reports `scrape-start`, `first-item` and `done` events on stdout (bench/scrape/job.ts). The
  * engine's module is imported only here, so each process loads only its own libraries.
  */
-import { ENGINES, type Engine, type EngineResult, eventLine, type ScrapeJob, type WorkerEvent } from './scrape/job.ts';
+import { text } from 'node:stream/consumers';
+import {
+  ENGINES,
+  type Engine,
+  type EngineResult,
+  eventLine,
+  type ScrapeJob,
+  type WorkerEvent,
+} from './scrape/job.ts';
 
-const [engineArgument, jobArgument] = process.argv.slice(2);
-const engine = ENGINES.find((name) => name === engineArgument);
-if (!engine || !jobArgument) {
-  process.stderr.write(`usage: node bench/scrape-worker.ts ${ENGINES.join('|')} '<job JSON>'\n`);
+const engine = ENGINES.find((name) => name === process.argv[2]);
+if (!engine) {
+  process.stderr.write(`usage: node bench/scrape-worker.ts ${ENGINES.join('|')} < job.json\n`);
   process.exit(2);
 }
-const job = JSON.parse(jobArgument) as ScrapeJob;
+// On stdin, not in argv: a large job would pass the length limit of one argument.
+const job = JSON.parse(await text(process.stdin)) as ScrapeJob;
 
 const emit = (event: WorkerEvent) => process.stdout.write(eventLine(event));
 let firstItemSeen = false;
@@ -37,8 +45,8 @@ async function scrape(name: Engine): Promise<EngineResult> {
   return scrapeWithCrawlee(job, reporter);
 }
 
-const result = await scrape(engine);
-emit({ kind: 'done', atMs: result.doneAtMs, pages: result.pages, items: result.items, failures: result.failures });
+const { doneAtMs, ...figures } = await scrape(engine);
+emit({ kind: 'done', atMs: doneAtMs, ...figures });
 // Crawlee leaves timers behind; the result is out, so the process ends here (stdout is a pipe:
 // exitCode plus a drained write is not enough if handles stay open).
 process.stdout.write('', () => process.exit(0));

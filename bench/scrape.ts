@@ -114,7 +114,7 @@ try {
     const byEngine: Partial<Record<Engine, EngineMeasurement>> = {};
     for (const engine of order) {
       const measured = await measure(engine);
-      printMeasurement(round, measured, measured.shopPages);
+      printMeasurement(round, measured, measured.shopPages, concurrency);
       if (measured.pages !== expectedPages || measured.failures.length > 0) {
         valid = false;
         console.log(

@@ -7,7 +7,7 @@
  */
 import chromium from '@sparticuz/chromium';
 import { Configuration, log, LogLevel, PuppeteerCrawler } from '@crawlee/puppeteer';
-import puppeteerCore from 'puppeteer-core';
+import puppeteerCore, { type GoToOptions, type Page } from 'puppeteer-core';
 import { chromiumFlags } from '../../shared/scraping/browser/index.ts';
 import type { EngineResult, Reporter, ScrapeJob } from './job.ts';
 
@@ -34,13 +34,18 @@ export async function scrapeWithCrawlee(job: ScrapeJob, reporter: Reporter): Pro
       minConcurrency: job.concurrency,
       maxConcurrency: job.concurrency,
       preNavigationHooks: [
-        async ({ blockRequests }, gotoOptions) => {
+        async (context, gotoOptions) => {
           // Shelfwatch reads at DOMContentLoaded with images, media and fonts blocked: the same here.
-          if (gotoOptions) gotoOptions.waitUntil = 'domcontentloaded';
-          await blockRequests({ urlPatterns: [...BLOCKED_PATTERNS, ...FONT_PATTERNS] });
+          // (Typed through the uninstalled `puppeteer` package, as `{}`: puppeteer-core's type.)
+          const navigation = gotoOptions as GoToOptions | undefined;
+          if (navigation) navigation.waitUntil = 'domcontentloaded';
+          await context.blockRequests({ urlPatterns: [...BLOCKED_PATTERNS, ...FONT_PATTERNS] });
         },
       ],
-      async requestHandler({ page, request, enqueueLinks, pushData }) {
+      async requestHandler({ page: crawleePage, request, enqueueLinks, pushData }) {
+        // Crawlee types its page with the full `puppeteer` package, not installed here: the same
+        // object, typed by puppeteer-core.
+        const page = crawleePage as unknown as Page;
         const tiles = await page.$$eval('[data-component-type="s-search-result"]', (elements) =>
           elements.map((tile) => {
             const text = (selector: string) =>

@@ -30,7 +30,15 @@ export type WorkerEvent =
       readonly pages: number;
       readonly items: number;
       readonly failures: readonly string[];
+      /** Where the engine spent its time, when it can tell (Shelfwatch: DynamoDB requests). */
+      readonly profile?: Readonly<Record<string, OperationProfile>>;
     };
+
+export interface OperationProfile {
+  readonly requests: number;
+  /** Sum over requests of the time each was in flight (requests overlap across lanes). */
+  readonly ms: number;
+}
 
 export const EVENT_PREFIX = '@bench ';
 
@@ -56,4 +64,5 @@ export interface EngineResult {
   readonly pages: number;
   readonly items: number;
   readonly failures: readonly string[];
+  readonly profile?: Readonly<Record<string, OperationProfile>>;
 }

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { type Engine, eventOf, type ScrapeJob, type WorkerEvent } from './job.ts';
+import { type Engine, eventOf, type OperationProfile, type ScrapeJob, type WorkerEvent } from './job.ts';
 import { sampleTreeMemory, type TreeMemory } from './process-tree-memory.ts';
 
 const WORKER = fileURLToPath(new URL('../scrape-worker.ts', import.meta.url));
@@ -16,6 +16,7 @@ export interface EngineMeasurement {
   readonly pages: number;
   readonly items: number;
   readonly failures: readonly string[];
+  readonly profile?: Readonly<Record<string, OperationProfile>>;
   readonly scrapeMs: number;
   readonly pagesPerMinute: number;
   /** From spawning the process to its first item stored. */
@@ -31,10 +32,8 @@ export async function measureEngine(
   env: NodeJS.ProcessEnv,
 ): Promise<EngineMeasurement> {
   const spawnedAtMs = Date.now();
-  const child = spawn(process.execPath, [WORKER, engine, JSON.stringify(job)], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(process.execPath, [WORKER, engine], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.end(JSON.stringify(job));
   const killChild = () => child.kill('SIGKILL');
   process.once('exit', killChild);
   if (child.pid === undefined) throw new BenchWorkerError(`could not start the ${engine} worker`);
@@ -65,6 +64,7 @@ export async function measureEngine(
     pages: done.pages,
     items: done.items,
     failures: done.failures,
+    ...(done.profile ? { profile: done.profile } : {}),
     scrapeMs,
     pagesPerMinute: (done.pages / scrapeMs) * 60_000,
     coldStartMs: firstItemAtMs - spawnedAtMs,

@@ -6,7 +6,12 @@ const MIB = 1024 * 1024;
 const PAGES_TARGET = 1.5;
 const MEMORY_TARGET = 0.7;
 
-export function printMeasurement(round: number, measured: EngineMeasurement, shopPages: number): void {
+export function printMeasurement(
+  round: number,
+  measured: EngineMeasurement,
+  shopPages: number,
+  lanes: number,
+): void {
   const { memory } = measured;
   console.log(
     [
@@ -21,6 +26,20 @@ export function printMeasurement(round: number, measured: EngineMeasurement, sho
       `cold start→first item ${measured.coldStartMs} ms`,
       `shop served ${shopPages} pages`,
     ].join('  '),
+  );
+  if (!measured.profile) return;
+  const operations = Object.entries(measured.profile).sort(([a], [b]) => a.localeCompare(b));
+  const requests = operations.reduce((sum, [, operation]) => sum + operation.requests, 0);
+  const waitedMs = operations.reduce((sum, [, operation]) => sum + operation.ms, 0);
+  console.log(
+    `        DynamoDB: ${requests} requests (${(requests / Math.max(1, measured.pages)).toFixed(1)} a page), ` +
+      operations
+        .map(
+          ([name, operation]) =>
+            `${name} ${operation.requests} (${(operation.ms / operation.requests).toFixed(1)} ms each)`,
+        )
+        .join(', ') +
+      `; ${((100 * waitedMs) / (lanes * measured.scrapeMs)).toFixed(0)}% of the ${lanes} lanes' time`,
   );
 }
 

@@ -6,7 +6,8 @@
  */
 import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
 import { createRunScraper, readScraperConfig, type ScraperLogger } from '../../shared/scraping/index.ts';
-import type { EngineResult, Reporter, ScrapeJob } from './job.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EngineResult, OperationProfile, Reporter, ScrapeJob } from './job.ts';
 
 export async function scrapeWithShelfwatch(job: ScrapeJob, reporter: Reporter): Promise<EngineResult> {
   const failures: string[] = [];
@@ -19,12 +20,8 @@ export async function scrapeWithShelfwatch(job: ScrapeJob, reporter: Reporter): 
     error: (message, attributes) => failures.push(`${message} ${JSON.stringify(attributes)}`),
   };
   const clients = createAwsClients();
-  const { scraper, browser } = createRunScraper(
-    resourceEnvironment(),
-    clients,
-    readScraperConfig(),
-    logger,
-  );
+  const profile = profileRequests(clients.documents);
+  const { scraper, browser } = createRunScraper(resourceEnvironment(), clients, readScraperConfig(), logger);
   const waiting = [...job.runs];
   let pages = 0;
   let items = 0;
@@ -47,5 +44,26 @@ export async function scrapeWithShelfwatch(job: ScrapeJob, reporter: Reporter): 
   const doneAtMs = Date.now();
   await browser.close();
   clients.destroy();
-  return { doneAtMs, pages, items, failures };
+  return { doneAtMs, pages, items, failures, profile: Object.fromEntries(profile) };
+}
+
+/** Requests and time in flight per DynamoDB operation (after retries: each attempt counted). */
+function profileRequests(
+  client: Pick<DynamoDBDocumentClient, 'middlewareStack'>,
+): Map<string, OperationProfile> {
+  const profile = new Map<string, OperationProfile>();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const started = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+        const before = profile.get(name) ?? { requests: 0, ms: 0 };
+        profile.set(name, { requests: before.requests + 1, ms: before.ms + performance.now() - started });
+      }
+    },
+    { step: 'finalizeRequest', name: 'benchRequestProfile', priority: 'low' },
+  );
+  return profile;
 }
