@@ -60,6 +60,14 @@ const QUIET_FLAGS = [
   '--disable-quic',
 ];
 
+/**
+ * The Chromium flags Shelfwatch launches with: @sparticuz/chromium's defaults, less the dropped
+ * ones, plus the quiet ones (exported so the benchmark can give Crawlee the very same flags).
+ */
+export function chromiumFlags(extraArgs: readonly string[] = []): string[] {
+  return [...chromium.args.filter((flag) => !DROPPED_FLAGS.has(flag)), ...QUIET_FLAGS, ...extraArgs];
+}
+
 export interface BrowserHostStats {
   readonly launches: number;
   readonly pagesServed: number;
@@ -157,12 +165,7 @@ export class BrowserHost {
     const proxyArgs = proxy ? [`--proxy-server=${proxy.server}`, '--proxy-bypass-list=<-loopback>'] : [];
     const browser = await puppeteer.launch({
       executablePath: await chromium.executablePath(this.options.chromiumBinPath),
-      args: [
-        ...chromium.args.filter((flag) => !DROPPED_FLAGS.has(flag)),
-        ...QUIET_FLAGS,
-        ...proxyArgs,
-        ...(this.options.extraArgs ?? []),
-      ],
+      args: chromiumFlags([...proxyArgs, ...(this.options.extraArgs ?? [])]),
       headless: 'shell',
       defaultViewport: { width: 1366, height: 900 },
     });

@@ -1,0 +1,138 @@
+/**
+ * npm run bench:scrape [-- --listings 40 --pages 5 --concurrency 4 --rounds 1]
+ *
+ * Shelfwatch's scraper against Crawlee's PuppeteerCrawler, side by side in one run, over the same
+ * demo-shop listing pages (listings × pages, 20 items a page) at the same concurrency, each engine
+ * in its own child process (bench/scrape-worker.ts), one after the other (alternating the order
+ * over rounds). Prints, for each: pages per minute of the scraping phase, peak RSS of its process
+ * tree (Node + Chromium), and cold start (process spawn → first item stored); then the ratios
+ * Shelfwatch ÷ Crawlee against the targets (≥ 1.5× pages/min at ≤ 0.7× peak memory).
+ * Absolute figures depend on the machine; ratios measured in one run are what to compare.
+ * What is measured and why it is fair: docs/benchmarks.md.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { LISTING_PAGES, startDemoShop } from '../demo-shop/index.ts';
+import { startLocalInfrastructure } from '../local/infrastructure.ts';
+import { RunStore } from '../shared/runs/index.ts';
+import { requireExtractor } from '../shared/scraping/extractors/index.ts';
+import { type Engine, type ScrapeJob } from './scrape/job.ts';
+import { type EngineMeasurement, measureEngine } from './scrape/measure-engine.ts';
+import { printFairnessNotes, printMeasurement, printRatios } from './scrape/report.ts';
+
+const { values } = parseArgs({
+  options: {
+    listings: { type: 'string', default: '40' },
+    pages: { type: 'string', default: String(LISTING_PAGES) },
+    concurrency: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '1' },
+  },
+});
+const positive = (name: keyof typeof values, max = Number.MAX_SAFE_INTEGER): number => {
+  const value = Number(values[name]);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new Error(`--${name} must be a whole number from 1 to ${max}, not ${values[name]}`);
+  }
+  return value;
+};
+const listings = positive('listings');
+const pagesPerListing = positive('pages', LISTING_PAGES);
+const concurrency = positive('concurrency');
+const rounds = positive('rounds');
+const SLOT = '2026-11-23T19:00Z';
+const expectedPages = listings * pagesPerListing;
+
+const shop = await startDemoShop();
+const local = await startLocalInfrastructure({ stage: 'bench' });
+const origin = `${shop.url}/amazon/com`;
+const extractor = requireExtractor('amazon', 'search_result');
+const keywords = Array.from({ length: listings }, (_, index) => `bench listing ${index + 1}`);
+const startUrls = keywords.map((value) => extractor.pageUrl({ value, marketplace: 'US', origin }, 1));
+
+/** A fresh stage with one new run per listing, and the environment a scraper Lambda of it sees. */
+async function shelfwatchSetup(): Promise<{ job: ScrapeJob; env: NodeJS.ProcessEnv }> {
+  const stage = await local.provision(`b${randomUUID().slice(0, 8)}`);
+  const runs = new RunStore({
+    documents: local.clients.documents,
+    tableName: stage.resources.tables.runs,
+    retentionDays: 30,
+  });
+  const messages = await Promise.all(
+    keywords.map(async (target, index) => {
+      const run = runs.newRun(
+        {
+          definition: {
+            id: `bench-${index + 1}`,
+            platform: 'amazon',
+            marketplace: 'US',
+            crawlType: 'search_result',
+            target,
+            params: { maxPages: pagesPerListing, maxItems: 1_000 },
+            priority: 'normal',
+            maxAttempts: 3,
+          },
+          slot: SLOT,
+        },
+        Date.now(),
+      );
+      await runs.create(run);
+      return { v: 1 as const, runId: run.runId, definitionId: run.definitionId, slot: SLOT, attempt: 0 };
+    }),
+  );
+  const env = {
+    ...process.env,
+    ...stage.environment,
+    // A generous budget: the benchmark measures scraping, not politeness.
+    SHELFWATCH_SCRAPER_DOMAIN_RATE_PER_SECOND: '1000',
+    SHELFWATCH_SCRAPER_DOMAIN_BURST: '1000',
+    SHELFWATCH_SITE_ORIGINS: JSON.stringify({ 'https://www.amazon.com': origin }),
+    SHELFWATCH_SCRAPE_ALLOW_HOSTS: `127.0.0.1:${shop.port}`,
+  };
+  return { job: { startUrls, pagesPerListing, concurrency, runs: messages }, env };
+}
+
+async function measure(engine: Engine): Promise<EngineMeasurement & { shopPages: number }> {
+  const { job, env } =
+    engine === 'shelfwatch'
+      ? await shelfwatchSetup()
+      : { job: { startUrls, pagesPerListing, concurrency, runs: [] }, env: process.env };
+  shop.requests.length = 0;
+  const measured = await measureEngine(engine, job, env);
+  const shopPages = shop.requests.filter((request) => request.startsWith('/amazon/com/s?')).length;
+  return { ...measured, shopPages };
+}
+
+let valid = true;
+try {
+  console.log(
+    `Scrape benchmark: ${listings} listings × ${pagesPerListing} pages = ${expectedPages} pages ` +
+      `(${expectedPages * 20} items), concurrency ${concurrency}, ${rounds} round(s)`,
+  );
+  const results: Record<Engine, EngineMeasurement>[] = [];
+  for (let round = 1; round <= rounds; round += 1) {
+    const order: Engine[] = round % 2 === 1 ? ['shelfwatch', 'crawlee'] : ['crawlee', 'shelfwatch'];
+    const byEngine: Partial<Record<Engine, EngineMeasurement>> = {};
+    for (const engine of order) {
+      const measured = await measure(engine);
+      printMeasurement(round, measured, measured.shopPages, concurrency);
+      if (measured.pages !== expectedPages || measured.failures.length > 0) {
+        valid = false;
+        console.log(
+          `  ✗ ${engine} read ${measured.pages} of ${expectedPages} pages; failures: ${measured.failures.slice(0, 5).join(' | ')}`,
+        );
+      }
+      byEngine[engine] = measured;
+    }
+    if (byEngine.shelfwatch && byEngine.crawlee)
+      results.push({ shelfwatch: byEngine.shelfwatch, crawlee: byEngine.crawlee });
+  }
+  printRatios(results);
+  printFairnessNotes();
+  if (!valid) {
+    console.log('INVALID: an engine did not read every page; the figures above do not compare.');
+    process.exitCode = 1;
+  }
+} finally {
+  await local.stop();
+  await shop.stop();
+}

@@ -1,0 +1,68 @@
+/**
+ * What the benchmark's parent hands a worker process (one engine, one round), and the events a
+ * worker reports back: one JSON line each on stdout, prefixed so that a library's own output on
+ * stdout can never be mistaken for one.
+ */
+import type { RunMessage } from '../../shared/expansion/index.ts';
+
+export const ENGINES = ['shelfwatch', 'crawlee'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+export interface ScrapeJob {
+  /** Page 1 of every listing (Crawlee's start requests; Shelfwatch's runs read the same URLs). */
+  readonly startUrls: readonly string[];
+  /** Pages to read per listing, following each page's next link. */
+  readonly pagesPerListing: number;
+  /** Runs (Shelfwatch) or requests (Crawlee) in flight at once. */
+  readonly concurrency: number;
+  /** Shelfwatch only: the run messages, one per listing, of runs already created. */
+  readonly runs: readonly RunMessage[];
+}
+
+export type WorkerEvent =
+  /** The engine is set up; its first request follows. The scraping phase starts here. */
+  | { readonly kind: 'scrape-start'; readonly atMs: number }
+  /** The first item is stored (Shelfwatch: saved in DynamoDB; Crawlee: pushed to its Dataset). */
+  | { readonly kind: 'first-item'; readonly atMs: number }
+  | {
+      readonly kind: 'done';
+      readonly atMs: number;
+      readonly pages: number;
+      readonly items: number;
+      readonly failures: readonly string[];
+      /** Where the engine spent its time, when it can tell (Shelfwatch: DynamoDB requests). */
+      readonly profile?: Readonly<Record<string, OperationProfile>>;
+    };
+
+export interface OperationProfile {
+  readonly requests: number;
+  /** Sum over requests of the time each was in flight (requests overlap across lanes). */
+  readonly ms: number;
+}
+
+export const EVENT_PREFIX = '@bench ';
+
+export function eventLine(event: WorkerEvent): string {
+  return `${EVENT_PREFIX}${JSON.stringify(event)}\n`;
+}
+
+/** The event a stdout line carries, or undefined for any other output. */
+export function eventOf(line: string): WorkerEvent | undefined {
+  if (!line.startsWith(EVENT_PREFIX)) return undefined;
+  return JSON.parse(line.slice(EVENT_PREFIX.length)) as WorkerEvent;
+}
+
+/** Where a worker reports its progress (stdout lines, read by the parent). */
+export interface Reporter {
+  scrapeStart(): void;
+  /** Reports the first call only. */
+  firstItem(): void;
+}
+
+export interface EngineResult {
+  readonly doneAtMs: number;
+  readonly pages: number;
+  readonly items: number;
+  readonly failures: readonly string[];
+  readonly profile?: Readonly<Record<string, OperationProfile>>;
+}

@@ -1,0 +1,69 @@
+/**
+ * Shelfwatch's side, wired as the scraper Lambda wires itself (`createRunScraper` over the
+ * environment: DynamoDB runs, items and domain budget), with N run scrapes in flight: each lane
+ * takes the next run message and scrapes the whole run (lease, pages, a checkpoint per page,
+ * items saved in DynamoDB, completion) before taking another.
+ */
+import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
+import { createRunScraper, readScraperConfig, type ScraperLogger } from '../../shared/scraping/index.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EngineResult, OperationProfile, Reporter, ScrapeJob } from './job.ts';
+
+export async function scrapeWithShelfwatch(job: ScrapeJob, reporter: Reporter): Promise<EngineResult> {
+  const failures: string[] = [];
+  const logger: ScraperLogger = {
+    // "page done" is logged once the page's items are saved and its checkpoint written.
+    info: (message, attributes) => {
+      if (message === 'page done' && Number(attributes.saved) > 0) reporter.firstItem();
+    },
+    warn: (message, attributes) => failures.push(`${message} ${JSON.stringify(attributes)}`),
+    error: (message, attributes) => failures.push(`${message} ${JSON.stringify(attributes)}`),
+  };
+  const clients = createAwsClients();
+  const profile = profileRequests(clients.documents);
+  const { scraper, browser } = createRunScraper(resourceEnvironment(), clients, readScraperConfig(), logger);
+  const waiting = [...job.runs];
+  let pages = 0;
+  let items = 0;
+  reporter.scrapeStart();
+  const lane = async (index: number) => {
+    for (let message = waiting.shift(); message; message = waiting.shift()) {
+      const outcome = await scraper.scrape(message, {
+        owner: `bench-lane-${index}`,
+        remainingMs: () => 900_000,
+      });
+      if (outcome.kind === 'succeeded') {
+        pages += outcome.run.checkpoint?.page ?? 0;
+        items += outcome.run.counts.saved;
+      } else {
+        failures.push(`run ${message.runId}: ${outcome.kind} ${JSON.stringify(outcome)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: job.concurrency }, (_, index) => lane(index)));
+  const doneAtMs = Date.now();
+  await browser.close();
+  clients.destroy();
+  return { doneAtMs, pages, items, failures, profile: Object.fromEntries(profile) };
+}
+
+/** Requests and time in flight per DynamoDB operation (after retries: each attempt counted). */
+function profileRequests(
+  client: Pick<DynamoDBDocumentClient, 'middlewareStack'>,
+): Map<string, OperationProfile> {
+  const profile = new Map<string, OperationProfile>();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const started = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+        const before = profile.get(name) ?? { requests: 0, ms: 0 };
+        profile.set(name, { requests: before.requests + 1, ms: before.ms + performance.now() - started });
+      }
+    },
+    { step: 'finalizeRequest', name: 'benchRequestProfile', priority: 'low' },
+  );
+  return profile;
+}
