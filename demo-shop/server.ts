@@ -30,6 +30,8 @@ export interface FaultRule {
   readonly fault: Fault;
   /** How many matching requests get the fault; then the rule is spent. Default: all. */
   readonly times?: number;
+  /** Matching requests let through before the fault starts (e.g. 1: page 2 of a listing fails). */
+  readonly after?: number;
   /** Added delay, milliseconds. */
   readonly latencyMs?: number;
 }
@@ -124,6 +126,7 @@ export async function startDemoShop(
   let rules = (options.rules ?? []).map((rule) => ({
     ...rule,
     left: rule.times ?? Number.POSITIVE_INFINITY,
+    skip: rule.after ?? 0,
   }));
   const sockets = new Set<Socket>();
 
@@ -140,7 +143,14 @@ export async function startDemoShop(
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://demo.shop');
     requests.push(`${url.pathname}${url.search}`);
-    const rule = rules.find((candidate) => candidate.left > 0 && url.pathname.startsWith(candidate.path));
+    const rule = rules.find((candidate) => {
+      if (candidate.left <= 0 || !url.pathname.startsWith(candidate.path)) return false;
+      if (candidate.skip > 0) {
+        candidate.skip -= 1;
+        return false;
+      }
+      return true;
+    });
     if (rule) rule.left -= 1;
     const queryFault = url.searchParams.get('fault');
     const fault = (rule?.fault ?? (FAULTS as readonly string[]).find((f) => f === queryFault)) as
@@ -185,7 +195,11 @@ export async function startDemoShop(
     port,
     requests,
     setRules(next) {
-      rules = next.map((rule) => ({ ...rule, left: rule.times ?? Number.POSITIVE_INFINITY }));
+      rules = next.map((rule) => ({
+        ...rule,
+        left: rule.times ?? Number.POSITIVE_INFINITY,
+        skip: rule.after ?? 0,
+      }));
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -19,7 +19,12 @@ export interface BudgetPolicy {
 export const DEFAULT_BUDGET: BudgetPolicy = { ratePerSecond: 1, burst: 5 };
 
 export type BudgetDecision =
-  { readonly granted: true } | { readonly granted: false; readonly retryAfterMs: number };
+  | {
+      readonly granted: true;
+      /** Requests granted (1 unless more were asked for and available). */
+      readonly count?: number;
+    }
+  | { readonly granted: false; readonly retryAfterMs: number };
 
 export interface DomainBudgetOptions {
   readonly documents: DynamoDBDocumentClient;
@@ -47,8 +52,11 @@ export class DomainBudget {
     return this.options.policies?.[domain] ?? this.options.fallback ?? DEFAULT_BUDGET;
   }
 
-  /** Takes one request's worth of budget for `domain`, or says how long to wait. */
-  async take(domain: string, nowMs: number): Promise<BudgetDecision> {
+  /**
+   * Takes one request's worth of budget for `domain` — or up to `upTo` at once, as many as are
+   * available (a run that will read several pages saves round trips) — or says how long to wait.
+   */
+  async take(domain: string, nowMs: number, upTo = 1): Promise<BudgetDecision> {
     const policy = this.policyFor(domain);
     const key = { pk: 'domain-budget', sk: domain.toLowerCase() };
     for (let race = 0; race < (this.options.maxRaces ?? 8); race += 1) {
@@ -63,13 +71,14 @@ export class DomainBudget {
       if (available < 1) {
         return { granted: false, retryAfterMs: Math.ceil(((1 - available) * 1000) / policy.ratePerSecond) };
       }
+      const count = Math.max(1, Math.min(Math.floor(upTo), Math.floor(available)));
       try {
         await this.options.documents.send(
           new PutCommand({
             TableName: this.options.controlTable,
             Item: {
               ...key,
-              tokens: available - 1,
+              tokens: available - count,
               updatedAtMs: Math.max(nowMs, stored?.updatedAtMs ?? 0),
               expiresAt: Math.floor(nowMs / 1000) + 86_400,
             },
@@ -81,7 +90,7 @@ export class DomainBudget {
               : {}),
           }),
         );
-        return { granted: true };
+        return { granted: true, count };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         // Another consumer spent from this bucket since we read it: read again.

@@ -1,10 +1,10 @@
 /**
- * One page of a run: check the URL, load it, refuse error statuses and block pages, extract, save
- * the items, and compute the checkpoint that says the page is done. Whatever stops the page is a
+ * One page of a run: check the URL, load it, refuse error statuses and block pages, extract; then
+ * (pure) what the page adds: the snapshots to save and the checkpoint that says the page is done. Whatever stops the page is a
  * `PageFailure` carrying its failure class.
  */
 import type { Page } from 'puppeteer-core';
-import { type ItemStore, SnapshotsNotSavedError, snapshotOf } from '../results/index.ts';
+import { type ItemSnapshot, type ItemStore, SnapshotsNotSavedError, snapshotOf } from '../results/index.ts';
 import type { Checkpoint, Run, RunCounts } from '../runs/index.ts';
 import { completenessOf, type Extractor, extractPage, type PageExtraction } from './extractors/index.ts';
 import { failureOfBlock, failureOfNavigation, failureOfStatus, PageFailure } from './page-failure.ts';
@@ -30,21 +30,18 @@ export function totalsOf(checkpoint: Checkpoint | undefined): CheckpointTotals {
   };
 }
 
-export interface RunPageInput {
+export interface PageLoad {
   readonly page: Page;
   readonly run: Run;
   readonly extractor: Extractor;
   readonly url: string;
   readonly pageNumber: number;
-  readonly checkpoint: Checkpoint;
-  readonly items: ItemStore;
-  readonly itemRetentionDays: number;
-  readonly capturedBy: string;
-  readonly now: () => number;
   readonly urlCheck?: UrlCheckOptions;
 }
 
+/** A page read and turned into what to save: the snapshots, the checkpoint after it, the counts. */
 export interface PageProgress {
+  readonly snapshots: readonly ItemSnapshot[];
   readonly checkpoint: Checkpoint;
   readonly counts: RunCounts;
   readonly variant?: string;
@@ -52,12 +49,27 @@ export interface PageProgress {
   readonly hasMore: boolean;
 }
 
-export async function readRunPage(input: RunPageInput): Promise<PageProgress> {
-  const extraction = await loadAndExtract(input);
+export interface ProgressInput {
+  readonly run: Run;
+  readonly extractor: Extractor;
+  readonly pageNumber: number;
+  /** The checkpoint and counts before this page. */
+  readonly checkpoint: Checkpoint;
+  readonly counts: RunCounts;
+  readonly itemRetentionDays: number;
+  readonly capturedBy: string;
+  readonly capturedAtMs: number;
+}
+
+/**
+ * Pure: what a page adds to its run. Items beyond `maxItems` are skipped; an item listed twice on
+ * the page is saved once (its snapshot key is the same); the checkpoint carries the totals that
+ * completeness needs after a resume.
+ */
+export function progressOf(input: ProgressInput, extraction: PageExtraction): PageProgress {
   const { run, extractor, checkpoint, pageNumber } = input;
   const room = Math.max(0, run.params.maxItems - checkpoint.itemsSoFar);
   const kept = extraction.items.slice(0, room);
-  const capturedAtMs = input.now();
   const source = {
     runId: run.runId,
     definitionId: run.definitionId,
@@ -68,42 +80,38 @@ export async function readRunPage(input: RunPageInput): Promise<PageProgress> {
     pageNumber,
     capturedBy: input.capturedBy,
   };
-  let saved: number;
-  try {
-    saved = await input.items.save(
-      kept.map((item) => snapshotOf(source, item, capturedAtMs, input.itemRetentionDays)),
-    );
-  } catch (error) {
-    if (!(error instanceof SnapshotsNotSavedError)) throw error;
-    throw new PageFailure(
-      { failureClass: 'transient', reason: 'items-not-saved', message: error.message },
-      { cause: error },
-    );
-  }
-
+  const snapshots = [
+    ...new Map(
+      kept.map((item) => {
+        const snapshot = snapshotOf(source, item, input.capturedAtMs, input.itemRetentionDays);
+        return [snapshot.itemKey, snapshot] as const;
+      }),
+    ).values(),
+  ];
+  const saved = snapshots.length;
   const before = totalsOf(checkpoint);
   const nextUrl = httpUrlOrUndefined(extraction.nextUrl);
   const hasMore =
     extraction.variant !== undefined && nextUrl !== undefined && kept.length === extraction.items.length;
+  const required = extractor.requiredFields.length;
   const totals: CheckpointTotals = {
     requiredPresent:
       before.requiredPresent +
-      Math.round(
-        completenessOf(kept, extractor.requiredFields) * kept.length * extractor.requiredFields.length,
-      ),
-    requiredTotal: before.requiredTotal + kept.length * extractor.requiredFields.length,
+      Math.round(completenessOf(kept, extractor.requiredFields) * kept.length * required),
+    requiredTotal: before.requiredTotal + kept.length * required,
     unknownLayoutPages: before.unknownLayoutPages + (extraction.variant === undefined ? 1 : 0),
     finished: !hasMore,
   };
   const counts: RunCounts = {
-    scraped: run.counts.scraped + extraction.items.length + extraction.invalid,
-    saved: run.counts.saved + saved,
+    scraped: input.counts.scraped + extraction.items.length + extraction.invalid,
+    saved: input.counts.saved + saved,
     // Beyond maxItems, or the same item twice on the page.
-    skipped: run.counts.skipped + (extraction.items.length - saved),
-    invalid: run.counts.invalid + extraction.invalid + (extraction.variant === undefined ? 1 : 0),
+    skipped: input.counts.skipped + (extraction.items.length - saved),
+    invalid: input.counts.invalid + extraction.invalid + (extraction.variant === undefined ? 1 : 0),
   };
   const lastItemId = kept.at(-1)?.id ?? checkpoint.lastItemId;
   return {
+    snapshots,
     checkpoint: {
       page: pageNumber,
       itemsSoFar: checkpoint.itemsSoFar + saved,
@@ -118,7 +126,21 @@ export async function readRunPage(input: RunPageInput): Promise<PageProgress> {
   };
 }
 
-async function loadAndExtract(input: RunPageInput): Promise<PageExtraction> {
+/** Saves a page's snapshots; DynamoDB refusing them for good is a transient page failure. */
+export async function saveSnapshots(items: ItemStore, snapshots: readonly ItemSnapshot[]): Promise<void> {
+  try {
+    await items.save(snapshots);
+  } catch (error) {
+    if (!(error instanceof SnapshotsNotSavedError)) throw error;
+    throw new PageFailure(
+      { failureClass: 'transient', reason: 'items-not-saved', message: error.message },
+      { cause: error },
+    );
+  }
+}
+
+/** Loads one page of a run and extracts it; whatever stops it is a PageFailure (or the guard's error). */
+export async function loadRunPage(input: PageLoad): Promise<PageExtraction> {
   const { page, url } = input;
   await checkScrapeUrl(url, input.urlCheck);
   let status: number;

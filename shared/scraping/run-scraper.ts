@@ -11,11 +11,9 @@
  */
 import { isIP } from 'node:net';
 import type { DefinitionStore } from '../definitions/index.ts';
-import { ShelfwatchError } from '../errors/index.ts';
 import type { RunMessage } from '../expansion/run-message.ts';
 import type { ItemStore, RunSummaryPublisher } from '../results/index.ts';
 import {
-  type Checkpoint,
   type Failure,
   type Lease,
   LeaseLostError,
@@ -31,7 +29,8 @@ import {
   requireExtractor,
   UnknownExtractorError,
 } from './extractors/index.ts';
-import { type PageProgress, readRunPage, totalsOf } from './read-run-page.ts';
+import { HandBack, isUnfinished, readRunPages } from './page-loop.ts';
+import { totalsOf } from './read-run-page.ts';
 import { PageFailure, permanentFailure } from './page-failure.ts';
 import { BlockedUrlError, isPublicAddress, type UrlCheckOptions } from './url-guard.ts';
 
@@ -90,17 +89,6 @@ export interface RunScraperOptions {
   readonly logger?: ScraperLogger;
 }
 
-/** Thrown inside the page loop to stop and hand the run back (not a failure). */
-class HandBack extends ShelfwatchError {
-  readonly why: 'deadline' | 'budget';
-  readonly delaySeconds: number;
-  constructor(why: 'deadline' | 'budget', delaySeconds: number) {
-    super('HAND_BACK', `handing the run back (${why})`);
-    this.why = why;
-    this.delaySeconds = delaySeconds;
-  }
-}
-
 const silent: ScraperLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export class RunScraper {
@@ -130,15 +118,16 @@ export class RunScraper {
       return { kind: 'skipped', reason, runId: message.runId };
     }
     const { lease } = acquired;
-    let run = acquired.run;
+    const latest = { run: acquired.run };
+    const run = acquired.run;
     const context = { runId: run.runId, attempt: run.attempts, fencingToken: lease.fencingToken };
     this.logger.info('run started', { ...context, resumeFromPage: run.checkpoint?.page ?? 0 });
     try {
       const extractor = requireExtractor(run.platform, run.crawlType);
-      run = await this.readPages(run, lease, extractor, invocation);
+      const done = await this.readPages(run, lease, extractor, invocation, latest);
       const finished = await runs.complete(
         lease,
-        { status: 'SUCCEEDED', counts: run.counts, completeness: completenessOfRun(run) },
+        { status: 'SUCCEEDED', counts: done.counts, completeness: completenessOfRun(done) },
         this.now(),
       );
       await this.options.definitions
@@ -157,7 +146,8 @@ export class RunScraper {
       });
       return { kind: 'succeeded', run: finished };
     } catch (error) {
-      return this.afterError(error, lease, run, context);
+      // The run as its last checkpoint left it: counts of the pages done in this attempt included.
+      return this.afterError(error, lease, latest.run, context);
     }
   }
 
@@ -167,19 +157,13 @@ export class RunScraper {
     lease: Lease,
     extractor: Extractor,
     invocation: Invocation,
+    latest: { run: Run },
   ): Promise<Run> {
-    const leaseMs = this.options.leaseMs ?? 120_000;
     const navigationTimeoutMs = this.options.navigationTimeoutMs ?? 30_000;
-    const reserveMs = (this.options.handBackReserveMs ?? 20_000) + navigationTimeoutMs;
     const origin =
       this.options.originOverride?.(start.platform, start.marketplace) ??
       extractor.originOf(start.marketplace);
-    const target = { value: start.target, marketplace: start.marketplace, origin };
-    let run = start;
-    let checkpoint: Checkpoint = run.checkpoint ?? { page: 0, itemsSoFar: 0 };
-    const resumedAtPage = checkpoint.page;
-    if (!isUnfinished(run, checkpoint)) return run;
-
+    if (!isUnfinished(start, start.checkpoint ?? { page: 0, itemsSoFar: 0 })) return start;
     return this.options.browser.withPage(
       {
         navigationTimeoutMs,
@@ -187,64 +171,29 @@ export class RunScraper {
         allowRequest: (url) => isAllowedSubrequest(url, this.options.urlCheck),
         ...userAgentOf(start.runId, this.options.userAgents),
       },
-      async (page) => {
-        do {
-          if (invocation.remainingMs() < reserveMs) {
-            if (checkpoint.page > resumedAtPage) throw new HandBack('deadline', 0);
-            // No page done in this invocation: not enough time to do one; a timeout, not progress.
-            throw new PageFailure({
-              failureClass: 'transient',
-              reason: 'no-time',
-              message: `the invocation had ${invocation.remainingMs()} ms left: not enough for a page`,
-            });
-          }
-          const pageNumber = checkpoint.page + 1;
-          const url = checkpoint.nextUrl ?? extractor.pageUrl(target, pageNumber);
-          await this.waitForBudget(new URL(url).hostname, invocation, reserveMs);
-          const progress: PageProgress = await readRunPage({
-            page,
-            run,
-            extractor,
-            url,
-            pageNumber,
-            checkpoint,
-            items: this.options.items,
-            itemRetentionDays: this.options.itemRetentionDays,
-            capturedBy: lease.owner,
-            now: this.now,
-            ...(this.options.urlCheck ? { urlCheck: this.options.urlCheck } : {}),
-          });
-          checkpoint = progress.checkpoint;
-          run = await this.options.runs.checkpoint(
-            lease,
-            { checkpoint, counts: progress.counts },
-            this.now(),
-            leaseMs,
-          );
-          this.logger.info('page done', {
-            runId: run.runId,
-            page: pageNumber,
-            variant: progress.variant,
-            saved: progress.saved,
-            counts: run.counts,
-          });
-          if (!progress.hasMore) break;
-        } while (isUnfinished(run, checkpoint));
-        return run;
-      },
+      (page) =>
+        readRunPages({
+          page,
+          start,
+          lease,
+          extractor,
+          target: { value: start.target, marketplace: start.marketplace, origin },
+          runs: this.options.runs,
+          items: this.options.items,
+          budget: this.options.budget,
+          itemRetentionDays: this.options.itemRetentionDays,
+          leaseMs: this.options.leaseMs ?? 120_000,
+          reserveMs: (this.options.handBackReserveMs ?? 20_000) + navigationTimeoutMs,
+          maxBudgetWaitMs: this.options.maxBudgetWaitMs ?? 3_000,
+          remainingMs: () => invocation.remainingMs(),
+          now: this.now,
+          ...(this.options.urlCheck ? { urlCheck: this.options.urlCheck } : {}),
+          onCheckpoint: (run) => {
+            latest.run = run;
+          },
+          onPage: (details) => this.logger.info('page done', { runId: start.runId, ...details }),
+        }),
     );
-  }
-
-  private async waitForBudget(domain: string, invocation: Invocation, reserveMs: number): Promise<void> {
-    const maxWaitMs = this.options.maxBudgetWaitMs ?? 3_000;
-    for (;;) {
-      const decision = await this.options.budget.take(domain, this.now());
-      if (decision.granted) return;
-      const canWait =
-        decision.retryAfterMs <= maxWaitMs && invocation.remainingMs() - decision.retryAfterMs > reserveMs;
-      if (!canWait) throw new HandBack('budget', Math.min(900, Math.ceil(decision.retryAfterMs / 1000)));
-      await new Promise((resolve) => setTimeout(resolve, decision.retryAfterMs));
-    }
   }
 
   private async afterError(
@@ -323,14 +272,6 @@ function userAgentOf(runId: string, userAgents: readonly string[] | undefined): 
   let hash = 0;
   for (const char of runId) hash = (Math.imul(hash, 31) + (char.codePointAt(0) ?? 0)) >>> 0;
   return { userAgent: userAgents[hash % userAgents.length] };
-}
-
-function isUnfinished(run: Run, checkpoint: Checkpoint): boolean {
-  return (
-    !totalsOf(checkpoint).finished &&
-    checkpoint.page < run.params.maxPages &&
-    checkpoint.itemsSoFar < run.params.maxItems
-  );
 }
 
 /**

@@ -26,6 +26,19 @@ describe('the per-domain request budget on DynamoDB Local', () => {
     }
   });
 
+  it('grants several requests in one take, never more than the bucket holds', async () => {
+    const policy = { 'www.amazon.de': { ratePerSecond: 1, burst: 5 } };
+    const batched = new DomainBudget({
+      documents: local().clients.documents,
+      controlTable: local().resources.tables.control,
+      policies: policy,
+    });
+    assert.deepEqual(await batched.take('www.amazon.de', T0, 4), { granted: true, count: 4 });
+    assert.deepEqual(await batched.take('www.amazon.de', T0, 4), { granted: true, count: 1 });
+    assert.equal((await batched.take('www.amazon.de', T0, 4)).granted, false);
+    assert.deepEqual(await batched.take('www.amazon.de', T0 + 2_000, 4), { granted: true, count: 2 });
+  });
+
   it('refills at the domain rate: over budget means later, not never', async () => {
     for (let index = 0; index < 3; index += 1) assert.ok((await budget.take('www.ozon.ru', T0)).granted);
     const over = await budget.take('www.ozon.ru', T0);

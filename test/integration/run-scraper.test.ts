@@ -181,6 +181,27 @@ describe('the run scraper on the demo shop, DynamoDB Local and real Chromium', (
     assert.equal((await scraperWith().scrape(messageOf(run), plenty)).kind, 'succeeded');
   });
 
+  it('keeps the checkpoint of the pages before a failing page, and the retry resumes after them', async () => {
+    const run = await newRun({ maxPages: 3 });
+    shop.setRules([{ path: '/amazon/com/s', fault: '503', after: 2, times: 1 }]);
+    const outcome = await scraperWith().scrape(messageOf(run), plenty);
+    assert.equal(outcome.kind, 'retry');
+    const waiting = await runs.require(run.runId);
+    assert.equal(waiting.checkpoint?.page, 2, 'pages 1 and 2 stay done');
+    assert.equal(waiting.counts.saved, 40);
+    assert.equal((await items.listByRun(run.runId)).snapshots.length, 40);
+    assert.equal((await scraperWith().scrape(messageOf(run), plenty)).kind, 'succeeded');
+    const requested = pagesRequested();
+    assert.equal(requested.length, 4, requested.join(' '));
+    assert.ok(requested[3]?.includes('page=3'), 'the retry asks for page 3 only');
+    assert.deepEqual((await runs.require(run.runId)).counts, {
+      scraped: 60,
+      saved: 60,
+      skipped: 0,
+      invalid: 0,
+    });
+  });
+
   it('treats a captcha page and a 429 as blocked, counted apart, with the longer backoff', async () => {
     for (const fault of ['captcha', '429'] as const) {
       const run = await newRun({ maxPages: 1 });

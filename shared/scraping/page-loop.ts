@@ -1,0 +1,183 @@
+/**
+ * The pages of one run, in order, with the writes of each page overlapped with loading the next:
+ *
+ *   load 1 ─ extract 1 ─┬─ load 2 ─ extract 2 ─┬─ load 3 …
+ *                       └─ save 1, checkpoint 1 ┘└─ save 2, checkpoint 2 …
+ *
+ * Page N+1's results are applied only after page N's checkpoint is written, so checkpoints stay in
+ * page order; before handing back or failing, the write in flight is awaited, so the run's
+ * checkpoint always names the last page whose items are saved.
+ */
+import type { Page } from 'puppeteer-core';
+import type { ItemStore } from '../results/index.ts';
+import {
+  type Checkpoint,
+  type Lease,
+  LeaseLostError,
+  type Run,
+  type RunCounts,
+  type RunStore,
+} from '../runs/index.ts';
+import type { BudgetDecision } from './domain-budget.ts';
+import type { Extractor, ExtractorTarget } from './extractors/index.ts';
+import { PageFailure } from './page-failure.ts';
+import { loadRunPage, progressOf, saveSnapshots, totalsOf } from './read-run-page.ts';
+import type { UrlCheckOptions } from './url-guard.ts';
+
+/** Stop and hand the run back (not a failure). */
+export class HandBack extends Error {
+  readonly why: 'deadline' | 'budget';
+  readonly delaySeconds: number;
+  constructor(why: 'deadline' | 'budget', delaySeconds: number) {
+    super(`handing the run back (${why})`);
+    this.why = why;
+    this.delaySeconds = delaySeconds;
+  }
+}
+
+export interface PageLoopOptions {
+  readonly page: Page;
+  readonly start: Run;
+  readonly lease: Lease;
+  readonly extractor: Extractor;
+  readonly target: ExtractorTarget;
+  readonly runs: RunStore;
+  readonly items: ItemStore;
+  readonly budget: { take(domain: string, nowMs: number, upTo?: number): Promise<BudgetDecision> };
+  readonly itemRetentionDays: number;
+  readonly leaseMs: number;
+  /** Time needed to finish a page and hand back: below it, no new page is started. */
+  readonly reserveMs: number;
+  readonly maxBudgetWaitMs: number;
+  readonly remainingMs: () => number;
+  readonly now: () => number;
+  readonly urlCheck?: UrlCheckOptions;
+  /** The run as last written (for the caller's error path). */
+  readonly onCheckpoint: (run: Run) => void;
+  readonly onPage?: (details: { page: number; variant?: string; saved: number; counts: RunCounts }) => void;
+}
+
+export const isUnfinished = (run: Run, checkpoint: Checkpoint): boolean =>
+  !totalsOf(checkpoint).finished &&
+  checkpoint.page < run.params.maxPages &&
+  checkpoint.itemsSoFar < run.params.maxItems;
+
+export async function readRunPages(options: PageLoopOptions): Promise<Run> {
+  const { start, lease, extractor } = options;
+  let run = start;
+  let checkpoint: Checkpoint = start.checkpoint ?? { page: 0, itemsSoFar: 0 };
+  let counts: RunCounts = start.counts;
+  const resumedAtPage = checkpoint.page;
+  let writing: Promise<void> | undefined;
+  const budget = new BudgetStash(options);
+
+  /** Waits for the write in flight (its failure is the run's failure). */
+  const settle = async (): Promise<void> => {
+    const pending = writing;
+    writing = undefined;
+    if (pending) await pending;
+  };
+
+  try {
+    while (isUnfinished(start, checkpoint)) {
+      if (options.remainingMs() < options.reserveMs) {
+        await settle();
+        if (checkpoint.page > resumedAtPage) throw new HandBack('deadline', 0);
+        throw new PageFailure({
+          failureClass: 'transient',
+          reason: 'no-time',
+          message: `the invocation had ${options.remainingMs()} ms left: not enough for a page`,
+        });
+      }
+      const pageNumber = checkpoint.page + 1;
+      const url = checkpoint.nextUrl ?? extractor.pageUrl(options.target, pageNumber);
+      await budget.take(new URL(url).hostname, start.params.maxPages - checkpoint.page);
+      const extraction = await loadRunPage({
+        page: options.page,
+        run: start,
+        extractor,
+        url,
+        pageNumber,
+        ...(options.urlCheck ? { urlCheck: options.urlCheck } : {}),
+      });
+      await settle();
+      const progress = progressOf(
+        {
+          run: start,
+          extractor,
+          pageNumber,
+          checkpoint,
+          counts,
+          itemRetentionDays: options.itemRetentionDays,
+          capturedBy: lease.owner,
+          capturedAtMs: options.now(),
+        },
+        extraction,
+      );
+      checkpoint = progress.checkpoint;
+      counts = progress.counts;
+      const written = { checkpoint, counts };
+      writing = (async () => {
+        await saveSnapshots(options.items, progress.snapshots);
+        run = await options.runs.checkpoint(lease, written, options.now(), options.leaseMs);
+        options.onCheckpoint(run);
+        options.onPage?.({
+          page: pageNumber,
+          ...(progress.variant ? { variant: progress.variant } : {}),
+          saved: progress.saved,
+          counts: run.counts,
+        });
+      })();
+      // Rejections are awaited in settle(); this keeps one from being reported as unhandled meanwhile.
+      writing.catch(() => undefined);
+    }
+    await settle();
+    return run;
+  } catch (error) {
+    try {
+      await settle();
+    } catch (writeError) {
+      // A lost lease outranks whatever the page did: another holder owns the run now.
+      if (writeError instanceof LeaseLostError) throw writeError;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Budget tokens for one run: taken a few at a time (one conditional write for several pages),
+ * spent one per page. Over budget for a short while: wait; longer: hand the run back.
+ */
+class BudgetStash {
+  private readonly options: PageLoopOptions;
+  private domain = '';
+  private tokens = 0;
+
+  constructor(options: PageLoopOptions) {
+    this.options = options;
+  }
+
+  async take(domain: string, pagesLeft: number): Promise<void> {
+    if (domain !== this.domain) {
+      this.domain = domain;
+      this.tokens = 0;
+    }
+    while (this.tokens === 0) {
+      const decision = await this.options.budget.take(
+        domain,
+        this.options.now(),
+        Math.min(4, Math.max(1, pagesLeft)),
+      );
+      if (decision.granted) {
+        this.tokens = decision.count ?? 1;
+        break;
+      }
+      const canWait =
+        decision.retryAfterMs <= this.options.maxBudgetWaitMs &&
+        this.options.remainingMs() - decision.retryAfterMs > this.options.reserveMs;
+      if (!canWait) throw new HandBack('budget', Math.min(900, Math.ceil(decision.retryAfterMs / 1000)));
+      await new Promise((resolve) => setTimeout(resolve, decision.retryAfterMs));
+    }
+    this.tokens -= 1;
+  }
+}
