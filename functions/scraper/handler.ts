@@ -7,6 +7,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
+import { createMetrics, MetricUnit } from '../../shared/monitoring/index.ts';
 import {
   consumeRunMessage,
   createRunScraper,
@@ -15,8 +16,10 @@ import {
 } from '../../shared/scraping/index.ts';
 
 const logger = new Logger({ serviceName: 'shelfwatch-scraper' });
+const resources = resourceEnvironment();
+const metrics = createMetrics(resources.stage);
 const { scraper, queues, browser } = createRunScraper(
-  resourceEnvironment(),
+  resources,
   createAwsClients(),
   readScraperConfig(),
   logger,
@@ -29,7 +32,24 @@ export { browser };
 /** Thrown for a message that should come back later: Powertools reports it as a batch item failure. */
 class RetryLater extends Error {}
 
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+const OUTCOME_METRICS = {
+  succeeded: 'ScraperRunsSucceeded',
+  failed: 'ScraperRunsFailed',
+  retry: 'ScraperRunsRetried',
+  'handed-back': 'ScraperRunsHandedBack',
+  skipped: 'ScraperMessagesSkipped',
+  malformed: 'ScraperMessagesMalformed',
+} as const;
+
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  try {
+    return await processBatch(event, context);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};
+
+const processBatch = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
   processPartialResponse(
     event,
     async (record: SQSRecord) => {
@@ -45,6 +65,8 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
         logger,
       );
       logger.info('message handled', { messageId: record.messageId, verdict, outcome: outcome.kind });
+      // Every message is counted by what became of it (skipped and malformed ones too).
+      metrics.addMetric(OUTCOME_METRICS[outcome.kind], MetricUnit.Count, 1);
       if (verdict === 'retry-later') throw new RetryLater(`run message ${record.messageId}: retry later`);
     },
     processor,

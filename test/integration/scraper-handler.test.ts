@@ -18,7 +18,7 @@ import { runMessageOf } from '../../shared/expansion/index.ts';
 import { ItemStore } from '../../shared/results/index.ts';
 import { RunStore } from '../../shared/runs/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
-import { capturingStderr } from '../helpers/stdout.ts';
+import { capturingStderr, capturingStdout } from '../helpers/stdout.ts';
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -126,11 +126,18 @@ describe('the scraper handler', () => {
 
   it('scrapes the run of a message, reports no batch failure and records the success on the definition', async () => {
     const { run, definition } = await queuedRun(2);
-    const response = await invoke(
-      await receiveEvent(),
-      contextWith(() => 300_000),
+    const event = await receiveEvent();
+    const { result: response, lines } = await capturingStdout(() =>
+      invoke(
+        event,
+        contextWith(() => 300_000),
+      ),
     );
     assert.deepEqual(response, { batchItemFailures: [] });
+    const emf = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => '_aws' in line);
+    assert.equal(emf?.ScraperRunsSucceeded, 1, 'the outcome is counted as a metric');
     const finished = await runs.require(run.runId);
     assert.equal(finished.status, 'SUCCEEDED');
     assert.equal(finished.counts.saved, 40);
