@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { ConflictError } from './errors.ts';
 import { type Item } from '../scraping/extractors/extractor.ts';
-import { type ItemStore, snapshotOf } from '../results/index.ts';
+import { type ItemStore, snapshotOf, snapshotSourceOf } from '../results/index.ts';
 import { LeaseLostError, type Run, type RunStore } from '../runs/index.ts';
 import type { WorkerStore } from '../workers/index.ts';
 import { workerLeaseOwner } from './task-broker.ts';
@@ -101,16 +101,7 @@ export class SnapshotIngest {
     const lastPage = (run.checkpoint?.page ?? 0) + 1;
     const snapshots = list.map((product, index) =>
       snapshotOf(
-        {
-          runId: run.runId,
-          definitionId: run.definitionId,
-          slot: run.slot,
-          platform: run.platform,
-          marketplace: run.marketplace,
-          crawlType: run.crawlType,
-          pageNumber: product.page ?? lastPage,
-          capturedBy: owner,
-        },
+        snapshotSourceOf(run, product.page ?? lastPage, owner),
         itemOf(product, index),
         nowMs,
         this.options.itemRetentionDays,

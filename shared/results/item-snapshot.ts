@@ -3,6 +3,7 @@
  * `snapshotId` = `<slot>#<runId>`, so the history of an item sorts by time and a page scraped
  * again after a resume rewrites the same record instead of adding a duplicate.
  */
+import type { Run } from '../runs/index.ts';
 import type { Item } from '../scraping/extractors/index.ts';
 
 export interface SnapshotSource {
@@ -27,6 +28,22 @@ export interface ItemSnapshot extends SnapshotSource {
   /** Epoch seconds after which DynamoDB TTL may delete the snapshot (retention only). */
   readonly expiresAt: number;
 }
+
+/** Where a run's snapshots come from: the run (what was scraped), the page and who read it. */
+export const snapshotSourceOf = (
+  run: Pick<Run, 'runId' | 'definitionId' | 'slot' | 'platform' | 'marketplace' | 'crawlType'>,
+  pageNumber: number,
+  capturedBy: string,
+): SnapshotSource => ({
+  runId: run.runId,
+  definitionId: run.definitionId,
+  slot: run.slot,
+  platform: run.platform,
+  marketplace: run.marketplace,
+  crawlType: run.crawlType,
+  pageNumber,
+  capturedBy,
+});
 
 export const itemKeyOf = (platform: string, marketplace: string, itemId: string): string =>
   `${platform}#${marketplace.toUpperCase()}#${itemId}`;

@@ -4,7 +4,13 @@
  * `PageFailure` carrying its failure class.
  */
 import type { Page } from 'puppeteer-core';
-import { type ItemSnapshot, type ItemStore, SnapshotsNotSavedError, snapshotOf } from '../results/index.ts';
+import {
+  type ItemSnapshot,
+  type ItemStore,
+  SnapshotsNotSavedError,
+  snapshotOf,
+  snapshotSourceOf,
+} from '../results/index.ts';
 import type { Checkpoint, Run, RunCounts } from '../runs/index.ts';
 import { completenessOf, type Extractor, extractPage, type PageExtraction } from './extractors/index.ts';
 import { failureOfBlock, failureOfNavigation, failureOfStatus, PageFailure } from './page-failure.ts';
@@ -70,16 +76,7 @@ export function progressOf(input: ProgressInput, extraction: PageExtraction): Pa
   const { run, extractor, checkpoint, pageNumber } = input;
   const room = Math.max(0, run.params.maxItems - checkpoint.itemsSoFar);
   const kept = extraction.items.slice(0, room);
-  const source = {
-    runId: run.runId,
-    definitionId: run.definitionId,
-    slot: run.slot,
-    platform: run.platform,
-    marketplace: run.marketplace,
-    crawlType: run.crawlType,
-    pageNumber,
-    capturedBy: input.capturedBy,
-  };
+  const source = snapshotSourceOf(run, pageNumber, input.capturedBy);
   const snapshots = [
     ...new Map(
       kept.map((item) => {

@@ -8,3 +8,4 @@ export * from './registry.ts';
 import './amazon/index.ts';
 export * from './ozon/index.ts';
 export * from './alibaba1688/index.ts';
+export * from './item-record.ts';

@@ -1,6 +1,6 @@
 /** Raw strings of one 1688 offer (a search card or a detail page) to an Item. */
 import type { Item, ParseContext } from '../extractor.ts';
-import { parseAvailability, parseCount, parsePrice, parseRating } from '../normalize.ts';
+import { itemOfRecord } from '../item-record.ts';
 import { is1688Host, offerIdOfUrl } from './site.ts';
 
 /** The Wangwang (chat) nick is URI-encoded in `data-nick` (`data-encode="true"`). */
@@ -39,19 +39,8 @@ export function alibabaItemOf(
 ): Item | undefined {
   const id = record.offerId ?? offerIdOfUrl(record.url);
   if (!id || !/^\d+$/.test(id)) return undefined;
-  const price = parsePrice(record.priceText, context.marketplace);
-  const item: Item = {
-    id,
-    position,
-    title: record.title,
-    price: price?.amount,
-    currency: price?.currency,
-    rating: parseRating(record.ratingText),
-    reviewCount: parseCount(record.reviewsText),
-    availability: parseAvailability(record.availabilityText),
+  return itemOfRecord(id, position, record, context.marketplace, {
     seller: sellerOf(record.seller),
-    imageUrl: record.imageUrl,
     url: offerUrlOf(id, record.url, pageUrl),
-  };
-  return Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined)) as Item;
+  });
 }

@@ -6,7 +6,8 @@
  * typography tokens (`tsHeadline500Medium`) and the text itself.
  */
 import type { Item, LayoutVariant, PageExtraction, PageSpec, ParseContext, RawPage } from '../extractor.ts';
-import { parseAvailability, parseCount, parsePrice, parseRating } from '../normalize.ts';
+import { itemOfRecord } from '../item-record.ts';
+import { parseRating } from '../normalize.ts';
 import { OZON_BLOCKS } from './block-rules.ts';
 import { SKU_IN_PATH, skuOfUrl, withoutQuery } from './site.ts';
 import { tileRecordsOfState } from './state-tiles.ts';
@@ -97,21 +98,10 @@ export function ozonItemOf(
 ): Item | undefined {
   const id = record.sku ?? skuOfUrl(record.url);
   if (!id || !/^\d+$/.test(id)) return undefined;
-  const price = parsePrice(record.priceText, context.marketplace);
-  const item: Item = {
-    id,
-    position,
-    title: record.title,
-    price: price?.amount,
-    currency: price?.currency,
+  return itemOfRecord(id, position, record, context.marketplace, {
     rating: parseRating(record.ratingText) ?? ratingOfPercent(record.ratingPercent),
-    reviewCount: parseCount(record.reviewsText),
-    availability: parseAvailability(record.availabilityText),
-    seller: record.seller,
-    imageUrl: record.imageUrl,
     url: withoutQuery(record.url, pageUrl),
-  };
-  return Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined)) as Item;
+  });
 }
 
 const nextPageOfState = (json: string | undefined, pageUrl: string): string | undefined => {
