@@ -98,9 +98,11 @@ function currentFilter() {
   };
 }
 
-/** Runs of the filter; with no field set, the latest 10 of each status. */
-async function loadRuns() {
-  const filter = currentFilter();
+/**
+ * Runs of the filter; with no field set, the latest 10 of each status.
+ * @param {{ status: string, crawlType: string, definitionId: string }} filter
+ */
+async function loadRuns(filter) {
   const query = new URLSearchParams({ limit: '50' });
   for (const [key, value] of Object.entries(filter)) if (value) query.set(key, value);
   if (filter.status || filter.crawlType || filter.definitionId)
@@ -113,8 +115,19 @@ async function loadRuns() {
 
 const runActions = { open: openRun, retry: (id) => act(id, 'retry'), cancel: (id) => act(id, 'cancel') };
 
+let runsRequest = 0;
+
+/** Shows the runs of the current filter; an answer to an older filter is dropped, not shown. */
 async function refreshRuns() {
-  put('runs', runsView(await loadRuns(), runActions));
+  const request = (runsRequest += 1);
+  const filter = currentFilter();
+  const runs = await loadRuns(filter);
+  if (request !== runsRequest) return;
+  put('runs', runsView(runs, runActions));
+  // Which filter the list shows (tests and people can tell a stale list from a fresh one).
+  $('runs').dataset.shown = new URLSearchParams(
+    Object.entries(filter).filter(([, value]) => value),
+  ).toString();
 }
 
 /** @param {string} status */
