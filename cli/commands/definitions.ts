@@ -1,9 +1,8 @@
 /** `shelfwatch definitions add|import|list|show|enable|disable|rm|run-now` */
 import type { Command } from 'commander';
 import {
-  bodyFromCells,
   type Definition,
-  definitionInputSchema,
+  definitionFromCells,
   scheduleText,
   SCHEDULE_TEXT_HELP,
 } from '../../shared/definitions/index.ts';
@@ -97,21 +96,10 @@ export function addDefinitionCommands(program: Command): void {
         ...(options.maxItems ? { maxItems: options.maxItems } : {}),
         ...(options.disabled ? { enabled: 'false' } : {}),
       };
-      const { body, issues } = bodyFromCells(cells);
-      const parsed = definitionInputSchema.safeParse(body);
-      const all = [
-        ...issues,
-        ...(parsed.success
-          ? []
-          : parsed.error.issues.map((issue) => ({
-              field: issue.path.join('.') || '(definition)',
-              message: issue.message,
-            }))),
-      ];
-      if (all.length > 0 || !parsed.success)
-        throw usageError('the definition is not valid; nothing was written', all);
+      const { definition, issues } = definitionFromCells(cells);
+      if (!definition) throw usageError('the definition is not valid; nothing was written', issues);
       const answer = await client().post<{ definitions: Definition[] }>('/definitions', {
-        definitions: [parsed.data],
+        definitions: [definition],
       });
       output.result(answer.definitions[0], () => output.line(`Created ${options.id}.`));
     })

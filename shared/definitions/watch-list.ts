@@ -159,6 +159,36 @@ interface ReadRows {
   readonly count: number;
 }
 
+/** Valid stand-ins for cells that could not be read, so the schema still judges the other fields. */
+const STAND_INS: Record<string, (body: Record<string, unknown>) => void> = {
+  schedule: (body) => (body.schedule = { kind: 'every', everyHours: 1 }),
+  maxAttempts: (body) => (body.maxAttempts = 1),
+  maxPages: (body) => (body.params = { ...(body.params as object), maxPages: 1 }),
+  maxItems: (body) => (body.params = { ...(body.params as object), maxItems: 1 }),
+  enabled: (body) => (body.enabled = true),
+};
+
+/**
+ * One row of text cells (a CSV row, the CLI's flags) → a valid definition, or every problem:
+ * the cells that cannot be read and, judged by the schema, every other field.
+ */
+export function definitionFromCells(cells: Readonly<Record<string, string>>): {
+  definition?: DefinitionFields;
+  issues: { field: string; message: string }[];
+} {
+  const { body, issues } = bodyFromCells(cells);
+  for (const issue of issues) STAND_INS[issue.field]?.(body);
+  const parsed = definitionInputSchema.safeParse(body);
+  if (parsed.success && issues.length === 0) return { definition: parsed.data, issues };
+  const schemaIssues = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
+        field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(row)',
+        message: issue.message,
+      }));
+  return { issues: [...issues, ...schemaIssues] };
+}
+
 function readCsv(text: string): ReadRows {
   const { records, error } = readCsvRecords(text);
   if (error)
@@ -215,8 +245,11 @@ function readCsv(text: string): ReadRows {
     }
     const cells = Object.fromEntries(columns.map((column, at) => [column, record.cells[at] as string]));
     const { body, issues: cellIssues } = bodyFromCells(cells);
-    issues.push(...cellIssues.map((issue) => ({ row, line: record.line, ...issue })));
     if (cellIssues.length === 0) rows.push({ row, line: record.line, body });
+    else
+      issues.push(
+        ...definitionFromCells(cells).issues.map((issue) => ({ row, line: record.line, ...issue })),
+      );
   });
   return { rows, issues, count: data.length };
 }
