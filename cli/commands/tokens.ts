@@ -4,8 +4,7 @@
  * credentials (the SDK's usual chain: env, profile, SSO), no API token needed.
  */
 import type { Command } from 'commander';
-import { type ApiToken, type IssuedToken, TOKEN_SCOPES, TokenStore } from '../../shared/api/token-store.ts';
-import { assertValidStage, createAwsClients, tableName } from '../../shared/aws/index.ts';
+import type { ApiToken, IssuedToken, TokenScope } from '../../shared/api/token-store.ts';
 import { contextOf } from '../context.ts';
 import { CliError, EXIT, usageError } from '../exit-codes.ts';
 
@@ -17,10 +16,14 @@ interface CreateOptions {
   readonly region?: string;
 }
 
-async function createDirectly(
-  options: CreateOptions,
-  scope: (typeof TOKEN_SCOPES)[number],
-): Promise<IssuedToken> {
+const SCOPES: readonly TokenScope[] = ['operator', 'worker'];
+
+async function createDirectly(options: CreateOptions, scope: TokenScope): Promise<IssuedToken> {
+  // Loaded only here: the AWS SDK would cost every other command startup time for nothing.
+  const [{ TokenStore }, { assertValidStage, createAwsClients, tableName }] = await Promise.all([
+    import('../../shared/api/token-store.ts'),
+    import('../../shared/aws/index.ts'),
+  ]);
   if (!options.stage) throw usageError("--direct needs --stage <stage> (the stack's stage, e.g. prod)");
   try {
     assertValidStage(options.stage);
@@ -65,8 +68,8 @@ export function addTokenCommands(program: Command): void {
     .option('--region <region>', "with --direct: the AWS region (default: the SDK's)")
     .action(async (options: CreateOptions, command: Command) => {
       const { output, client } = contextOf(command);
-      const scope = TOKEN_SCOPES.find((candidate) => candidate === options.scope);
-      if (!scope) throw usageError(`--scope must be ${TOKEN_SCOPES.join(' or ')} (got "${options.scope}")`);
+      const scope = SCOPES.find((candidate) => candidate === options.scope);
+      if (!scope) throw usageError(`--scope must be ${SCOPES.join(' or ')} (got "${options.scope}")`);
       const issued = options.direct
         ? await createDirectly(options, scope)
         : await client().post<IssuedToken>('/tokens', { name: options.name, scope });
