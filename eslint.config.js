@@ -33,5 +33,28 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  {
+    // The monitor page: plain ES modules run by the browser (the `globals` package is not a dependency).
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'CSS',
+          'URL',
+          'URLSearchParams',
+          'document',
+          'fetch',
+          'sessionStorage',
+          'setInterval',
+          'HTMLElement',
+          'HTMLInputElement',
+          'HTMLSelectElement',
+          'HTMLTableRowElement',
+          'SVGSVGElement',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
   prettier,
 );

@@ -31,6 +31,7 @@ import {
   tableVariable,
   topicArnVariable,
 } from '../../shared/aws/index.ts';
+import { WEB_ROOT_VARIABLE } from '../../shared/api/web-page-files.ts';
 import { SCRAPER_VARIABLES } from '../../shared/scraping/scraper-config.ts';
 import type { AlarmTopics } from './alarm-topics.ts';
 import type { Buckets } from './buckets.ts';
@@ -52,6 +53,18 @@ const CHROMIUM_BESIDE_BUNDLE: ICommandHooks = {
   beforeInstall: () => [],
   afterBundling: (inputDir: string, outputDir: string) => [
     `cp -R "${inputDir}/node_modules/@sparticuz/chromium/bin" "${outputDir}/${CHROMIUM_BIN_FOLDER}"`,
+  ],
+};
+
+/** Folder beside the bundle that holds the monitor page's files (read by shared/api/web-page-files.ts). */
+const WEB_PAGE_FOLDER = 'web';
+
+/** The monitor page's static files (HTML, ES modules, CSS: no build step) copied beside the bundle. */
+const WEB_PAGE_BESIDE_BUNDLE: ICommandHooks = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir: string, outputDir: string) => [
+    `cp -R "${inputDir}/web" "${outputDir}/${WEB_PAGE_FOLDER}"`,
   ],
 };
 
@@ -155,6 +168,7 @@ export class Functions extends Construct {
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
         ...(declaration.bundlesChromium ? { commandHooks: CHROMIUM_BESIDE_BUNDLE } : {}),
+        ...(declaration.servesWebPage ? { commandHooks: WEB_PAGE_BESIDE_BUNDLE } : {}),
       },
     });
 
@@ -254,6 +268,7 @@ export class Functions extends Construct {
     if (declaration.publishesRunEvents) {
       environment[SCRAPER_VARIABLES.eventBusName] = props.runEvents.bus.eventBusName;
     }
+    if (declaration.servesWebPage) environment[WEB_ROOT_VARIABLE] = `/var/task/${WEB_PAGE_FOLDER}`;
     if (declaration.bundlesChromium) {
       environment[SCRAPER_VARIABLES.chromiumBinPath] = `/var/task/${CHROMIUM_BIN_FOLDER}`;
       if (props.proxySecretName) environment[SCRAPER_VARIABLES.proxySecretName] = props.proxySecretName;

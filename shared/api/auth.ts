@@ -1,6 +1,6 @@
 /**
  * Authentication on every request but the public ones (GET /health, which says only "ok", and
- * GET /, left for the web page): `Authorization: Bearer <token>`, checked against the hashed
+ * the web page's static files, which hold no data): `Authorization: Bearer <token>`, checked against the hashed
  * tokens in the control table. A request to an unknown path gets 401 without a valid token, so
  * nothing about the API is learnt without one.
  */
@@ -12,10 +12,17 @@ import type { TokenStore } from './token-store.ts';
 export const PUBLIC_ROUTES: readonly { method: string; path: string }[] = [
   { method: 'GET', path: '/health' },
   { method: 'GET', path: '/' },
+  { method: 'GET', path: '/web/:file' },
 ];
 
+/** `/web/:file` matches `/web/app.js`: one parameter is one path segment. */
+const PUBLIC_PATTERNS = PUBLIC_ROUTES.map(({ method, path }) => ({
+  method,
+  pattern: new RegExp(`^${path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
+}));
+
 const isPublic = (method: string, path: string): boolean =>
-  PUBLIC_ROUTES.some((route) => route.method === method && route.path === path);
+  PUBLIC_PATTERNS.some((route) => route.method === method && route.pattern.test(path));
 
 const REFUSALS = {
   malformed: 'the bearer token is not a Shelfwatch token (swk_...): check what was sent',

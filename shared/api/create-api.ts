@@ -14,12 +14,14 @@ import type { ApiDependencies } from './dependencies.ts';
 import { errorAnswer, type ErrorBody } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { type ApiEnv, defineRoute, registerRoute, type Route } from './route.ts';
+import { alarmRoutes } from './routes/alarms.ts';
 import { definitionRoutes } from './routes/definitions.ts';
 import { dlqRoutes } from './routes/dlq.ts';
 import { marketRoutes } from './routes/market.ts';
 import { runRoutes } from './routes/runs.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { webRoutes } from './routes/web.ts';
 import { workerRoutes } from './routes/workers.ts';
 
 /** Largest body accepted (seed 004 ingest batches of 100 products fit many times over). */
@@ -31,10 +33,12 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
     ...definitionRoutes(deps),
     ...runRoutes(deps),
     ...statsRoutes(deps),
+    ...alarmRoutes(deps),
     ...dlqRoutes(deps),
     ...workerRoutes(deps),
     ...tokenRoutes(deps),
     ...marketRoutes(deps),
+    ...webRoutes(deps),
   ];
   let document: unknown;
   const meta = [

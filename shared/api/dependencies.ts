@@ -15,15 +15,18 @@ import {
 } from '../aws/index.ts';
 import { DefinitionStore } from '../definitions/index.ts';
 import { createExpander, type Expander } from '../expansion/index.ts';
+import { type AlarmSource, UNAVAILABLE_ALARM_SOURCE } from '../monitoring/index.ts';
 import { ItemStore } from '../results/index.ts';
 import { type Run, RunStore } from '../runs/index.ts';
 import { WorkerStore } from '../workers/index.ts';
 import { DeadLetters } from './dead-letters.ts';
 import { PipelineStats } from './pipeline-stats.ts';
 import { RunQueue } from './run-queue.ts';
+import { RunThroughput } from './run-throughput.ts';
 import { SnapshotIngest } from './snapshot-ingest.ts';
 import { TaskBroker } from './task-broker.ts';
 import { TokenStore } from './token-store.ts';
+import { WebPageFiles } from './web-page-files.ts';
 
 export interface ApiDependencies {
   readonly definitions: DefinitionStore;
@@ -37,6 +40,10 @@ export interface ApiDependencies {
   readonly ingest: SnapshotIngest;
   readonly deadLetters: DeadLetters;
   readonly stats: PipelineStats;
+  readonly throughput: RunThroughput;
+  /** Alarms in state ALARM (CloudWatch when deployed, the local evaluator locally). */
+  readonly alarms: AlarmSource;
+  readonly webPage: WebPageFiles;
   readonly clock: () => number;
   readonly newRequestId: () => string;
   /** Where unexpected errors (answered 500) are logged; the handler passes its Powertools Logger. */
@@ -51,6 +58,10 @@ export interface ApiOptions {
   /** Called with every run a worker finishes (the lead wires the EventBridge summary to it). */
   readonly onRunFinished?: (run: Run) => Promise<void> | void;
   readonly logError?: ApiDependencies['logError'];
+  /** Default: none available (the page says so). */
+  readonly alarmSource?: AlarmSource;
+  /** Folder of the web page's files. Default: SHELFWATCH_WEB_ROOT, else the repository's web/. */
+  readonly webRoot?: string;
 }
 
 export function createApiDependencies(
@@ -106,6 +117,9 @@ export function createApiDependencies(
       deadLetterQueueUrls,
       workers,
     }),
+    throughput: new RunThroughput({ documents, runsTable: requireTable(resources, 'runs') }),
+    alarms: options.alarmSource ?? UNAVAILABLE_ALARM_SOURCE,
+    webPage: new WebPageFiles(options.webRoot),
     clock: options.clock ?? Date.now,
     newRequestId: options.newRequestId ?? randomUUID,
     logError: options.logError ?? (() => undefined),

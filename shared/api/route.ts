@@ -45,7 +45,7 @@ export interface Route<
   readonly description?: string;
   /**
    * operator: operator tokens only; worker: worker and operator tokens (the /market/* routes);
-   * public: no token (GET /health only).
+   * public: no token (GET /health, and the web page's files: GET / and GET /web/:file).
    */
   readonly scope: TokenScope | 'public';
   readonly params?: P;
@@ -116,6 +116,8 @@ export function registerRoute(
   app.on(route.method.toUpperCase(), route.path, async (context) => {
     if (route.scope !== 'public') authorize(context.get('principal'), route);
     const result = await route.handle(await inputOf(route, context));
+    // The web page's files are answered as they are; everything else is JSON.
+    if (result instanceof Response) return result;
     return context.json(result as object, route.successStatus ?? 200);
   });
 }

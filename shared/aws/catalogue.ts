@@ -240,6 +240,8 @@ export interface FunctionDeclaration {
   readonly publishesRunEvents?: boolean;
   /** Ships @sparticuz/chromium's compressed browser beside the bundle (the `bin` folder). */
   readonly bundlesChromium?: boolean;
+  /** Ships the monitor page's files (web/) beside the bundle: the API serves them at GET /. */
+  readonly servesWebPage?: boolean;
 }
 
 export const FUNCTIONS = {
@@ -321,6 +323,7 @@ export const FUNCTIONS = {
     publishesTo: [],
     // Runs finished by external workers get the same summary event as the scraper's.
     publishesRunEvents: true,
+    servesWebPage: true,
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

@@ -5,3 +5,4 @@ export * from './metrics.ts';
 export * from './monitor.ts';
 export * from './alarm-evaluator.ts';
 export * from './daily-report.ts';
+export * from './alarm-source.ts';

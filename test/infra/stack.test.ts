@@ -276,6 +276,10 @@ describe('the Shelfwatch stack', () => {
         }),
       },
     });
+    synth.template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: resourceName(STAGE, 'api'),
+      Environment: { Variables: Match.objectLike({ SHELFWATCH_WEB_ROOT: '/var/task/web' }) },
+    });
     synth.template.hasResourceProperties('AWS::Events::Archive', {
       SourceArn: { 'Fn::GetAtt': [busId, 'Arn'] },
       RetentionDays: 7,

@@ -99,6 +99,26 @@ describe('authentication and scopes on every route', () => {
     assert.equal((await api.call('GET', '/openapi.json', { token: null })).status, 401);
   });
 
+  it('serves the monitor page and its named files without a token, with a strict content policy, and nothing else', async () => {
+    for (const [path, type] of [
+      ['/', /^text\/html/],
+      ['/web/app.js', /^text\/javascript/],
+      ['/web/style.css', /^text\/css/],
+    ] as const) {
+      const response = await api.app.request(path);
+      assert.equal(response.status, 200, path);
+      assert.match(response.headers.get('content-type') ?? '', type);
+      assert.match(response.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+      assert.ok((await response.text()).length > 100);
+    }
+    for (const path of ['/web/secrets.json', '/web/..%2Fpackage.json', '/web/%2e%2e%2fREADME.md']) {
+      const answer = await api.call<ErrorBody>('GET', path, { token: null });
+      assert.equal(answer.status, 404, path);
+    }
+    assert.equal((await api.call('GET', '/web/app.js/x', { token: null })).status, 401, 'one segment only');
+    assert.equal((await api.call('GET', '/alarms', { token: null })).status, 401, 'the data needs a token');
+  });
+
   it('creates, lists and revokes tokens through the operator routes; a revoked token stops at once', async () => {
     const created = await api.call<{ token: string; tokenId: string; scope: string }>('POST', '/tokens', {
       body: { name: 'ci', scope: 'operator' },
