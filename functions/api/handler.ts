@@ -6,6 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { handle } from 'hono/aws-lambda';
 import { createApi, createApiDependencies } from '../../shared/api/index.ts';
 import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
+import { cloudWatchAlarmSource } from '../../shared/monitoring/alarm-source.ts';
 import { EventBridgeSummaryPublisher } from '../../shared/results/index.ts';
 import { readScraperConfig } from '../../shared/scraping/scraper-config.ts';
 
@@ -15,9 +16,11 @@ const { eventBusName } = readScraperConfig();
 const summaries = eventBusName
   ? new EventBridgeSummaryPublisher({ events: clients.events, busName: eventBusName })
   : undefined;
+const resources = resourceEnvironment();
 const app = createApi(
-  createApiDependencies(resourceEnvironment(), clients, {
+  createApiDependencies(resources, clients, {
     logError: (message, details) => logger.error(message, details),
+    alarmSource: cloudWatchAlarmSource(resources.stage, clients.cloudwatch),
     // A worker's finished run gets the same summary event as the scraper's; a lost event is logged.
     ...(summaries
       ? {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -11,6 +11,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import {
   ALARM_WEBHOOK_SECRET_VARIABLE,
+  alarmName,
   bucketVariable,
   deadLetterQueueUrlVariable,
   EXPANDER_CATCH_UP_HOURS_VARIABLE,
@@ -207,6 +208,29 @@ export class Functions extends Construct {
           actions: ['secretsmanager:GetSecretValue'],
           resources: [`${secret.secretArn}-??????`],
         }),
+      );
+    }
+    if (declaration.readsAlarmStates) {
+      const reads = new Policy(this, `${name}-alarm-states`, {
+        statements: [
+          new PolicyStatement({
+            actions: ['cloudwatch:DescribeAlarms'],
+            resources: [
+              Stack.of(this).formatArn({
+                service: 'cloudwatch',
+                resource: 'alarm',
+                resourceName: alarmName(props.stage, '*'),
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            ],
+          }),
+        ],
+      });
+      role.attachInlinePolicy(reads);
+      acknowledge(
+        reads,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${alarmName(props.stage, '*')}]`,
+        "Alarm states for the web page: DescribeAlarms (read-only) on this stage's alarms only, by their name prefix; the alarms are listed, not known one by one at read time.",
       );
     }
     if (declaration.publishesRunEvents) {

@@ -242,6 +242,8 @@ export interface FunctionDeclaration {
   readonly bundlesChromium?: boolean;
   /** Ships the monitor page's files (web/) beside the bundle: the API serves them at GET /. */
   readonly servesWebPage?: boolean;
+  /** Reads this stage's alarm states (DescribeAlarms) for the web page and the CLI. */
+  readonly readsAlarmStates?: boolean;
 }
 
 export const FUNCTIONS = {
@@ -324,6 +326,7 @@ export const FUNCTIONS = {
     // Runs finished by external workers get the same summary event as the scraper's.
     publishesRunEvents: true,
     servesWebPage: true,
+    readsAlarmStates: true,
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

@@ -3,6 +3,7 @@
  * come from the SDK's own settings (`AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_SQS`...), which
  * the local runtime sets, so no code path knows whether it talks to AWS or to an emulator.
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -35,6 +36,7 @@ export interface AwsClients {
   readonly s3: S3Client;
   readonly events: EventBridgeClient;
   readonly secrets: SecretsManagerClient;
+  readonly cloudwatch: CloudWatchClient;
   destroy(): void;
 }
 
@@ -59,6 +61,7 @@ export function createAwsClients(options: ClientOptions = {}): AwsClients {
   const s3 = new S3Client({ ...base, ...endpoint('s3'), forcePathStyle: Boolean(options.endpoints?.s3) });
   const events = new EventBridgeClient({ ...base, ...endpoint('events') });
   const secrets = new SecretsManagerClient(base);
+  const cloudwatch = new CloudWatchClient(base);
   return {
     dynamodb,
     documents,
@@ -67,8 +70,9 @@ export function createAwsClients(options: ClientOptions = {}): AwsClients {
     s3,
     events,
     secrets,
+    cloudwatch,
     destroy() {
-      for (const client of [documents, dynamodb, sqs, sns, s3, events, secrets]) client.destroy();
+      for (const client of [documents, dynamodb, sqs, sns, s3, events, secrets, cloudwatch]) client.destroy();
     },
   };
 }

@@ -2,10 +2,11 @@
  * Where the API learns which alarms are in state ALARM, for the monitor page and the CLI.
  *
  * - deployed: CloudWatch DescribeAlarms (AlarmNamePrefix `shelfwatch-<stage>-`, StateValue ALARM).
- *   Not wired yet: @aws-sdk/client-cloudwatch is not a dependency, so a deployed API answers
- *   `available: false` (see UNAVAILABLE_ALARM_SOURCE) rather than pretending nothing fires.
+ *   Where the states cannot be read, the API answers `available: false` (UNAVAILABLE_ALARM_SOURCE)
+ *   rather than pretending nothing fires.
  * - local: the LocalAlarms the local runtime evaluates from the same catalogue.
  */
+import { type CloudWatchClient, DescribeAlarmsCommand, StateValue } from '@aws-sdk/client-cloudwatch';
 import { ALARMS, type AlarmDeclaration, alarmName, type Severity } from '../aws/catalogue.ts';
 import type { LocalAlarms } from './alarm-evaluator.ts';
 
@@ -58,5 +59,40 @@ export function localAlarmSource(
           .sort()
           .flatMap((alarm) => firingAlarmOf(stage, alarm, declarations) ?? []),
       ),
+  };
+}
+
+/**
+ * A deployed stack's alarms in ALARM, from CloudWatch: DescribeAlarms of this stage's prefix,
+ * state ALARM, every page. Names outside the catalogue (hand-made alarms sharing the prefix) are
+ * left out: the page links each alarm to its runbook.
+ */
+export function cloudWatchAlarmSource(
+  stage: string,
+  cloudwatch: Pick<CloudWatchClient, 'send'>,
+  declarations: Readonly<Record<string, AlarmDeclaration>> = ALARMS,
+): AlarmSource {
+  const prefix = alarmName(stage, '');
+  return {
+    available: true,
+    async firing() {
+      const names: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await cloudwatch.send(
+          new DescribeAlarmsCommand({
+            AlarmNamePrefix: prefix,
+            StateValue: StateValue.ALARM,
+            AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+        );
+        for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
+          if (alarm.AlarmName?.startsWith(prefix)) names.push(alarm.AlarmName.slice(prefix.length));
+        }
+        nextToken = page.NextToken;
+      } while (nextToken);
+      return names.sort().flatMap((alarm) => firingAlarmOf(stage, alarm, declarations) ?? []);
+    },
   };
 }
