@@ -102,17 +102,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     return alarms.ingestLogLine(JSON.stringify(document));
   };
 
-  // Function output: JSON lines to the log file and the evaluator; anything else passes through.
-  const write = process.stdout.write.bind(process.stdout);
-  const divert = (chunk: string | Uint8Array): boolean => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    const lines = text.split('\n').filter(Boolean);
-    if (lines.length === 0 || !lines.every(isJsonObjectLine)) return write(chunk);
-    appendFileSync(options.logFile, lines.map((line) => `${line}\n`).join(''));
-    for (const line of lines) ingest(line);
-    return true;
-  };
-  process.stdout.write = divert;
+  // Function output (stdout, and stderr for warnings and errors): JSON lines to the log file and
+  // the evaluator; anything else passes through.
+  const diverted = [process.stdout, process.stderr].map((stream) => {
+    const write = stream.write.bind(stream);
+    const divert = (chunk: string | Uint8Array): boolean => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      const lines = text.split('\n').filter(Boolean);
+      if (lines.length === 0 || !lines.every(isJsonObjectLine)) return write(chunk);
+      appendFileSync(options.logFile, lines.map((line) => `${line}\n`).join(''));
+      for (const line of lines) ingest(line);
+      return true;
+    };
+    stream.write = divert;
+    return { stream, write, divert };
+  });
 
   // Output of worker processes arrives in chunks that may split a line: keep the tail for later.
   let partial = '';
@@ -235,7 +239,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await Promise.allSettled([...inFlight]);
-      if (process.stdout.write === divert) process.stdout.write = write;
+      for (const { stream, write, divert } of diverted) if (stream.write === divert) stream.write = write;
     },
   };
 }

@@ -181,12 +181,14 @@ class Worker implements ScraperWorker {
   }
 
   kill(): void {
+    if (this.dead) return;
+    this.dead = true; // at once: the pool must not hand it out again before its exit is reported
     this.killGroup();
-    if (!this.dead) this.child.kill('SIGKILL');
+    this.child.kill('SIGKILL');
   }
 
   async stop(): Promise<void> {
-    if (this.dead) return;
+    if (this.dead) return this.exited;
     const request: WorkerRequest = { type: 'stop' };
     if (this.child.connected) this.child.send(request);
     const timer = setTimeout(() => this.kill(), STOP_GRACE_MS);
