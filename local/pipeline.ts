@@ -106,8 +106,8 @@ export interface LocalPipeline {
   readonly seeded: number;
   /** Slots expanded by the accelerated clock, in order. */
   readonly expandedSlots: readonly ExpandedSlot[];
-  /** Stops expanding new slots (the scrapers keep draining the queues). */
-  pauseSlots(): void;
+  /** Stops expanding new slots (the scrapers keep draining the queues); resolves when none is being expanded. */
+  pauseSlots(): Promise<void>;
   progress(): Promise<Progress>;
   stop(): Promise<void>;
 }
@@ -116,9 +116,6 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
   const stage = options.stage ?? 'local';
   const timings = options.timings ?? LOCAL_SCRAPER_TIMINGS;
-  const clock = options.slotEverySeconds
-    ? acceleratedClock(options.slotEverySeconds, options.firstSlot ? { firstSlot: options.firstSlot } : {})
-    : wallClock;
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) {
@@ -152,6 +149,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(FUNCTIONS.scraper.memoryMb),
     };
 
+    // Local time starts once the emulators are up, so a slow start does not eat the first slot.
+    const clock = options.slotEverySeconds
+      ? acceleratedClock(options.slotEverySeconds, options.firstSlot ? { firstSlot: options.firstSlot } : {})
+      : wallClock;
+    const firstSlot = slotOf(clock.now());
     const logFile = path.join(options.logDir, 'functions.log');
     const accelerated = clock.speed !== 1;
     // `expandSlot` (how an accelerated clock expands its slots) emits no heartbeat: not judged then.
@@ -226,11 +228,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const slots = startSlots({
       runtime,
       clock,
+      firstSlot,
       accelerated,
       print,
       twice: options.faults?.expandEachSlotTwice === true,
     });
-    stops.push(() => Promise.resolve(slots.stop()));
+    stops.push(() => slots.stop());
 
     const progress = async (): Promise<Progress> => ({
       runs: await countRunsByStatus(infrastructure.clients.documents, infrastructure.resources.tables.runs),
@@ -285,24 +288,29 @@ const firstLine = (text: string): string => text.split('\n')[0] ?? text;
 function startSlots(context: {
   runtime: LocalRuntime;
   clock: LocalClock;
+  /** Expanded first; every slot after it up to the clock's is expanded in order (catch-up). */
+  firstSlot: Slot;
   accelerated: boolean;
   print: (line: string) => void;
   twice: boolean;
-}): { expanded: ExpandedSlot[]; stop(): void } {
+}): { expanded: ExpandedSlot[]; stop(): Promise<void> } {
   const { runtime, clock, print } = context;
   const expanded: ExpandedSlot[] = [];
   if (!context.accelerated) {
     for (const schedule of Object.keys(SCHEDULES) as ScheduleName[]) {
       runtime.fire(schedule).catch(() => undefined); // failures are printed by the runtime
     }
-    return { expanded, stop: () => undefined };
+    return { expanded, stop: () => Promise.resolve() };
   }
-  let next: Slot = slotOf(clock.now());
-  let busy = false;
+  let next: Slot = context.firstSlot;
+  let busy: Promise<void> | undefined;
   let stopped = false;
-  const expandDue = async () => {
-    if (busy || stopped) return;
-    busy = true;
+  const expandDue = () => {
+    busy ??= expandFrom().finally(() => {
+      busy = undefined;
+    });
+  };
+  const expandFrom = async () => {
     try {
       while (!stopped && next <= slotOf(clock.now())) {
         const slot = next;
@@ -317,17 +325,16 @@ function startSlots(context: {
       }
     } catch {
       // printed by the runtime; the same slot is tried again at the next tick
-    } finally {
-      busy = false;
     }
   };
-  void expandDue();
-  const timer = setInterval(() => void expandDue(), 250);
+  expandDue();
+  const timer = setInterval(expandDue, 250);
   return {
     expanded,
-    stop: () => {
+    stop: async () => {
       stopped = true;
       clearInterval(timer);
+      await busy;
     },
   };
 }

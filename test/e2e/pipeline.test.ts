@@ -221,7 +221,7 @@ describe('the local pipeline with faults', () => {
       timeoutMs: 120_000,
       what: 'four slots to be expanded',
     });
-    pipeline.pauseSlots();
+    await pipeline.pauseSlots();
     runs = await eventually(
       async () => {
         const all = await scanRuns();
@@ -243,13 +243,14 @@ describe('the local pipeline with faults', () => {
   });
 
   it('creates exactly one run per due (definition, slot), though every slot was expanded twice at once', () => {
-    const expanded = pipeline.expandedSlots.slice(0, SLOTS.length);
+    // A loaded machine may expand a slot or two more before the test pauses the clock.
+    const expanded = pipeline.expandedSlots;
     assert.deepEqual(
-      expanded.map((slot) => slot.slot),
+      expanded.slice(0, SLOTS.length).map((slot) => slot.slot),
       SLOTS,
     );
     const due = new Set<string>();
-    for (const slot of SLOTS) {
+    for (const { slot } of expanded) {
       for (const definition of [...HOURLY, ...FAULTY]) {
         if (definition.schedule.kind === 'every' || definition.schedule.at.startsWith(slot.slice(0, 13))) {
           due.add(`${definition.id}@${slot}`);
@@ -269,7 +270,7 @@ describe('the local pipeline with faults', () => {
   });
 
   it('ends each run in the state its fault calls for', () => {
-    for (const slot of SLOTS) {
+    for (const { slot } of pipeline.expandedSlots) {
       for (const definition of HOURLY) {
         const run = runOf(`${definition.id}@${slot}`);
         assert.equal(run?.status, 'SUCCEEDED', `${definition.id}@${slot}`);
