@@ -11,6 +11,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { WorkerReply, WorkerRequest } from './scraper-worker.ts';
 
@@ -37,7 +38,7 @@ export interface ScraperPoolOptions {
   readonly size: number;
   /** Environment of the scraper function (resources, settings, endpoints). */
   readonly environment: Readonly<Record<string, string>>;
-  /** Receives every chunk the workers write (JSON log lines, mostly). */
+  /** Receives every line the workers write (JSON log lines, mostly), newline included. */
   readonly output: (chunk: string) => void;
 }
 
@@ -130,8 +131,9 @@ class Worker implements ScraperWorker {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
     });
+    // Line by line per stream: chunks of two workers (or of stdout and stderr) never mix in a line.
     for (const stream of [child.stdout, child.stderr]) {
-      stream?.setEncoding('utf8').on('data', options.output);
+      if (stream) createInterface({ input: stream }).on('line', (line) => options.output(`${line}\n`));
     }
     const worker = new Worker(child);
     const ready = new Promise<void>((resolve, reject) => {
