@@ -17,13 +17,11 @@ import {
   resourceEnvironment,
   resourceName,
   RUN_EVENTS_BUS,
-  SCHEDULES,
   type ScheduleName,
 } from '../shared/aws/index.ts';
 import { DefinitionStore } from '../shared/definitions/index.ts';
-import type { SlotReport } from '../shared/expansion/index.ts';
 import { EventBridgeSummaryPublisher } from '../shared/results/index.ts';
-import { addSlots, type Slot, slotOf } from '../shared/schedule/index.ts';
+import { type Slot, slotOf } from '../shared/schedule/index.ts';
 import { SCRAPER_VARIABLES } from '../shared/scraping/index.ts';
 import { type ApiServer, startApiServer } from './api-server.ts';
 import { DEMO_WATCH_LIST, demoShopOrigins, seedWatchList } from './demo-watch-list.ts';
@@ -36,6 +34,7 @@ import { localOperatorToken } from './operator-token.ts';
 import { countRunsByStatus, formatProgress, itemsSavedOf, type Progress } from './progress.ts';
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
 import { ScraperPool } from './scraper-pool.ts';
+import { type ExpandedSlot, startSlotFirings } from './slot-firings.ts';
 
 /** Timings of the local scrapers; see docs/local-runtime.md for why each is what it is. */
 export interface ScraperTimings {
@@ -85,11 +84,6 @@ export interface LocalPipelineOptions {
   readonly print?: (line: string) => void;
   /** Progress line period; 0: none. Default 5 s. */
   readonly progressEveryMs?: number;
-}
-
-export interface ExpandedSlot {
-  readonly slot: Slot;
-  readonly reports: SlotReport[];
 }
 
 export interface LocalPipeline {
@@ -225,7 +219,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     );
 
     mappings.start();
-    const slots = startSlots({
+    const slots = startSlotFirings({
       runtime,
       clock,
       firstSlot,
@@ -280,61 +274,3 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
 }
 
 const firstLine = (text: string): string => text.split('\n')[0] ?? text;
-
-/**
- * The expander's firings: on the wall clock the runtime's schedules (and once now); on an
- * accelerated clock, an operator's `expandSlot` for each local hour as it begins.
- */
-function startSlots(context: {
-  runtime: LocalRuntime;
-  clock: LocalClock;
-  /** Expanded first; every slot after it up to the clock's is expanded in order (catch-up). */
-  firstSlot: Slot;
-  accelerated: boolean;
-  print: (line: string) => void;
-  twice: boolean;
-}): { expanded: ExpandedSlot[]; stop(): Promise<void> } {
-  const { runtime, clock, print } = context;
-  const expanded: ExpandedSlot[] = [];
-  if (!context.accelerated) {
-    for (const schedule of Object.keys(SCHEDULES) as ScheduleName[]) {
-      runtime.fire(schedule).catch(() => undefined); // failures are printed by the runtime
-    }
-    return { expanded, stop: () => Promise.resolve() };
-  }
-  let next: Slot = context.firstSlot;
-  let busy: Promise<void> | undefined;
-  let stopped = false;
-  const expandDue = () => {
-    busy ??= expandFrom().finally(() => {
-      busy = undefined;
-    });
-  };
-  const expandFrom = async () => {
-    try {
-      while (!stopped && next <= slotOf(clock.now())) {
-        const slot = next;
-        const firings = context.twice ? 2 : 1;
-        const reports = (await Promise.all(
-          Array.from({ length: firings }, () => runtime.invoke('expander', { action: 'expandSlot', slot })),
-        )) as SlotReport[];
-        expanded.push({ slot, reports });
-        const created = reports.reduce((sum, report) => sum + report.created, 0);
-        print(`✓ slot ${slot} expanded: ${created} run(s) created`);
-        next = addSlots(slot, 1);
-      }
-    } catch {
-      // printed by the runtime; the same slot is tried again at the next tick
-    }
-  };
-  expandDue();
-  const timer = setInterval(expandDue, 250);
-  return {
-    expanded,
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await busy;
-    },
-  };
-}
