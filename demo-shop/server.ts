@@ -1,8 +1,8 @@
 /**
  * The demo shop: a local HTTP server with Amazon-, Ozon- and 1688-shaped pages, pagination, and
  * fault injection — by query (`?fault=503|429|403|404|captcha|hang&latency=ms`, for a single
- * request) or by rules (`{ path, fault, times }`: e.g. a burst of 5xx on the first three requests
- * to a path). `captcha` serves the platform's own block page (Amazon's robot check, Ozon's
+ * request) or by rules (`{ path, fault, times, latencyMs }`: e.g. a burst of 5xx on the first
+ * three requests to a path, or a slow path). `captcha` serves the platform's own block page (Amazon's robot check, Ozon's
  * "Доступ ограничен", 1688's slider). Used by tests, `npm start` and the benchmark; binds to
  * loopback only.
  */
@@ -27,7 +27,8 @@ export type Fault = (typeof FAULTS)[number];
 export interface FaultRule {
   /** Path prefix the rule applies to (e.g. `/amazon/com/s`). */
   readonly path: string;
-  readonly fault: Fault;
+  /** Absent: the page is served normally (with the latency, if any). */
+  readonly fault?: Fault;
   /** How many matching requests get the fault; then the rule is spent. Default: all. */
   readonly times?: number;
   /** Matching requests let through before the fault starts (e.g. 1: page 2 of a listing fails). */

@@ -7,13 +7,29 @@
  *
  * Function output (JSON log lines and EMF) goes to a log file and to the alarm evaluator; the
  * terminal shows what a person needs: firings, failures, alarms going into and out of ALARM.
+ * Scraper invocations run in worker processes (local/event-source-mapping.ts); their output and
+ * their Errors and Duration reach the evaluator through `ingestFunctionOutput` and
+ * `recordInvocation`.
+ *
+ * On an accelerated clock (`--slot-every`) schedules fire and alarms are judged in local time:
+ * samples are stamped with the local time of the moment they were taken, so a 5-minute alarm
+ * period passes in seconds.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { FUNCTIONS, PRIORITIES, SCHEDULES, type ScheduleName } from '../shared/aws/index.ts';
+import {
+  ALARMS,
+  type AlarmDeclaration,
+  FUNCTIONS,
+  type FunctionName,
+  PRIORITIES,
+  SCHEDULES,
+  type ScheduleName,
+} from '../shared/aws/index.ts';
 import { type AlarmTransition, LocalAlarms } from '../shared/monitoring/alarm-evaluator.ts';
 import type { LocalInfrastructure } from './infrastructure.ts';
+import { type LocalClock, wallClock } from './local-clock.ts';
 import { nextFiringMs } from './schedule-clock.ts';
 
 type Handler = (event: unknown) => Promise<unknown>;
@@ -26,12 +42,31 @@ export interface LocalRuntimeOptions {
   readonly print?: (line: string) => void;
   /** Fire the schedules on their own (default), or only when asked (tests). */
   readonly autoFire?: boolean;
+  /** Which schedules fire on their own (default: all of the catalogue's). */
+  readonly schedules?: readonly ScheduleName[];
+  /** Local time: the wall clock (default) or an accelerated one. */
+  readonly clock?: LocalClock;
+  /** Alarms to evaluate. Default: all of the catalogue's. */
+  readonly alarms?: Readonly<Record<string, AlarmDeclaration>>;
+  /** Schedules never fire more often than this, whatever the clock's speed. Default 1 s. */
+  readonly minScheduleIntervalMs?: number;
+  /** Variables set for the in-process handlers on top of the infrastructure's. */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 export interface LocalRuntime {
   readonly alarms: LocalAlarms;
   /** Invokes a schedule's target now, as the schedule would. */
   fire(schedule: ScheduleName): Promise<unknown>;
+  /** Invokes a scheduled function with another event (an operator's `expandSlot`). */
+  invoke(target: FunctionName, event: unknown): Promise<unknown>;
+  /** Output of a function running elsewhere (a scraper worker): to the log file and the evaluator. */
+  ingestFunctionOutput(text: string): void;
+  /** An invocation of a function running elsewhere: its Errors and Duration, as Lambda reports them. */
+  recordInvocation(
+    target: FunctionName,
+    invocation: { startedAtMs: number; durationMs: number; failed: boolean },
+  ): void;
   /** Samples queue depths and evaluates every alarm; prints and returns the transitions. */
   evaluateAlarms(nowMs?: number): Promise<AlarmTransition[]>;
   stop(): Promise<void>;
@@ -49,65 +84,108 @@ const isJsonObjectLine = (line: string): boolean => {
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const { infrastructure } = options;
   const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const alarms = new LocalAlarms(infrastructure.stage, undefined, { startedAtMs: Date.now() });
+  const clock = options.clock ?? wallClock;
+  const alarms = new LocalAlarms(infrastructure.stage, options.alarms ?? ALARMS, {
+    startedAtMs: clock.now(),
+  });
   mkdirSync(path.dirname(options.logFile), { recursive: true });
 
   // The handlers read their environment when their module loads, exactly as in Lambda.
-  Object.assign(process.env, infrastructure.environment);
+  Object.assign(process.env, infrastructure.environment, options.environment);
   const handlers = new Map<string, Handler>();
-  for (const name of new Set(Object.values(SCHEDULES).map((schedule) => schedule.target))) {
-    const module = (await import(path.join(import.meta.dirname, '..', FUNCTIONS[name].entry))) as {
-      handler: Handler;
-    };
-    handlers.set(name, module.handler);
-  }
-
-  // Function output: JSON lines to the log file and the evaluator; anything else passes through.
-  const write = process.stdout.write.bind(process.stdout);
-  const divert = (chunk: string | Uint8Array): boolean => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    const lines = text.split('\n').filter(Boolean);
-    if (lines.length === 0 || !lines.every(isJsonObjectLine)) return write(chunk);
-    appendFileSync(options.logFile, lines.map((line) => `${line}\n`).join(''));
-    for (const line of lines) alarms.ingestLogLine(line);
-    return true;
+  // EMF carries the wall-clock time of its datapoints: judged in local time, like every sample.
+  const ingest = (line: string) => {
+    if (clock.speed === 1) return alarms.ingestLogLine(line);
+    const document = JSON.parse(line) as { _aws?: { Timestamp?: number } };
+    if (typeof document._aws?.Timestamp !== 'number') return 0;
+    document._aws.Timestamp = clock.ofWallClock(document._aws.Timestamp);
+    return alarms.ingestLogLine(JSON.stringify(document));
   };
-  process.stdout.write = divert;
+
+  // Function output (stdout, and stderr for warnings and errors): JSON lines to the log file and
+  // the evaluator; anything else passes through.
+  const diverted = [process.stdout, process.stderr].map((stream) => {
+    const write = stream.write.bind(stream);
+    const divert = (chunk: string | Uint8Array): boolean => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      const lines = text.split('\n').filter(Boolean);
+      if (lines.length === 0 || !lines.every(isJsonObjectLine)) return write(chunk);
+      appendFileSync(options.logFile, lines.map((line) => `${line}\n`).join(''));
+      for (const line of lines) ingest(line);
+      return true;
+    };
+    stream.write = divert;
+    return { stream, write, divert };
+  });
+
+  // Output of worker processes arrives in chunks that may split a line: keep the tail for later.
+  let partial = '';
+  const ingestFunctionOutput = (text: string) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    const complete = lines.filter(Boolean);
+    if (complete.length === 0) return;
+    appendFileSync(options.logFile, complete.map((line) => `${line}\n`).join(''));
+    for (const line of complete) if (isJsonObjectLine(line)) ingest(line);
+  };
+
+  const recordInvocation: LocalRuntime['recordInvocation'] = (
+    target,
+    { startedAtMs, durationMs, failed },
+  ) => {
+    const atMs = clock.ofWallClock(startedAtMs);
+    alarms.record(`function:${target}:Errors`, { atMs, value: failed ? 1 : 0 });
+    alarms.record(`function:${target}:Duration`, { atMs, value: durationMs });
+  };
 
   const inFlight = new Set<Promise<unknown>>();
-  const fire = async (schedule: ScheduleName): Promise<unknown> => {
-    const target = SCHEDULES[schedule].target;
-    const handler = handlers.get(target);
-    if (!handler) throw new Error(`no handler loaded for ${target}`);
+  const invoke = async (target: FunctionName, event: unknown): Promise<unknown> => {
+    const handler = handlers.get(target) ?? (await loadHandler(target));
     const started = Date.now();
-    const invocation = handler({ source: 'shelfwatch.schedule', schedule });
+    const invocation = handler(event);
     inFlight.add(invocation);
+    let failed = true;
     try {
       const result = await invocation;
-      alarms.record(`function:${target}:Errors`, { atMs: started, value: 0 });
+      failed = false;
       return result;
     } catch (error) {
-      alarms.record(`function:${target}:Errors`, { atMs: started, value: 1 });
       print(`✗ ${target} failed: ${error instanceof Error ? error.message : String(error)}`);
       throw error;
     } finally {
-      alarms.record(`function:${target}:Duration`, { atMs: started, value: Date.now() - started });
+      recordInvocation(target, { startedAtMs: started, durationMs: Date.now() - started, failed });
       inFlight.delete(invocation);
     }
   };
+  const loadHandler = async (target: FunctionName): Promise<Handler> => {
+    const module = (await import(path.join(import.meta.dirname, '..', FUNCTIONS[target].entry))) as {
+      handler: Handler;
+    };
+    handlers.set(target, module.handler);
+    return module.handler;
+  };
+  for (const name of new Set(Object.values(SCHEDULES).map((schedule) => schedule.target))) {
+    await loadHandler(name);
+  }
+  const fire = (schedule: ScheduleName): Promise<unknown> =>
+    invoke(SCHEDULES[schedule].target, { source: 'shelfwatch.schedule', schedule });
 
-  const evaluateAlarms = async (nowMs = Date.now()): Promise<AlarmTransition[]> => {
+  const evaluateAlarms = async (nowMs = clock.now()): Promise<AlarmTransition[]> => {
     const { sqs } = infrastructure.clients;
     for (const priority of PRIORITIES) {
       const { Attributes = {} } = await sqs.send(
         new GetQueueAttributesCommand({
           QueueUrl: infrastructure.resources.queues[priority].deadLetterUrl,
-          AttributeNames: ['ApproximateNumberOfMessages'],
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
         }),
       );
+      // Hidden ones too: the monitor's peek hides DLQ messages for a minute, which CloudWatch's
+      // one-minute samples would straddle but an accelerated clock would stretch to hours.
       alarms.record(`queue:${priority}:dlq:ApproximateNumberOfMessagesVisible`, {
         atMs: nowMs,
-        value: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+        value:
+          Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+          Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
       });
     }
     const transitions = alarms.evaluate(nowMs);
@@ -123,8 +201,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
+  const minIntervalMs = options.minScheduleIntervalMs ?? 1_000;
   const arm = (schedule: ScheduleName) => {
-    const delay = nextFiringMs(SCHEDULES[schedule].expression, Date.now()) - Date.now();
+    const now = clock.now();
+    const delay = Math.max(
+      minIntervalMs,
+      clock.wallMsOf(nextFiringMs(SCHEDULES[schedule].expression, now) - now),
+    );
     const timer = setTimeout(() => {
       timers.delete(timer);
       if (stopped) return;
@@ -134,11 +217,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     timers.add(timer);
   };
   if (options.autoFire ?? true) {
-    for (const schedule of Object.keys(SCHEDULES) as ScheduleName[]) arm(schedule);
+    for (const schedule of options.schedules ?? (Object.keys(SCHEDULES) as ScheduleName[])) arm(schedule);
+    // Once a minute of local time, as CloudWatch samples; at most once a second of wall-clock time.
     const evaluator = setInterval(
       () =>
         void evaluateAlarms().catch((error: unknown) => print(`alarm evaluation failed: ${String(error)}`)),
-      60_000,
+      Math.max(1_000, clock.wallMsOf(60_000)),
     );
     timers.add(evaluator);
   }
@@ -146,13 +230,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   return {
     alarms,
     fire,
+    invoke,
+    ingestFunctionOutput,
+    recordInvocation,
     evaluateAlarms,
     async stop() {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await Promise.allSettled([...inFlight]);
-      if (process.stdout.write === divert) process.stdout.write = write;
+      for (const { stream, write, divert } of diverted) if (stream.write === divert) stream.write = write;
     },
   };
 }

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import {
   deadLetterQueueName,
   PRIORITIES,
@@ -16,23 +18,67 @@ import { isAlive } from '../helpers/processes.ts';
 
 const START = path.join(import.meta.dirname, '../../local/start.ts');
 
+interface Started {
+  readonly child: ChildProcess;
+  output(): string;
+}
+
+function start(args: string[]): Started {
+  const child = spawn(process.execPath, [START, '--api-port', '0', '--shop-port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+  }
+  return { child, output: () => output };
+}
+
+const ready = (started: Started) =>
+  eventually(() => (started.output().includes('Press Ctrl-C to stop.') ? true : undefined), {
+    timeoutMs: 90_000,
+    what: `npm start to be ready; output so far:\n${started.output()}`,
+  });
+
+/** Ctrl-C; resolves with the exit code. */
+async function interrupt(started: Started): Promise<number | null> {
+  const exited = once(started.child, 'exit');
+  started.child.kill('SIGINT');
+  const [code] = (await exited) as [number | null];
+  return code;
+}
+
+/** Every process below `pid` (the scraper workers and their Chromium included). */
+function descendantsOf(pid: number): number[] {
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  const found: number[] = [];
+  const visit = (parent: number) => {
+    for (const [child, ppid] of table) {
+      if (ppid !== parent) continue;
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+const tokenOf = (output: string): string | undefined => /operator token\s+(swk_\S+)/.exec(output)?.[1];
+
 describe('npm start', () => {
-  it('starts the emulators, lists every table and queue, and leaves nothing running after Ctrl-C', async () => {
-    const child = spawn(process.execPath, [START, '--in-memory', '--stage', 'starttest'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-    });
+  const folder = mkdtempSync(path.join(tmpdir(), 'shelfwatch-start-'));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('lists every table and queue, scrapes the demo watch list, and leaves nothing running after Ctrl-C', async () => {
+    const started = start(['--in-memory', '--stage', 'starttest']);
     try {
-      await eventually(() => (output.includes('Press Ctrl-C to stop.') ? true : undefined), {
-        timeoutMs: 60_000,
-        what: `npm start to be ready; output so far:\n${output}`,
-      });
+      await ready(started);
+      const output = started.output();
       for (const table of Object.keys(TABLES) as TableName[]) {
         assert.ok(output.includes(tableName('starttest', table)), `lists table ${table}`);
       }
@@ -40,27 +86,71 @@ describe('npm start', () => {
         assert.ok(output.includes(queueName('starttest', priority)), `lists queue ${priority}`);
         assert.ok(output.includes(deadLetterQueueName('starttest', priority)), `lists DLQ ${priority}`);
       }
-      const pid = Number(/\(pid (\d+)\)/.exec(output)?.[1]);
-      assert.ok(isAlive(pid), 'DynamoDB Local runs');
+      assert.match(output, /Watch list: 10 demo definitions created/);
+      const dynamoPid = Number(/\(pid (\d+)\)/.exec(output)?.[1]);
+      assert.ok(isAlive(dynamoPid), 'DynamoDB Local runs');
 
-      const exited = once(child, 'exit');
-      child.kill('SIGINT');
-      const [code] = (await exited) as [number | null];
-      assert.equal(code, 0, output);
-      assert.match(output, /Nothing is left running/);
-      assert.equal(isAlive(pid), false, 'DynamoDB Local was stopped');
+      // Items arrive: the progress line counts them from the run events.
+      await eventually(() => (/items saved: [1-9]\d*/.test(started.output()) ? true : undefined), {
+        timeoutMs: 90_000,
+        what: `items to be saved; output so far:\n${started.output()}`,
+      });
+      const api = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      const token = tokenOf(output);
+      const runs = await fetch(`${api}/runs?status=SUCCEEDED`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(runs.status, 200, 'the API answers with the printed token');
+      const { runs: succeeded } = (await runs.json()) as { runs: unknown[] };
+      assert.ok(succeeded.length > 0, 'and lists the succeeded runs');
+      const processes = descendantsOf(started.child.pid ?? -1);
+      assert.ok(processes.length >= 2, 'DynamoDB Local and at least one scraper process run below npm start');
+
+      const code = await interrupt(started);
+      assert.equal(code, 0, started.output());
+      assert.match(started.output(), /Nothing is left running/);
+      assert.deepEqual(
+        processes.filter((pid) => isAlive(pid)),
+        [],
+        'no emulator, scraper or Chromium process is left',
+      );
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (started.child.exitCode === null) started.child.kill('SIGKILL');
     }
   });
 
-  it('refuses an unknown flag with exit code 2 and the usage, starting nothing', () => {
-    const result = spawnSync(process.execPath, [START, '--speeed', '10'], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    assert.equal(result.status, 2);
-    assert.match(result.stderr, /Unknown option '--speeed'/);
-    assert.match(result.stderr, /Usage: npm start/);
+  it('keeps data and the operator token between starts in the folder it names, and --reset clears them', async () => {
+    const dataDir = path.join(folder, 'data');
+    const first = start(['--data-dir', dataDir, '--stage', 'keep']);
+    await ready(first);
+    assert.match(first.output(), /Watch list: 10 demo definitions created/);
+    assert.ok(first.output().includes(path.join(dataDir, 'operator-token')), 'names where the token is kept');
+    const token = tokenOf(first.output());
+    assert.equal(await interrupt(first), 0, first.output());
+
+    const second = start(['--data-dir', dataDir, '--stage', 'keep']);
+    await ready(second);
+    assert.match(second.output(), /Watch list: kept from the last start/);
+    assert.equal(tokenOf(second.output()), token, 'the same token works again');
+    assert.equal(await interrupt(second), 0, second.output());
+
+    const third = start(['--data-dir', dataDir, '--stage', 'keep', '--reset']);
+    await ready(third);
+    assert.match(third.output(), /Reset: deleted/);
+    assert.match(third.output(), /Watch list: 10 demo definitions created/);
+    assert.notEqual(tokenOf(third.output()), token, 'a new token after a reset');
+    assert.equal(await interrupt(third), 0, third.output());
+  });
+
+  it('refuses an unknown flag or a bad value with exit code 2 and the usage, starting nothing', () => {
+    for (const [args, message] of [
+      [['--speeed', '10'], /Unknown option '--speeed'/],
+      [['--slot-every', '0.5'], /--slot-every must be a whole number from 5 to 3600/],
+    ] as const) {
+      const result = spawnSync(process.execPath, [START, ...args], { encoding: 'utf8', timeout: 30_000 });
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, message);
+      assert.match(result.stderr, /Usage: npm start/);
+    }
   });
 });

@@ -1,0 +1,279 @@
+/**
+ * The whole pipeline on one machine: DynamoDB Local and fauxqs with every catalogue resource,
+ * the demo shop, the run events bus, the schedules (wall clock, or an hour every N seconds), the
+ * expander and the monitor in-process, the scrapers in worker processes fed by the event source
+ * mapping emulation, alarm evaluation, and the API. Used by `npm start` and by the e2e test.
+ * Nothing in functions/ knows it runs here: it sees the environment and the AWS SDK endpoints a
+ * Lambda of the stack would, pointed at the emulators.
+ */
+import path from 'node:path';
+import type { SQSRecord } from 'aws-lambda';
+import { type DemoShop, type FaultRule, startDemoShop } from '../demo-shop/index.ts';
+import { createApiDependencies } from '../shared/api/index.ts';
+import {
+  ALARMS,
+  createAwsClients,
+  FUNCTIONS,
+  resourceEnvironment,
+  resourceName,
+  RUN_EVENTS_BUS,
+  type ScheduleName,
+} from '../shared/aws/index.ts';
+import { DefinitionStore } from '../shared/definitions/index.ts';
+import { EventBridgeSummaryPublisher } from '../shared/results/index.ts';
+import { type Slot, slotOf } from '../shared/schedule/index.ts';
+import { SCRAPER_VARIABLES } from '../shared/scraping/index.ts';
+import { localAlarmSource } from '../shared/monitoring/alarm-source.ts';
+import { type ApiServer, startApiServer } from './api-server.ts';
+import { DEMO_WATCH_LIST, demoShopOrigins, seedWatchList } from './demo-watch-list.ts';
+import { type LocalEventBus, startLocalEventBus } from './event-bus.ts';
+import { LOCAL_CREDENTIALS } from './emulators.ts';
+import { EventSourceMappings, type MappingVisibility } from './event-source-mapping.ts';
+import { type LocalInfrastructure, startLocalInfrastructure } from './infrastructure.ts';
+import { acceleratedClock, type LocalClock, wallClock } from './local-clock.ts';
+import { localOperatorToken } from './operator-token.ts';
+import { countRunsByStatus, formatProgress, itemsSavedOf, type Progress } from './progress.ts';
+import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
+import { ScraperPool } from './scraper-pool.ts';
+import { type ExpandedSlot, startSlotFirings } from './slot-firings.ts';
+
+/** Timings of the local scrapers; see docs/local-runtime.md for why each is what it is. */
+export interface ScraperTimings {
+  readonly leaseSeconds: number;
+  readonly navigationTimeoutSeconds: number;
+  readonly visibility: MappingVisibility;
+}
+
+/**
+ * Lease < the time a crashed consumer's message takes to come back (extendTo − extendEvery), so
+ * the message finds the lease expired and resumes the run; lease > a navigation timeout plus a
+ * page's work, so a live holder keeps it between checkpoints.
+ */
+export const LOCAL_SCRAPER_TIMINGS: ScraperTimings = {
+  leaseSeconds: 20,
+  navigationTimeoutSeconds: 10,
+  visibility: { receiveSeconds: 3, extendToSeconds: 30, extendEverySeconds: 5 },
+};
+
+export interface LocalPipelineOptions {
+  readonly stage?: string;
+  /** Where the emulators, the operator token and events.jsonl live; in memory when absent. */
+  readonly dataDir?: string | undefined;
+  /** Folder of functions.log. */
+  readonly logDir: string;
+  /** API port (0: a free one). */
+  readonly apiPort?: number;
+  /** Demo shop port (0: a free one). */
+  readonly shopPort?: number;
+  /** An hour every this many seconds; absent: the wall clock. */
+  readonly slotEverySeconds?: number;
+  /** With slotEverySeconds: the first slot (default: the current UTC hour). */
+  readonly firstSlot?: Slot;
+  /** Scraper worker processes at most (the local account concurrency). */
+  readonly scrapers?: number;
+  /** Created on a first start (no definitions yet). Default: the demo watch list. */
+  readonly watchList?: readonly unknown[];
+  readonly shopRules?: readonly FaultRule[];
+  readonly timings?: ScraperTimings;
+  /** Fault injection for tests and demos. */
+  readonly faults?: {
+    /** A record for which this returns true kills its scraper process whenever it is delivered. */
+    readonly crashOnDelivery?: (record: SQSRecord) => boolean;
+    /** Every slot is expanded by two concurrent expander invocations. */
+    readonly expandEachSlotTwice?: boolean;
+  };
+  readonly print?: (line: string) => void;
+  /** Progress line period; 0: none. Default 5 s. */
+  readonly progressEveryMs?: number;
+}
+
+export interface LocalPipeline {
+  readonly infrastructure: LocalInfrastructure;
+  readonly runtime: LocalRuntime;
+  readonly shop: DemoShop;
+  readonly bus: LocalEventBus;
+  readonly api: ApiServer;
+  readonly mappings: EventSourceMappings;
+  readonly clock: LocalClock;
+  readonly operatorToken: { token: string; file?: string; created: boolean };
+  readonly logFile: string;
+  /** Definitions created by this start's seeding (0 when some existed). */
+  readonly seeded: number;
+  /** Slots expanded by the accelerated clock, in order. */
+  readonly expandedSlots: readonly ExpandedSlot[];
+  /** Stops expanding new slots (the scrapers keep draining the queues); resolves when none is being expanded. */
+  pauseSlots(): Promise<void>;
+  progress(): Promise<Progress>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
+  const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const stage = options.stage ?? 'local';
+  const timings = options.timings ?? LOCAL_SCRAPER_TIMINGS;
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      await stop().catch((error: unknown) => print(`could not stop cleanly: ${String(error)}`));
+    }
+  };
+
+  try {
+    const infrastructure = await startLocalInfrastructure({ stage, dataDir: options.dataDir });
+    stops.push(() => infrastructure.stop());
+    const shop = await startDemoShop({ port: options.shopPort ?? 0, rules: options.shopRules ?? [] });
+    stops.push(() => shop.stop());
+    const bus = await startLocalEventBus(
+      options.dataDir ? { file: path.join(options.dataDir, 'events.jsonl') } : {},
+    );
+    stops.push(() => bus.stop());
+
+    const busName = resourceName(stage, RUN_EVENTS_BUS.name);
+    const environment: Record<string, string> = {
+      ...infrastructure.environment,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+      [SCRAPER_VARIABLES.eventBusName]: busName,
+      [SCRAPER_VARIABLES.siteOrigins]: JSON.stringify(demoShopOrigins(shop.url)),
+      [SCRAPER_VARIABLES.allowHosts]: `127.0.0.1:${shop.port}`,
+      [SCRAPER_VARIABLES.leaseSeconds]: String(timings.leaseSeconds),
+      [SCRAPER_VARIABLES.navigationTimeoutSeconds]: String(timings.navigationTimeoutSeconds),
+      // Politeness is for real sites: the demo shop on loopback takes what the scrapers ask.
+      [SCRAPER_VARIABLES.domainRatePerSecond]: '50',
+      [SCRAPER_VARIABLES.domainBurst]: '50',
+      AWS_LAMBDA_FUNCTION_NAME: resourceName(stage, 'scraper'),
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(FUNCTIONS.scraper.memoryMb),
+    };
+
+    // Local time starts once the emulators are up, so a slow start does not eat the first slot.
+    const clock = options.slotEverySeconds
+      ? acceleratedClock(options.slotEverySeconds, options.firstSlot ? { firstSlot: options.firstSlot } : {})
+      : wallClock;
+    const firstSlot = slotOf(clock.now());
+    const logFile = path.join(options.logDir, 'functions.log');
+    const accelerated = clock.speed !== 1;
+    // `expandSlot` (how an accelerated clock expands its slots) emits no heartbeat: not judged then.
+    const { ExpanderHeartbeatMissing: _notJudged, ...acceleratedAlarms } = ALARMS;
+    const runtime = await startLocalRuntime({
+      infrastructure,
+      logFile,
+      print,
+      clock,
+      environment,
+      ...(accelerated ? { schedules: ['monitor'] as ScheduleName[], alarms: acceleratedAlarms } : {}),
+    });
+    stops.push(() => runtime.stop());
+
+    const pool = new ScraperPool({
+      size: options.scrapers ?? 2,
+      environment,
+      output: (chunk) => runtime.ingestFunctionOutput(chunk),
+    });
+    const mappings = new EventSourceMappings({
+      sqs: infrastructure.clients.sqs,
+      region: infrastructure.region,
+      queues: infrastructure.resources.queues,
+      pool,
+      functionTimeoutSeconds: FUNCTIONS.scraper.timeoutSeconds,
+      visibility: timings.visibility,
+      ...(options.faults?.crashOnDelivery ? { crashOnDelivery: options.faults.crashOnDelivery } : {}),
+      onInvocation: (report) => {
+        runtime.recordInvocation('scraper', {
+          startedAtMs: report.startedAtMs,
+          durationMs: report.durationMs,
+          failed: report.error !== undefined,
+        });
+        if (report.error)
+          print(`✗ scraper invocation on the ${report.priority} queue failed: ${firstLine(report.error)}`);
+      },
+      onError: (error) => print(`event source mapping: ${String(error)}`),
+    });
+    stops.push(() => mappings.stop());
+
+    const resources = resourceEnvironment(environment);
+    const eventsClient = createAwsClients({
+      region: infrastructure.region,
+      credentials: LOCAL_CREDENTIALS,
+      endpoints: { events: bus.endpoint },
+    });
+    stops.push(() => Promise.resolve(eventsClient.destroy()));
+    const summaries = new EventBridgeSummaryPublisher({
+      events: eventsClient.events,
+      busName,
+    });
+    const dependencies = createApiDependencies(resources, infrastructure.clients, {
+      onRunFinished: (run) =>
+        summaries
+          .publish(run)
+          .catch((error: unknown) => print(`summary event not published: ${String(error)}`)),
+      logError: (message, details) => print(`API: ${message} ${JSON.stringify(details)}`),
+      // The web page's "alarms in ALARM": the alarms this runtime evaluates from the catalogue.
+      alarmSource: localAlarmSource(infrastructure.stage, runtime.alarms),
+    });
+    const api = await startApiServer({ port: options.apiPort ?? 0, dependencies });
+    stops.push(() => api.stop());
+    const operatorToken = await localOperatorToken(dependencies.tokens, options.dataDir, Date.now());
+    const seeded = await seedWatchList(
+      new DefinitionStore({
+        documents: infrastructure.clients.documents,
+        tables: infrastructure.resources.tables,
+      }),
+      options.watchList ?? DEMO_WATCH_LIST,
+      Date.now(),
+    );
+
+    mappings.start();
+    const slots = startSlotFirings({
+      runtime,
+      clock,
+      firstSlot,
+      accelerated,
+      print,
+      twice: options.faults?.expandEachSlotTwice === true,
+    });
+    stops.push(() => slots.stop());
+
+    const progress = async (): Promise<Progress> => ({
+      runs: await countRunsByStatus(infrastructure.clients.documents, infrastructure.resources.tables.runs),
+      itemsSaved: itemsSavedOf(bus.events),
+      events: bus.events.length,
+      scrapersRunning: mappings.running().length,
+    });
+    const progressEveryMs = options.progressEveryMs ?? 5_000;
+    if (progressEveryMs > 0) {
+      let last = '';
+      const timer = setInterval(() => {
+        progress().then(
+          (value) => {
+            const line = formatProgress(value, accelerated ? slotOf(clock.now()) : undefined);
+            if (line.slice(9) !== last) print(line);
+            last = line.slice(9);
+          },
+          () => undefined, // the emulators are stopping
+        );
+      }, progressEveryMs);
+      stops.push(() => Promise.resolve(clearInterval(timer)));
+    }
+
+    return {
+      infrastructure,
+      runtime,
+      shop,
+      bus,
+      api,
+      mappings,
+      clock,
+      operatorToken,
+      logFile,
+      seeded,
+      expandedSlots: slots.expanded,
+      pauseSlots: () => slots.stop(),
+      progress,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+const firstLine = (text: string): string => text.split('\n')[0] ?? text;
