@@ -106,6 +106,7 @@ export function createApiDependencies(
       sqs,
       ...(options.workerLeaseMs !== undefined ? { leaseMs: options.workerLeaseMs } : {}),
       ...(options.onRunFinished ? { onRunFinished: options.onRunFinished } : {}),
+      ...(options.logError ? { logError: options.logError } : {}),
     }),
     ingest: new SnapshotIngest({ runs, workers, items, itemRetentionDays: resources.itemRetentionDays }),
     deadLetters: new DeadLetters({ sqs, queueUrls, deadLetterQueueUrls, runs }),

@@ -87,6 +87,15 @@ export class SnapshotIngest {
     this.options = options;
   }
 
+  /**
+   * Whether the lease owner `worker:<id>` was registered with this token: a worker token may add
+   * items only to runs its own workers hold (a late ingest after another token's takeover is refused).
+   */
+  private async isWorkerOfToken(owner: string, tokenId: string): Promise<boolean> {
+    const worker = await this.options.workers.get(owner.slice('worker:'.length));
+    return worker !== undefined && (worker.tokenId === undefined || worker.tokenId === tokenId);
+  }
+
   /** Saves the products as snapshots of the run; returns the run and how many were saved. */
   async ingest(body: IngestBody, tokenId: string, nowMs: number): Promise<{ run: Run; saved: number }> {
     const named = Array.isArray(body) ? undefined : body;
@@ -95,7 +104,9 @@ export class SnapshotIngest {
     const heldByWorker =
       run.status === 'RUNNING' &&
       owner !== undefined &&
-      (named?.worker_id ? owner === workerLeaseOwner(named.worker_id) : owner.startsWith('worker:'));
+      (run.lease?.expiresAtMs ?? 0) > nowMs &&
+      (named?.worker_id ? owner === workerLeaseOwner(named.worker_id) : owner.startsWith('worker:')) &&
+      (await this.isWorkerOfToken(owner, tokenId));
     if (!heldByWorker) throw new LeaseLostError(run.runId, run.lease?.fencingToken ?? run.fencingToken, run);
     const list = Array.isArray(body) ? body : body.products;
     const lastPage = (run.checkpoint?.page ?? 0) + 1;

@@ -31,7 +31,13 @@ import {
   type Run,
   type RunStore,
 } from '../runs/index.ts';
-import { WorkerNotFoundError, type WorkerRegistration, type WorkerStore } from '../workers/index.ts';
+import {
+  type Worker,
+  WorkerNotFoundError,
+  WorkerOfAnotherTokenError,
+  type WorkerRegistration,
+  type WorkerStore,
+} from '../workers/index.ts';
 import type { RunQueue } from './run-queue.ts';
 import { checkpointOf, countsOf, type SeedProgress } from './seed-task.ts';
 
@@ -60,6 +66,8 @@ export interface TaskBrokerOptions {
   readonly sqs: SQSClient;
   readonly leaseMs?: number;
   readonly onRunFinished?: (run: Run) => Promise<void> | void;
+  /** Where bookkeeping failures after a finished run are reported (the run itself is stored). */
+  readonly logError?: (message: string, details: Record<string, unknown>) => void;
 }
 
 export type Outcome =
@@ -68,6 +76,9 @@ export type Outcome =
       readonly status: 'FAILED';
       readonly result?: SeedProgress & { readonly error_message?: string | null };
     };
+
+/** Delay of the message that hands a forced-offline worker's run to the next consumer. */
+const HAND_OVER_DELAY_SECONDS = 5;
 
 export class TaskBroker {
   private readonly options: TaskBrokerOptions;
@@ -92,9 +103,8 @@ export class TaskBroker {
   }
 
   /** The next run for the worker, high before normal before low; undefined when there is none. */
-  async pull(workerId: string, nowMs: number): Promise<Run | undefined> {
-    const worker = await this.options.workers.get(workerId);
-    if (!worker) throw new WorkerNotFoundError(workerId);
+  async pull(workerId: string, nowMs: number, tokenId?: string): Promise<Run | undefined> {
+    const worker = await this.workerOf(workerId, tokenId);
     if (worker.forcedOfflineAt) throw new WorkerOfflineError(workerId);
     // A worker that lost the answer to its last pull gets the run it still holds.
     const held = worker.currentRunId ? await this.options.runs.get(worker.currentRunId) : undefined;
@@ -114,7 +124,14 @@ export class TaskBroker {
   }
 
   /** Seed 004 API 3: saves progress (the checkpoint) and extends the lease. */
-  async update(runId: string, workerId: string, progress: SeedProgress, nowMs: number): Promise<Run> {
+  async update(
+    runId: string,
+    workerId: string,
+    progress: SeedProgress,
+    nowMs: number,
+    tokenId?: string,
+  ): Promise<Run> {
+    await this.workerOf(workerId, tokenId);
     const run = await this.options.runs.require(runId);
     const lease = this.leaseOf(run, workerId);
     const saved = await this.options.runs.checkpoint(
@@ -131,15 +148,24 @@ export class TaskBroker {
    * Seed 004 API 4. DONE completes the run; FAILED retries it (after a backoff) while attempts
    * are left, as the seed's retry_count < max_retries rule says, and fails it otherwise.
    */
-  async complete(runId: string, workerId: string, outcome: Outcome, nowMs: number): Promise<Run> {
+  async complete(
+    runId: string,
+    workerId: string,
+    outcome: Outcome,
+    nowMs: number,
+    tokenId?: string,
+  ): Promise<Run> {
+    await this.workerOf(workerId, tokenId);
     const run = await this.options.runs.require(runId);
     const lease = this.leaseOf(run, workerId);
     const counts = countsOf(outcome.result ?? {}, run.counts);
     if (outcome.status === 'DONE') {
       const finished = await this.options.runs.complete(lease, { status: 'SUCCEEDED', counts }, nowMs);
-      await this.options.definitions.recordSuccess(run.definitionId, nowMs);
-      await this.options.workers.recordOutcome(workerId, 'succeeded', nowMs);
-      await this.options.onRunFinished?.(finished);
+      // The run is stored as done: what follows is bookkeeping, and must not turn the answer into an error.
+      await this.afterFinish(finished, [
+        () => this.options.definitions.recordSuccess(run.definitionId, nowMs),
+        () => this.options.workers.recordOutcome(workerId, 'succeeded', nowMs),
+      ]);
       return finished;
     }
     const failure: Failure = {
@@ -150,19 +176,50 @@ export class TaskBroker {
     const next = nextStepAfterFailure(failure, run.attempts, run.maxAttempts);
     if (next.action === 'retry') {
       const progress = { checkpoint: checkpointOf(outcome.result ?? {}, run.checkpoint), counts };
+      // The retry's message goes first (delayed by the backoff): if the release then fails, an
+      // extra message is harmless; a released run without a message would wait forever.
+      await this.options.queue.enqueueLater(run, next.delaySeconds);
       const released = await this.options.runs.release(
         lease,
         { delaySeconds: next.delaySeconds, failure, progress },
         nowMs,
       );
-      await this.options.queue.enqueueLater(released, next.delaySeconds);
-      await this.options.workers.recordOutcome(workerId, 'failed', nowMs);
+      await this.afterFinish(undefined, [
+        () => this.options.workers.recordOutcome(workerId, 'failed', nowMs),
+      ]);
       return released;
     }
     const finished = await this.options.runs.complete(lease, { status: 'FAILED', counts, failure }, nowMs);
-    await this.options.workers.recordOutcome(workerId, 'failed', nowMs);
-    await this.options.onRunFinished?.(finished);
+    await this.afterFinish(finished, [() => this.options.workers.recordOutcome(workerId, 'failed', nowMs)]);
     return finished;
+  }
+
+  /** Bookkeeping after a run's outcome is stored, then the summary event; failures are logged. */
+  private async afterFinish(
+    finished: Run | undefined,
+    steps: readonly (() => Promise<unknown>)[],
+  ): Promise<void> {
+    const all = [...steps, ...(finished ? [async () => this.options.onRunFinished?.(finished)] : [])];
+    for (const step of all) {
+      try {
+        await step();
+      } catch (error) {
+        this.options.logError?.('bookkeeping after a worker finished a run failed', {
+          runId: finished?.runId,
+          error: String(error),
+        });
+      }
+    }
+  }
+
+  /** The worker, if it exists, is not forced offline... and belongs to the calling token. */
+  private async workerOf(workerId: string, tokenId: string | undefined): Promise<Worker> {
+    const worker = await this.options.workers.get(workerId);
+    if (!worker) throw new WorkerNotFoundError(workerId);
+    if (tokenId !== undefined && worker.tokenId !== undefined && worker.tokenId !== tokenId) {
+      throw new WorkerOfAnotherTokenError(workerId);
+    }
+    return worker;
   }
 
   /** Operator: the worker is gone. Its run is handed back and queued for the next worker at once. */
@@ -172,9 +229,14 @@ export class TaskBroker {
     const run = before?.currentRunId ? await this.options.runs.get(before.currentRunId) : undefined;
     if (!run || !this.isHeldBy(run, workerId)) return undefined;
     try {
-      const released = await this.options.runs.release(run.lease as Lease, { delaySeconds: 0 }, nowMs);
-      await this.options.queue.enqueue([released]);
-      return released;
+      // Message first, a few seconds late, so the run is released by the time it is received; not
+      // the worker's failure, so the attempt is given back.
+      await this.options.queue.enqueueLater(run, HAND_OVER_DELAY_SECONDS);
+      return await this.options.runs.release(
+        run.lease as Lease,
+        { delaySeconds: 0, refundAttempt: true },
+        nowMs,
+      );
     } catch (error) {
       if (error instanceof LeaseLostError) return undefined; // expired: the next pull takes it over
       throw error;

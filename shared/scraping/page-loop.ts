@@ -137,8 +137,9 @@ export async function readRunPages(options: PageLoopOptions): Promise<Run> {
     try {
       await settle();
     } catch (writeError) {
-      // A lost lease outranks whatever the page did: another holder owns the run now.
-      if (writeError instanceof LeaseLostError) throw writeError;
+      // A lost lease outranks whatever the page did: another holder owns the run now. A failed
+      // write also outranks a hand-back, which would otherwise refund the attempt that failed.
+      if (writeError instanceof LeaseLostError || error instanceof HandBack) throw writeError;
     }
     throw error;
   }
@@ -162,7 +163,7 @@ class BudgetStash {
       this.domain = domain;
       this.tokens = 0;
     }
-    while (this.tokens === 0) {
+    while (this.tokens <= 0) {
       const decision = await this.options.budget.take(
         domain,
         this.options.now(),

@@ -122,33 +122,43 @@ export class RunScraper {
     const run = acquired.run;
     const context = { runId: run.runId, attempt: run.attempts, fencingToken: lease.fencingToken };
     this.logger.info('run started', { ...context, resumeFromPage: run.checkpoint?.page ?? 0 });
+    let done: Run;
     try {
       const extractor = requireExtractor(run.platform, run.crawlType);
-      const done = await this.readPages(run, lease, extractor, invocation, latest);
-      const finished = await runs.complete(
-        lease,
-        { status: 'SUCCEEDED', counts: done.counts, completeness: completenessOfRun(done) },
-        this.now(),
-      );
-      await this.options.definitions
-        .recordSuccess(finished.definitionId, this.now())
-        .catch((error: unknown) => {
-          this.logger.warn('could not record the success on the definition', {
-            ...context,
-            error: String(error),
-          });
-        });
-      await this.publish(finished);
-      this.logger.info('run succeeded', {
-        ...context,
-        counts: finished.counts,
-        completeness: finished.completeness,
-      });
-      return { kind: 'succeeded', run: finished };
+      done = await this.readPages(run, lease, extractor, invocation, latest);
     } catch (error) {
       // The run as its last checkpoint left it: counts of the pages done in this attempt included.
       return this.afterError(error, lease, latest.run, context);
     }
+    // Every page is read and saved: a failure from here on is not the pages' failure. Anything but
+    // a lost lease propagates, so the message comes back and the next attempt completes the run.
+    let finished: Run;
+    try {
+      finished = await runs.complete(
+        lease,
+        { status: 'SUCCEEDED', counts: done.counts, completeness: completenessOfRun(done) },
+        this.now(),
+      );
+    } catch (error) {
+      if (!(error instanceof LeaseLostError)) throw error;
+      this.logger.warn('lease lost before completing', { ...context, error: error.message });
+      return { kind: 'skipped', reason: 'lease-lost', runId: run.runId };
+    }
+    await this.options.definitions
+      .recordSuccess(finished.definitionId, this.now())
+      .catch((error: unknown) => {
+        this.logger.warn('could not record the success on the definition', {
+          ...context,
+          error: String(error),
+        });
+      });
+    await this.publish(finished);
+    this.logger.info('run succeeded', {
+      ...context,
+      counts: finished.counts,
+      completeness: finished.completeness,
+    });
+    return { kind: 'succeeded', run: finished };
   }
 
   /** Reads pages from the checkpoint on, checkpointing each; returns the run after the last. */

@@ -24,62 +24,68 @@ type Setting = keyof typeof SCRAPER_VARIABLES;
 
 const seconds = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
-export const scraperConfigSchema = z.object({
-  /** EventBridge bus for run summaries; unset: no events. */
-  eventBusName: z.string().min(1).optional(),
-  leaseSeconds: seconds(120, 900),
-  navigationTimeoutSeconds: seconds(30, 120),
-  recycleAfterPages: z.coerce.number().int().min(1).max(10_000).default(50),
-  domainRatePerSecond: z.coerce.number().positive().max(1_000).default(1),
-  domainBurst: z.coerce.number().int().min(1).max(10_000).default(5),
-  /** JSON array of user-agent strings to rotate through, one per run; unset: Chromium's own. */
-  userAgents: z
-    .string()
-    .transform((text, context) => {
-      try {
-        return z.array(z.string().min(1).max(512)).min(1).max(1000).parse(JSON.parse(text));
-      } catch {
-        context.addIssue({ code: 'custom', message: 'must be a JSON array of 1-1000 user-agent strings' });
-        return z.NEVER;
-      }
-    })
-    .optional(),
-  /** Name of a Secrets Manager secret holding the outbound proxy (see proxy.ts); unset: direct. */
-  proxySecretName: z
-    .string()
-    .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')
-    .optional(),
-  /**
-   * JSON object: real site origin → where to send its requests instead (the local demo shop),
-   * e.g. {"https://www.amazon.com": "http://127.0.0.1:4100/amazon/com"}.
-   */
-  siteOrigins: z
-    .string()
-    .transform((text, context) => {
-      try {
-        return z.record(z.url(), z.url()).parse(JSON.parse(text));
-      } catch {
-        context.addIssue({
-          code: 'custom',
-          message: 'must be a JSON object mapping origin URLs to origin URLs',
-        });
-        return z.NEVER;
-      }
-    })
-    .optional(),
-  /** Folder of @sparticuz/chromium's compressed browser (`bin`), when not inside node_modules (Lambda). */
-  chromiumBinPath: z.string().min(1).optional(),
-  /** Comma-separated `host:port` values the SSRF guard lets through (the local demo shop only). */
-  allowHosts: z
-    .string()
-    .transform((text) =>
-      text
-        .split(',')
-        .map((host) => host.trim())
-        .filter(Boolean),
-    )
-    .optional(),
-});
+export const scraperConfigSchema = z
+  .object({
+    /** EventBridge bus for run summaries; unset: no events. */
+    eventBusName: z.string().min(1).optional(),
+    leaseSeconds: seconds(120, 900),
+    navigationTimeoutSeconds: seconds(30, 120),
+    recycleAfterPages: z.coerce.number().int().min(1).max(10_000).default(50),
+    domainRatePerSecond: z.coerce.number().positive().max(1_000).default(1),
+    domainBurst: z.coerce.number().int().min(1).max(10_000).default(5),
+    /** JSON array of user-agent strings to rotate through, one per run; unset: Chromium's own. */
+    userAgents: z
+      .string()
+      .transform((text, context) => {
+        try {
+          return z.array(z.string().min(1).max(512)).min(1).max(1000).parse(JSON.parse(text));
+        } catch {
+          context.addIssue({ code: 'custom', message: 'must be a JSON array of 1-1000 user-agent strings' });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    /** Name of a Secrets Manager secret holding the outbound proxy (see proxy.ts); unset: direct. */
+    proxySecretName: z
+      .string()
+      .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')
+      .optional(),
+    /**
+     * JSON object: real site origin → where to send its requests instead (the local demo shop),
+     * e.g. {"https://www.amazon.com": "http://127.0.0.1:4100/amazon/com"}.
+     */
+    siteOrigins: z
+      .string()
+      .transform((text, context) => {
+        try {
+          return z.record(z.url(), z.url()).parse(JSON.parse(text));
+        } catch {
+          context.addIssue({
+            code: 'custom',
+            message: 'must be a JSON object mapping origin URLs to origin URLs',
+          });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    /** Folder of @sparticuz/chromium's compressed browser (`bin`), when not inside node_modules (Lambda). */
+    chromiumBinPath: z.string().min(1).optional(),
+    /** Comma-separated `host:port` values the SSRF guard lets through (the local demo shop only). */
+    allowHosts: z
+      .string()
+      .transform((text) =>
+        text
+          .split(',')
+          .map((host) => host.trim())
+          .filter(Boolean),
+      )
+      .optional(),
+  })
+  .refine((config) => config.leaseSeconds >= 2 * config.navigationTimeoutSeconds, {
+    message:
+      'must be at least twice the navigation timeout: a lease shorter than a page is lost on every page',
+    path: ['leaseSeconds'],
+  });
 
 export type ScraperConfig = z.infer<typeof scraperConfigSchema>;
 

@@ -8,6 +8,18 @@ import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } f
 import { decodeCursor, encodeCursor, pageLimit } from '../aws/pagination.ts';
 import { ShelfwatchError, ValidationError } from '../errors/index.ts';
 
+/** The worker id is registered under another API token: a token may act only as its own workers. */
+export class WorkerOfAnotherTokenError extends ShelfwatchError {
+  readonly workerId: string;
+  constructor(workerId: string) {
+    super(
+      'FORBIDDEN',
+      `worker ${workerId} was registered with another API token: use that token, or another worker_id`,
+    );
+    this.workerId = workerId;
+  }
+}
+
 export class WorkerNotFoundError extends ShelfwatchError {
   readonly workerId: string;
   constructor(workerId: string) {
@@ -95,17 +107,27 @@ export class WorkerStore {
       values[`:${key}`] = value;
       assignments.push(`#${key} = :${key}`);
     }
-    const { Attributes } = await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { workerId: registration.workerId },
-        UpdateExpression: `SET ${assignments.join(', ')} REMOVE forcedOfflineAt`,
-        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return Attributes as Worker;
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { workerId: registration.workerId },
+          UpdateExpression: `SET ${assignments.join(', ')} REMOVE forcedOfflineAt`,
+          // A worker id stays with the token that first registered it.
+          ...(registration.tokenId !== undefined
+            ? { ConditionExpression: 'attribute_not_exists(tokenId) OR tokenId = :tokenId' }
+            : {}),
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes as Worker;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw new WorkerOfAnotherTokenError(registration.workerId);
+      throw error;
+    }
   }
 
   /** Records that the worker is alive, and what it holds now (`null`: nothing). */

@@ -95,6 +95,11 @@ describe('the runs, stats, DLQ and workers API', () => {
   it('lists the items of a run a page at a time', async () => {
     const api = await apiStage(local());
     const [run] = await runsOf(api, [definitionRow('items-1')]);
+    const registered = await api.call('POST', '/market/tasks/worker/register', {
+      token: api.workerToken,
+      body: { worker_id: 'w1' },
+    });
+    assert.equal(registered.status, 200);
     const held = await api.deps.runs.acquire(run?.runId ?? '', 'worker:w1', api.now, 60_000);
     assert.ok(held.acquired);
     const products = Array.from({ length: 3 }, (_, index) => ({ product_id: `p${index}`, price: index + 1 }));
@@ -209,7 +214,11 @@ describe('the runs, stats, DLQ and workers API', () => {
     const api = await apiStage(local());
     const [run] = await runsOf(api, [definitionRow('off-1', { priority: 'low' })]);
     await drainQueue(local().clients.sqs, api.stage.resources.queues.low.url);
-    await api.deps.broker.register({ workerId: 'w-off', tokenId: 'x' }, api.now);
+    const registered = await api.call('POST', '/market/tasks/worker/register', {
+      token: api.workerToken,
+      body: { worker_id: 'w-off' },
+    });
+    assert.equal(registered.status, 200);
     const held = await api.deps.runs.acquire(run?.runId ?? '', 'worker:w-off', api.now, 60_000);
     assert.ok(held.acquired);
     await api.deps.workers.heartbeat('w-off', api.now, run?.runId);
@@ -227,7 +236,8 @@ describe('the runs, stats, DLQ and workers API', () => {
     assert.equal(off.body.worker.status, 'offline');
     assert.equal(off.body.releasedTask, run?.runId);
     assert.equal((await api.deps.runs.require(run?.runId ?? '')).status, 'RETRY_WAIT');
-    assert.equal((await drainQueue(local().clients.sqs, api.stage.resources.queues.low.url)).length, 1);
+    const stats = await api.call<{ queues: Record<string, { delayed: number }> }>('GET', '/stats');
+    assert.equal(stats.body.queues.low?.delayed, 1, 'its message is on the queue, a few seconds late');
     const pull = await api.call<ErrorBody>('POST', '/market/tasks/pull', {
       token: api.workerToken,
       body: { worker_id: 'w-off' },

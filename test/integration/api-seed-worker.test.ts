@@ -295,4 +295,40 @@ describe('a seed 004 browser worker against the API over HTTP', () => {
     const stats = await api.call<{ queues: Record<string, { delayed: number }> }>('GET', '/stats');
     assert.equal(stats.body.queues.normal?.delayed, 1, 'its message waits out the backoff on the queue');
   });
+
+  it('lets a worker token act only as its own workers, and refuses items for a lease it no longer holds', async () => {
+    const otherToken = (await api.deps.tokens.create({ name: 'another team', scope: 'worker' }, api.now))
+      .token;
+    const mine = new SeedWorker(server.url, api.workerToken, 'team-a-1');
+    const intruder = new SeedWorker(server.url, otherToken, 'team-a-1');
+    assert.equal((await mine.registerWorker()).status, 200);
+    assert.equal((await intruder.registerWorker()).status, 403, 'a worker id stays with its token');
+    const created = await mine.sendToBackend('/market/tasks/create', {
+      tasks: [
+        {
+          platform: 'ozon',
+          market: 'RU',
+          url: 'https://www.ozon.ru/category/y-2/',
+          data_type: 'category_page',
+        },
+      ],
+    });
+    const [taskId] = created.json.task_ids as string[];
+    assert.equal((await mine.pullTask())?.id, taskId);
+    assert.equal((await intruder.completeTask(taskId as string, 'DONE', {})).status, 403);
+    assert.equal((await api.deps.runs.require(taskId as string)).status, 'RUNNING', 'nothing changed');
+    const product = { product_id: '123', title: 'x', price: 1, currency: 'RUB' };
+    const foreign = await intruder.sendToBackend('/market/snapshots/ingest', {
+      task_id: taskId,
+      products: [product],
+    });
+    assert.equal(foreign.status, 409, 'another token cannot add items to this run');
+    api.now += 31 * MINUTE;
+    const late = await mine.sendToBackend('/market/snapshots/ingest', {
+      task_id: taskId,
+      products: [product],
+    });
+    assert.equal(late.status, 409, 'the lease has expired: its items are refused');
+    assert.equal((await api.deps.items.listByRun(taskId as string)).snapshots.length, 0);
+  });
 });

@@ -47,6 +47,21 @@ describe('the scraper configuration', () => {
   });
 });
 
+describe('the lease and the page timeout', () => {
+  it('refuses a lease shorter than two page timeouts, naming the lease variable', () => {
+    assert.throws(
+      () =>
+        readScraperConfig({
+          SHELFWATCH_SCRAPER_LEASE_SECONDS: '30',
+          SHELFWATCH_SCRAPER_NAVIGATION_TIMEOUT_SECONDS: '20',
+        }),
+      (error: unknown) =>
+        error instanceof ValidationError &&
+        error.issues.some((issue) => issue.field === 'SHELFWATCH_SCRAPER_LEASE_SECONDS'),
+    );
+  });
+});
+
 describe('the proxy secret', () => {
   it('gives Chromium the proxy server without its credentials', () => {
     const settings = parseProxySettings('{"url":"http://proxy.example:8080","username":"u","password":"p"}');

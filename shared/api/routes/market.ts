@@ -196,8 +196,8 @@ export function marketRoutes(deps: ApiDependencies): Route[] {
       description:
         'payload_json holds the params (max_pages, max_products) merged with the progress the last holder saved: a task interrupted by a crash resumes from there.',
       body: pullBody,
-      async handle({ body }) {
-        const run = await deps.broker.pull(body.worker_id, deps.clock());
+      async handle({ body, principal }) {
+        const run = await deps.broker.pull(body.worker_id, deps.clock(), principal.tokenId);
         return { success: true, task: run ? seedTaskOf(run) : null };
       },
     }),
@@ -209,8 +209,14 @@ export function marketRoutes(deps: ApiDependencies): Route[] {
       mutates: true,
       summary: 'API 3: save progress (the resume point) and extend the lease',
       body: updateBody,
-      async handle({ body }) {
-        await deps.broker.update(body.task_id, body.worker_id, body.progress, deps.clock());
+      async handle({ body, principal }) {
+        await deps.broker.update(
+          body.task_id,
+          body.worker_id,
+          body.progress,
+          deps.clock(),
+          principal.tokenId,
+        );
         return { success: true };
       },
     }),
@@ -222,12 +228,13 @@ export function marketRoutes(deps: ApiDependencies): Route[] {
       mutates: true,
       summary: 'API 4: finish a task, DONE or FAILED (FAILED is retried while attempts are left)',
       body: completeBody,
-      async handle({ body }) {
+      async handle({ body, principal }) {
         const run = await deps.broker.complete(
           body.task_id,
           body.worker_id,
           body.result ? { status: body.status, result: body.result } : { status: body.status },
           deps.clock(),
+          principal.tokenId,
         );
         return { success: true, task_status: seedStatusOf(run.status) };
       },
