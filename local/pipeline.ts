@@ -13,6 +13,7 @@ import { createApiDependencies } from '../shared/api/index.ts';
 import {
   ALARMS,
   createAwsClients,
+  EVENT_BUS_VARIABLE,
   FUNCTIONS,
   resourceEnvironment,
   resourceName,
@@ -132,7 +133,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const environment: Record<string, string> = {
       ...infrastructure.environment,
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
-      [SCRAPER_VARIABLES.eventBusName]: busName,
+      [EVENT_BUS_VARIABLE]: busName,
       [SCRAPER_VARIABLES.siteOrigins]: JSON.stringify(demoShopOrigins(shop.url)),
       [SCRAPER_VARIABLES.allowHosts]: `127.0.0.1:${shop.port}`,
       [SCRAPER_VARIABLES.leaseSeconds]: String(timings.leaseSeconds),

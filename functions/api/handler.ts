@@ -8,15 +8,13 @@ import { createApi, createApiDependencies } from '../../shared/api/index.ts';
 import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
 import { cloudWatchAlarmSource } from '../../shared/monitoring/alarm-source.ts';
 import { EventBridgeSummaryPublisher } from '../../shared/results/index.ts';
-import { readScraperConfig } from '../../shared/scraping/scraper-config.ts';
 
 const logger = new Logger({ serviceName: 'shelfwatch-api' });
 const clients = createAwsClients();
-const { eventBusName } = readScraperConfig();
-const summaries = eventBusName
-  ? new EventBridgeSummaryPublisher({ events: clients.events, busName: eventBusName })
-  : undefined;
 const resources = resourceEnvironment();
+const summaries = resources.eventBusName
+  ? new EventBridgeSummaryPublisher({ events: clients.events, busName: resources.eventBusName })
+  : undefined;
 const app = createApi(
   createApiDependencies(resources, clients, {
     logError: (message, details) => logger.error(message, details),

@@ -11,6 +11,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import {
   ALARM_WEBHOOK_SECRET_VARIABLE,
+  EVENT_BUS_VARIABLE,
   alarmName,
   bucketVariable,
   deadLetterQueueUrlVariable,
@@ -290,7 +291,7 @@ export class Functions extends Construct {
       environment[ALARM_WEBHOOK_SECRET_VARIABLE] = props.alarmWebhookSecretName;
     }
     if (declaration.publishesRunEvents) {
-      environment[SCRAPER_VARIABLES.eventBusName] = props.runEvents.bus.eventBusName;
+      environment[EVENT_BUS_VARIABLE] = props.runEvents.bus.eventBusName;
     }
     if (declaration.servesWebPage) environment[WEB_ROOT_VARIABLE] = `/var/task/${WEB_PAGE_FOLDER}`;
     if (declaration.bundlesChromium) {

@@ -131,9 +131,7 @@ export class TaskBroker {
     nowMs: number,
     tokenId?: string,
   ): Promise<Run> {
-    await this.workerOf(workerId, tokenId);
-    const run = await this.options.runs.require(runId);
-    const lease = this.leaseOf(run, workerId);
+    const { run, lease } = await this.heldRun(runId, workerId, tokenId);
     const saved = await this.options.runs.checkpoint(
       lease,
       { checkpoint: checkpointOf(progress, run.checkpoint), counts: countsOf(progress, run.counts) },
@@ -155,9 +153,7 @@ export class TaskBroker {
     nowMs: number,
     tokenId?: string,
   ): Promise<Run> {
-    await this.workerOf(workerId, tokenId);
-    const run = await this.options.runs.require(runId);
-    const lease = this.leaseOf(run, workerId);
+    const { run, lease } = await this.heldRun(runId, workerId, tokenId);
     const counts = countsOf(outcome.result ?? {}, run.counts);
     if (outcome.status === 'DONE') {
       const finished = await this.options.runs.complete(lease, { status: 'SUCCEEDED', counts }, nowMs);
@@ -212,7 +208,18 @@ export class TaskBroker {
     }
   }
 
-  /** The worker, if it exists, is not forced offline... and belongs to the calling token. */
+  /** The run and the lease on it that this worker (of the calling token) holds. */
+  private async heldRun(
+    runId: string,
+    workerId: string,
+    tokenId: string | undefined,
+  ): Promise<{ run: Run; lease: Lease }> {
+    await this.workerOf(workerId, tokenId);
+    const run = await this.options.runs.require(runId);
+    return { run, lease: this.leaseOf(run, workerId) };
+  }
+
+  /** The worker, which must exist and belong to the calling token. */
   private async workerOf(workerId: string, tokenId: string | undefined): Promise<Worker> {
     const worker = await this.options.workers.get(workerId);
     if (!worker) throw new WorkerNotFoundError(workerId);

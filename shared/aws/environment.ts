@@ -21,6 +21,8 @@ export const RUN_RETENTION_DAYS_VARIABLE = 'SHELFWATCH_RUN_RETENTION_DAYS';
 export const ITEM_RETENTION_DAYS_VARIABLE = 'SHELFWATCH_ITEM_RETENTION_DAYS';
 export const EXPANDER_CATCH_UP_HOURS_VARIABLE = 'SHELFWATCH_EXPANDER_CATCH_UP_HOURS';
 export const ALARM_WEBHOOK_SECRET_VARIABLE = 'SHELFWATCH_ALARM_WEBHOOK_SECRET_NAME';
+/** The run events bus, named to the functions that publish run summaries. */
+export const EVENT_BUS_VARIABLE = 'SHELFWATCH_EVENT_BUS_NAME';
 export const tableVariable = (table: TableName): string => `SHELFWATCH_TABLE_${snake(table)}`;
 export const queueUrlVariable = (priority: Priority): string => `SHELFWATCH_QUEUE_${snake(priority)}_URL`;
 export const deadLetterQueueUrlVariable = (priority: Priority): string =>
@@ -41,6 +43,8 @@ export interface ResourceEnvironment {
   readonly itemRetentionDays: number;
   /** Missed slots (hours) the expander catches up after an outage. */
   readonly expanderCatchUpHours: number;
+  /** The run events bus, when this function publishes run summaries. */
+  readonly eventBusName?: string;
 }
 
 const DEFAULT_RUN_RETENTION_DAYS = 30;
@@ -88,6 +92,7 @@ export function resourceEnvironment(env: NodeJS.ProcessEnv = process.env): Resou
     runRetentionDays: readDays(env, RUN_RETENTION_DAYS_VARIABLE, DEFAULT_RUN_RETENTION_DAYS),
     itemRetentionDays: readDays(env, ITEM_RETENTION_DAYS_VARIABLE, DEFAULT_ITEM_RETENTION_DAYS),
     expanderCatchUpHours: readDays(env, EXPANDER_CATCH_UP_HOURS_VARIABLE, DEFAULT_CATCH_UP_HOURS),
+    ...(env[EVENT_BUS_VARIABLE] ? { eventBusName: env[EVENT_BUS_VARIABLE] } : {}),
   };
 }
 

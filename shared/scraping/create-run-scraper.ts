@@ -51,11 +51,11 @@ export function createRunScraper(
       fallback: { ratePerSecond: config.domainRatePerSecond, burst: config.domainBurst },
     }),
     browser,
-    ...(config.eventBusName
+    ...(resources.eventBusName
       ? {
           summaries: new EventBridgeSummaryPublisher({
             events: clients.events,
-            busName: config.eventBusName,
+            busName: resources.eventBusName,
           }),
         }
       : {}),

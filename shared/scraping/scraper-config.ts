@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { ValidationError } from '../errors/index.ts';
 
 export const SCRAPER_VARIABLES = {
-  eventBusName: 'SHELFWATCH_EVENT_BUS_NAME',
   leaseSeconds: 'SHELFWATCH_SCRAPER_LEASE_SECONDS',
   navigationTimeoutSeconds: 'SHELFWATCH_SCRAPER_NAVIGATION_TIMEOUT_SECONDS',
   recycleAfterPages: 'SHELFWATCH_SCRAPER_RECYCLE_AFTER_PAGES',
@@ -26,8 +25,6 @@ const seconds = (fallback: number, max: number) => z.coerce.number().int().min(1
 
 export const scraperConfigSchema = z
   .object({
-    /** EventBridge bus for run summaries; unset: no events. */
-    eventBusName: z.string().min(1).optional(),
     leaseSeconds: seconds(120, 900),
     navigationTimeoutSeconds: seconds(30, 120),
     recycleAfterPages: z.coerce.number().int().min(1).max(10_000).default(50),

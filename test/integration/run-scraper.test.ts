@@ -15,8 +15,8 @@ import {
   type RunScraperOptions,
 } from '../../shared/scraping/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { createRun, messageOf } from '../helpers/runs.ts';
 
-const SLOT = '2026-11-23T19:00Z';
 const plenty: Invocation = { owner: 'scraper-a', remainingMs: () => 900_000 };
 
 describe('the run scraper on the demo shop, DynamoDB Local and real Chromium', () => {
@@ -84,36 +84,18 @@ describe('the run scraper on the demo shop, DynamoDB Local and real Chromium', (
   };
 
   /** A new run of a search definition; `target` may be a keyword or a URL. */
-  const newRun = async (
+  const newRun = (
     options: { target?: string; maxPages?: number; maxItems?: number; maxAttempts?: number } = {},
   ) => {
     sequence += 1;
-    const run = runs.newRun(
-      {
-        definition: {
-          id: `kettles-${sequence}`,
-          platform: 'amazon',
-          marketplace: 'US',
-          crawlType: 'search_result',
-          target: options.target ?? `kettle ${sequence}`,
-          params: { maxPages: options.maxPages ?? 3, maxItems: options.maxItems ?? 1_000 },
-          priority: 'normal',
-          maxAttempts: options.maxAttempts ?? 3,
-        },
-        slot: SLOT,
-      },
-      Date.now(),
-    );
-    await runs.create(run);
-    return run;
+    return createRun(runs, {
+      id: `kettles-${sequence}`,
+      crawlType: 'search_result',
+      target: options.target ?? `kettle ${sequence}`,
+      params: { maxPages: options.maxPages ?? 3, maxItems: options.maxItems ?? 1_000 },
+      maxAttempts: options.maxAttempts ?? 3,
+    });
   };
-  const messageOf = (run: Run) => ({
-    v: 1 as const,
-    runId: run.runId,
-    definitionId: run.definitionId,
-    slot: SLOT,
-    attempt: 0,
-  });
   const pagesRequested = () => shop.requests.filter((path) => path.startsWith('/amazon/com/s'));
 
   it('reads every page, checkpointing each, saves the items and finishes the run', async () => {

@@ -15,6 +15,7 @@ import { RunStore } from '../../shared/runs/index.ts';
 import { BrowserHost } from '../../shared/scraping/browser/index.ts';
 import { RunScraper } from '../../shared/scraping/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { createRun, messageOf } from '../helpers/runs.ts';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -88,27 +89,16 @@ describe('200 runs through one scraper process', () => {
     for (let round = 0; round < ROUNDS; round += 1) {
       for (let index = 0; index < RUNS_PER_ROUND; index += 1) {
         const asin = `B0${String(round * RUNS_PER_ROUND + index).padStart(8, '0')}`;
-        const run = runs.newRun(
-          {
-            definition: {
-              id: `product-${asin}`,
-              platform: 'amazon',
-              marketplace: 'US',
-              crawlType: 'product_details',
-              target: asin,
-              params: { maxPages: 1, maxItems: 1 },
-              priority: 'normal',
-              maxAttempts: 3,
-            },
-            slot: '2026-11-23T19:00Z',
-          },
-          Date.now(),
-        );
-        await runs.create(run);
-        const outcome = await scraper.scrape(
-          { v: 1, runId: run.runId, definitionId: run.definitionId, slot: run.slot, attempt: 0 },
-          { owner: 'memory-test', remainingMs: () => 300_000 },
-        );
+        const run = await createRun(runs, {
+          id: `product-${asin}`,
+          crawlType: 'product_details',
+          target: asin,
+          params: { maxPages: 1, maxItems: 1 },
+        });
+        const outcome = await scraper.scrape(messageOf(run), {
+          owner: 'memory-test',
+          remainingMs: () => 300_000,
+        });
         assert.equal(outcome.kind, 'succeeded', JSON.stringify(outcome));
       }
       assert.equal(host.stats().contextsOpen, 0);

@@ -12,6 +12,7 @@ import { RunStore } from '../../shared/runs/index.ts';
 import { BrowserHost } from '../../shared/scraping/browser/index.ts';
 import { RunScraper } from '../../shared/scraping/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { createRun, messageOf } from '../helpers/runs.ts';
 
 const CREDENTIALS = { username: 'scraper', password: 'pr0xy-s3cret' };
 const USER_AGENTS = ['ShelfwatchTest/1.0 (agent one)', 'ShelfwatchTest/1.0 (agent two)'];
@@ -89,27 +90,13 @@ describe('scraping through the configured proxy', () => {
       originOverride: () => `${shop.url}/amazon/com`,
       userAgents: USER_AGENTS,
     });
-    const run = runs.newRun(
-      {
-        definition: {
-          id: 'proxied-kettles',
-          platform: 'amazon',
-          marketplace: 'US',
-          crawlType: 'search_result',
-          target: 'kettle',
-          params: { maxPages: 2, maxItems: 100 },
-          priority: 'normal',
-          maxAttempts: 3,
-        },
-        slot: '2026-11-23T19:00Z',
-      },
-      Date.now(),
-    );
-    await runs.create(run);
-    const outcome = await scraper.scrape(
-      { v: 1, runId: run.runId, definitionId: run.definitionId, slot: run.slot, attempt: 0 },
-      { owner: 'proxy-test', remainingMs: () => 300_000 },
-    );
+    const run = await createRun(runs, {
+      id: 'proxied-kettles',
+      crawlType: 'search_result',
+      target: 'kettle',
+      params: { maxPages: 2, maxItems: 100 },
+    });
+    const outcome = await scraper.scrape(messageOf(run), { owner: 'proxy-test', remainingMs: () => 300_000 });
     assert.equal(outcome.kind, 'succeeded', JSON.stringify(outcome));
     const pages = proxy.seen.filter((request) => request.url.includes('/amazon/com/s'));
     assert.equal(pages.length, 2, 'both pages went through the proxy');
