@@ -152,8 +152,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const firstSlot = slotOf(clock.now());
     const logFile = path.join(options.logDir, 'functions.log');
     const accelerated = clock.speed !== 1;
-    // `expandSlot` (how an accelerated clock expands its slots) emits no heartbeat: not judged then.
-    const { ExpanderHeartbeatMissing: _notJudged, ...acceleratedAlarms } = ALARMS;
+    // Heartbeat alarms are not judged on an accelerated clock: `expandSlot` (how it expands its
+    // slots) emits no expander heartbeat, and the monitor's 15 local minutes of silence last under
+    // 4 s of wall time (N/4), less than one tick can take on a loaded machine — the alarm would
+    // judge the machine's load, not whether the monitor runs. The rate alarms the monitor feeds
+    // still prove that it does.
+    const {
+      ExpanderHeartbeatMissing: _expanderNotJudged,
+      MonitorHeartbeatMissing: _monitorNotJudged,
+      ...acceleratedAlarms
+    } = ALARMS;
     const runtime = await startLocalRuntime({
       infrastructure,
       logFile,

@@ -80,10 +80,14 @@ export class DeadLetters {
     const { Attributes = {} } = await this.sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: this.deadLetterQueueUrls[priority],
-        AttributeNames: ['ApproximateNumberOfMessages'],
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
       }),
     );
-    return Number(Attributes.ApproximateNumberOfMessages ?? 0);
+    // Messages another operator is peeking at (briefly invisible) are dead letters all the same.
+    return (
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
   }
 
   /** Moves one message (by id) back to its queue. Throws NotFoundError if it is not in the DLQ. */

@@ -135,7 +135,10 @@ export class PipelineStats {
       visible: Number(queue.ApproximateNumberOfMessages ?? 0),
       inFlight: Number(queue.ApproximateNumberOfMessagesNotVisible ?? 0),
       delayed: Number(queue.ApproximateNumberOfMessagesDelayed ?? 0),
-      deadLetters: Number(deadLetter.ApproximateNumberOfMessages ?? 0),
+      // A dead letter being peeked or searched for a redrive is in flight, and still a dead letter.
+      deadLetters:
+        Number(deadLetter.ApproximateNumberOfMessages ?? 0) +
+        Number(deadLetter.ApproximateNumberOfMessagesNotVisible ?? 0),
     };
   }
 

@@ -5,6 +5,11 @@
  * is retried with the fresh state. Over budget means "later" (with the wait), never "failed".
  *
  *   tokens(now) = min(burst, tokens(then) + (now − then) · ratePerSecond / 1000)
+ *
+ * No record means a full bucket. The record expires (TTL) a day after the moment it would be
+ * full again, so whenever DynamoDB deletes it — at expiry or days later — it holds nothing a full
+ * bucket would not: the deletion can never grant a token the bucket did not have. A record that
+ * vanishes between our read and our write fails the write's condition and is read again.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -39,6 +44,14 @@ export interface DomainBudgetOptions {
 interface Bucket {
   readonly tokens: number;
   readonly updatedAtMs: number;
+}
+
+const CLEANUP_AFTER_FULL_SECONDS = 86_400;
+
+/** When a bucket holding `tokens` at `atMs` may be deleted: a day after it would be full again. */
+export function bucketExpiry(policy: BudgetPolicy, tokens: number, atMs: number): number {
+  const refillMs = (Math.max(0, policy.burst - tokens) * 1000) / policy.ratePerSecond;
+  return Math.ceil((atMs + refillMs) / 1000) + CLEANUP_AFTER_FULL_SECONDS;
 }
 
 export class DomainBudget {
@@ -80,7 +93,7 @@ export class DomainBudget {
               ...key,
               tokens: available - count,
               updatedAtMs: Math.max(nowMs, stored?.updatedAtMs ?? 0),
-              expiresAt: Math.floor(nowMs / 1000) + 86_400,
+              expiresAt: bucketExpiry(policy, available - count, Math.max(nowMs, stored?.updatedAtMs ?? 0)),
             },
             ConditionExpression: stored
               ? 'updatedAtMs = :then AND tokens = :tokens'

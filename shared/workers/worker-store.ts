@@ -1,7 +1,11 @@
 /**
  * External browser workers (seed 004): who they are, when they were last heard from, what
  * they hold, how they fare. A worker record expires (TTL) a week after its last heartbeat;
- * whether a worker is online is decided here from the heartbeat time, never from TTL.
+ * whether a worker is online is decided here from the heartbeat time, never from TTL. DynamoDB
+ * deletes an expired record at any time after its expiry (often days late), so every write
+ * compares `expiresAt` with the caller's clock instead of relying on the record being gone: an
+ * expired worker is not registered (heartbeats are refused until it registers again) and its id
+ * is free for another token, whether or not the sweeper has deleted it yet.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -92,6 +96,7 @@ export class WorkerStore {
       ':nowIso': new Date(nowMs).toISOString(),
       ':zero': 0,
       ':expires': Math.floor(nowMs / 1000) + RETENTION_SECONDS,
+      ...(registration.tokenId !== undefined ? { ':nowSeconds': Math.floor(nowMs / 1000) } : {}),
     };
     const assignments = [
       'registeredAt = if_not_exists(registeredAt, :nowIso)',
@@ -113,9 +118,12 @@ export class WorkerStore {
           TableName: this.tableName,
           Key: { workerId: registration.workerId },
           UpdateExpression: `SET ${assignments.join(', ')} REMOVE forcedOfflineAt`,
-          // A worker id stays with the token that first registered it.
+          // A worker id stays with the token that first registered it, while its record lives.
           ...(registration.tokenId !== undefined
-            ? { ConditionExpression: 'attribute_not_exists(tokenId) OR tokenId = :tokenId' }
+            ? {
+                ConditionExpression:
+                  'attribute_not_exists(tokenId) OR tokenId = :tokenId OR expiresAt <= :nowSeconds',
+              }
             : {}),
           ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: values,
@@ -140,20 +148,27 @@ export class WorkerStore {
         : currentRunId === null
           ? ' REMOVE currentRunId'
           : ', currentRunId = :run';
-    return this.updateExisting(workerId, `SET lastHeartbeatAt = :now, expiresAt = :expires${holding}`, {
-      ':now': nowMs,
-      ':expires': Math.floor(nowMs / 1000) + RETENTION_SECONDS,
-      ...(currentRunId ? { ':run': currentRunId } : {}),
-    });
+    return this.updateExisting(
+      workerId,
+      nowMs,
+      `SET lastHeartbeatAt = :now, expiresAt = :expires${holding}`,
+      {
+        ':now': nowMs,
+        ':expires': Math.floor(nowMs / 1000) + RETENTION_SECONDS,
+        ...(currentRunId ? { ':run': currentRunId } : {}),
+      },
+    );
   }
 
   /** Counts a finished run for the worker's success rate and clears what it held. */
   async recordOutcome(workerId: string, outcome: 'succeeded' | 'failed', nowMs: number): Promise<Worker> {
     return this.updateExisting(
       workerId,
-      `SET lastHeartbeatAt = :now ADD ${outcome} :one REMOVE currentRunId`,
+      nowMs,
+      `SET lastHeartbeatAt = :now, expiresAt = :expires ADD ${outcome} :one REMOVE currentRunId`,
       {
         ':now': nowMs,
+        ':expires': Math.floor(nowMs / 1000) + RETENTION_SECONDS,
         ':one': 1,
       },
     );
@@ -161,7 +176,7 @@ export class WorkerStore {
 
   /** Operator: treat the worker as gone until it registers again. */
   async forceOffline(workerId: string, nowMs: number): Promise<Worker> {
-    return this.updateExisting(workerId, 'SET forcedOfflineAt = :at REMOVE currentRunId', {
+    return this.updateExisting(workerId, nowMs, 'SET forcedOfflineAt = :at REMOVE currentRunId', {
       ':at': new Date(nowMs).toISOString(),
     });
   }
@@ -187,8 +202,10 @@ export class WorkerStore {
     return LastEvaluatedKey ? { workers, cursor: encodeCursor(LastEvaluatedKey) } : { workers };
   }
 
+  /** Updates a registered worker: one whose record exists and has not expired by `nowMs`. */
   private async updateExisting(
     workerId: string,
+    nowMs: number,
     updateExpression: string,
     values: Record<string, unknown>,
   ): Promise<Worker> {
@@ -197,9 +214,9 @@ export class WorkerStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { workerId },
-          ConditionExpression: 'attribute_exists(workerId)',
+          ConditionExpression: 'attribute_exists(workerId) AND expiresAt > :nowSeconds',
           UpdateExpression: updateExpression,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeValues: { ...values, ':nowSeconds': Math.floor(nowMs / 1000) },
           ReturnValues: 'ALL_NEW',
         }),
       );

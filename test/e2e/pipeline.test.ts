@@ -21,8 +21,10 @@ import { isTerminal, type Run } from '../../shared/runs/index.ts';
 import { addSlots } from '../../shared/schedule/index.ts';
 import { eventually } from '../helpers/local-infrastructure.ts';
 import { isAlive } from '../helpers/processes.ts';
+import { DAY_MS, isoMinute, today } from '../helpers/clock.ts';
 
-const FIRST_SLOT = '2031-03-02T00:00Z';
+/** A midnight a year ahead of the real clock: every record's expiry stays far in the future. */
+const FIRST_SLOT = isoMinute(today() + 365 * DAY_MS);
 const SLOTS = [0, 1, 2, 3].map((index) => addSlots(FIRST_SLOT, index));
 const hourly = { kind: 'every', everyHours: 1 } as const;
 const onceIn = (slot: string) => ({ kind: 'once', at: `${slot.slice(0, 13)}:30:00Z` }) as const;
@@ -377,6 +379,11 @@ describe('the local pipeline with faults', () => {
       intervalMs: 500,
       what: `every alarm to clear; firing: ${pipeline.runtime.alarms.firing().join(', ')}`,
     });
+    // Judged, and OK: SuccessRateLow's evaluation proves the monitor kept reporting. Heartbeats are
+    // not judged on an accelerated clock (15 local minutes are under 4 s of a loaded machine).
+    assert.equal(pipeline.runtime.alarms.stateOf('SuccessRateLow'), 'OK');
+    assert.equal(pipeline.runtime.alarms.stateOf('MonitorHeartbeatMissing'), undefined);
+    assert.equal(pipeline.runtime.alarms.stateOf('ExpanderHeartbeatMissing'), undefined);
     for (const alarm of fired()) {
       assert.ok(ALLOWED_ALARMS.includes(alarm), `${alarm} is not an alarm these faults call for`);
       assert.ok(

@@ -14,6 +14,7 @@ import {
 } from '../../shared/api/index.ts';
 import { PRIORITIES, resourceEnvironment, TABLES, type TableName } from '../../shared/aws/index.ts';
 import type { LocalInfrastructure, ProvisionedStage } from '../../local/infrastructure.ts';
+import { thisHour } from './clock.ts';
 
 export interface ApiStage {
   readonly stage: ProvisionedStage;
@@ -42,7 +43,7 @@ export interface Answer<T> {
   readonly body: T;
 }
 
-export const T0 = Date.parse('2026-11-23T19:05:00Z');
+export const T0 = thisHour(5);
 
 export async function apiStage(local: LocalInfrastructure, options: ApiOptions = {}): Promise<ApiStage> {
   const stage = await local.provision(`a${randomUUID().slice(0, 8)}`);

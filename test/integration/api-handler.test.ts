@@ -7,6 +7,7 @@ import { before, describe, it } from 'node:test';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
 import { TokenStore } from '../../shared/api/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { thisHour } from '../helpers/clock.ts';
 
 function httpEvent(
   method: string,
@@ -32,7 +33,7 @@ function httpEvent(
       routeKey: '$default',
       stage: '$default',
       time: '23/Nov/2026:19:05:00 +0000',
-      timeEpoch: Date.parse('2026-11-23T19:05:00Z'),
+      timeEpoch: thisHour(5),
     },
   };
 }

@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
 import type { DeadLetter, ErrorBody, PipelineStatsReport } from '../../shared/api/index.ts';
 import { encodeRunMessage } from '../../shared/expansion/index.ts';
 import type { ItemSnapshot } from '../../shared/results/index.ts';
 import type { Run } from '../../shared/runs/index.ts';
-import { apiStage, type ApiStage, definitionRow } from '../helpers/api.ts';
+import { apiStage, type ApiStage, definitionRow, T0 } from '../helpers/api.ts';
+import { DAY_MS, startOfUtcDay } from '../helpers/clock.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { drainQueue } from '../helpers/queues.ts';
 
@@ -44,9 +49,16 @@ describe('the runs, stats, DLQ and workers API', () => {
       byDefinition.body.runs.map((run) => run.runId),
       [a?.runId],
     );
-    const byType = await api.call<RunList>('GET', '/runs?crawlType=category&from=2026-11-23T00:00:00Z');
+    const midnight = startOfUtcDay(T0);
+    const byType = await api.call<RunList>(
+      'GET',
+      `/runs?crawlType=category&from=${new Date(midnight).toISOString()}`,
+    );
     assert.equal(byType.body.runs.length, 1);
-    const past = await api.call<RunList>('GET', '/runs?status=QUEUED&to=2026-11-22T00:00:00Z');
+    const past = await api.call<RunList>(
+      'GET',
+      `/runs?status=QUEUED&to=${new Date(midnight - DAY_MS).toISOString()}`,
+    );
     assert.equal(past.body.runs.length, 0, 'the window bounds the listing');
     const one = await api.call<Run>('GET', `/runs/${encodeURIComponent(a?.runId ?? '')}`);
     assert.equal(one.status, 200);
@@ -148,7 +160,8 @@ describe('the runs, stats, DLQ and workers API', () => {
     assert.equal(stats.body.queues.high.visible, 1);
     assert.equal(stats.body.queues.normal.visible, 2);
     assert.deepEqual(stats.body.workers, { idle: 1, busy: 0, offline: 0 });
-    const later = await api.call<PipelineStatsReport>('GET', '/stats?from=2030-01-01T00:00:00Z');
+    const tomorrow = new Date(startOfUtcDay(T0) + DAY_MS).toISOString();
+    const later = await api.call<PipelineStatsReport>('GET', `/stats?from=${tomorrow}`);
     assert.equal(later.body.runsByStatus.QUEUED, 0);
   });
 
@@ -175,6 +188,26 @@ describe('the runs, stats, DLQ and workers API', () => {
     assert.deepEqual(peek.body.messages.map((m) => m.runId).sort(), runs.map((r) => r.runId).sort());
     const depth = await api.call<Record<string, { messages: number }>>('GET', '/dlq');
     assert.equal(depth.body.normal?.messages, 3, 'peeking leaves every message in the DLQ');
+    // While another operator's peek holds a message invisible, it is still counted as a dead letter.
+    const held = await local().clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: api.stage.resources.queues.normal.deadLetterUrl,
+        MaxNumberOfMessages: 1,
+        VisibilityTimeout: 30,
+      }),
+    );
+    assert.equal(held.Messages?.length, 1);
+    const during = await api.call<Record<string, { messages: number }>>('GET', '/dlq');
+    assert.equal(during.body.normal?.messages, 3, 'a peeked message still counts');
+    const stats = await api.call<PipelineStatsReport>('GET', '/stats');
+    assert.equal(stats.body.queues.normal.deadLetters, 3);
+    await local().clients.sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: api.stage.resources.queues.normal.deadLetterUrl,
+        ReceiptHandle: held.Messages?.[0]?.ReceiptHandle,
+        VisibilityTimeout: 0,
+      }),
+    );
 
     const target = peek.body.messages[0];
     const one = await api.call<{ redriven: { runId: string; reopened: boolean }[] }>(

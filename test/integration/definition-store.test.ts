@@ -11,8 +11,14 @@ import {
 import { ValidationError } from '../../shared/errors/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { countRequests, type RequestCounter } from '../helpers/request-counter.ts';
+import { DAY_MS, HOUR_MS, isoMinute, thisHour, today } from '../helpers/clock.ts';
 
-const NOW = Date.parse('2026-11-23T19:10:00Z');
+const NOW = thisHour(10);
+/** Calendar days for the due index, from tomorrow (UTC): once-entries expire a week after them. */
+const DAY_ONE = today() + DAY_MS;
+const dateOf = (day: number): string => new Date(DAY_ONE + (day - 1) * DAY_MS).toISOString().slice(0, 10);
+const slotOn = (day: number, hour: number): string =>
+  isoMinute(DAY_ONE + (day - 1) * DAY_MS + hour * HOUR_MS);
 
 const input = (id: string, schedule: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   id,
@@ -93,36 +99,36 @@ describe('the definition store and its due index on DynamoDB Local', () => {
       input('kolkata-9', { kind: 'every', everyHours: 24, startHour: 9, timeZone: 'Asia/Kolkata' }),
       NOW,
     );
-    await store.create(input('once-03', { kind: 'once', at: '2026-12-01T03:20:00Z' }), NOW);
-    await store.create(input('once-04', { kind: 'once', at: '2026-12-01T04:20:00+01:00' }), NOW);
+    await store.create(input('once-03', { kind: 'once', at: `${dateOf(1)}T03:20:00Z` }), NOW);
+    await store.create(input('once-04', { kind: 'once', at: `${dateOf(1)}T04:20:00+01:00` }), NOW);
     await store.create(input('disabled', { kind: 'every', everyHours: 1 }, { enabled: false }), NOW);
 
-    const due = await dueIds('2026-12-01T03:00Z');
+    const due = await dueIds(slotOn(1, 3));
     assert.deepEqual(
       due.filter((id) => id !== 'twice'),
       ['every-2-odd', 'hourly', 'kolkata-9', 'once-03', 'once-04'],
     );
-    assert.ok(!(await dueIds('2026-12-01T04:00Z')).includes('every-2-odd'));
-    assert.ok((await dueIds('2026-12-01T04:00Z')).includes('every-2-even'));
+    assert.ok(!(await dueIds(slotOn(1, 4))).includes('every-2-odd'));
+    assert.ok((await dueIds(slotOn(1, 4))).includes('every-2-even'));
   });
 
   it('moves a definition in the index when its schedule changes, and drops it when disabled or deleted', async () => {
     await store.create(input('mover', { kind: 'every', everyHours: 24, startHour: 5 }), NOW);
-    assert.ok((await dueIds('2026-12-02T05:00Z')).includes('mover'));
+    assert.ok((await dueIds(slotOn(2, 5))).includes('mover'));
     const moved = await store.update(
       'mover',
       { schedule: { kind: 'every', everyHours: 24, startHour: 6 } },
       NOW + 1,
     );
     assert.equal(moved.version, 2);
-    assert.ok(!(await dueIds('2026-12-02T05:00Z')).includes('mover'));
-    assert.ok((await dueIds('2026-12-02T06:00Z')).includes('mover'));
+    assert.ok(!(await dueIds(slotOn(2, 5))).includes('mover'));
+    assert.ok((await dueIds(slotOn(2, 6))).includes('mover'));
 
     await store.setEnabled('mover', false, NOW + 2);
-    assert.ok(!(await dueIds('2026-12-02T06:00Z')).includes('mover'));
+    assert.ok(!(await dueIds(slotOn(2, 6))).includes('mover'));
     await store.setEnabled('mover', true, NOW + 3);
     const [entry] = await (async () => {
-      for await (const page of store.dueIn('2026-12-02T06:00Z')) {
+      for await (const page of store.dueIn(slotOn(2, 6))) {
         const found = page.filter((e) => e.definitionId === 'mover');
         if (found.length > 0) return found;
       }
@@ -131,7 +137,7 @@ describe('the definition store and its due index on DynamoDB Local', () => {
     assert.equal(entry?.definition.version, 4, 'the index holds the current snapshot');
 
     await store.delete('mover');
-    assert.ok(!(await dueIds('2026-12-02T06:00Z')).includes('mover'));
+    assert.ok(!(await dueIds(slotOn(2, 6))).includes('mover'));
     await assert.rejects(store.require('mover'), DefinitionNotFoundError);
   });
 
@@ -169,14 +175,14 @@ describe('the definition store and its due index on DynamoDB Local', () => {
     const keys = await store.scheduleKeys();
     assert.ok(keys.includes('every#UTC#24#7'));
 
-    const quiet = await counter.during(async () => dueIds('2026-12-03T08:00Z'));
-    const busy = await counter.during(async () => dueIds('2026-12-03T07:00Z'));
+    const quiet = await counter.during(async () => dueIds(slotOn(3, 8)));
+    const busy = await counter.during(async () => dueIds(slotOn(3, 7)));
     assert.equal(busy.result.filter((id) => id.startsWith('daily-07-')).length, 120);
     assert.ok(!quiet.result.some((id) => id.startsWith('daily-07-')));
     // One GetItem for the keys in use, one Query per due key (+ once#<slot>); no Scan.
     const dueKeyCount = (slot: string) => store.dueKeys(slot).then((k) => k.length);
-    assert.deepEqual(quiet.requests, { GetItem: 1, Query: await dueKeyCount('2026-12-03T08:00Z') });
-    assert.deepEqual(busy.requests, { GetItem: 1, Query: await dueKeyCount('2026-12-03T07:00Z') });
+    assert.deepEqual(quiet.requests, { GetItem: 1, Query: await dueKeyCount(slotOn(3, 8)) });
+    assert.deepEqual(busy.requests, { GetItem: 1, Query: await dueKeyCount(slotOn(3, 7)) });
   });
 
   it('lists definitions with filters, a page at a time', async () => {

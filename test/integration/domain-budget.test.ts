@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { DomainBudget } from '../../shared/scraping/index.ts';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { bucketExpiry, DomainBudget } from '../../shared/scraping/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { thisHour } from '../helpers/clock.ts';
 
-const T0 = Date.parse('2026-11-23T19:00:00Z');
+const T0 = thisHour();
 
 describe('the per-domain request budget on DynamoDB Local', () => {
   const local = useLocalInfrastructure();
@@ -53,5 +55,32 @@ describe('the per-domain request budget on DynamoDB Local', () => {
 
   it('keeps domains apart', async () => {
     assert.ok((await budget.take('detail.1688.com', T0)).granted);
+  });
+
+  it('lets TTL delete a bucket only once it is full again, so a deletion grants nothing extra', async () => {
+    const policy = { ratePerSecond: 0.5, burst: 4 };
+    const slow = new DomainBudget({
+      documents: local().clients.documents,
+      controlTable: local().resources.tables.control,
+      policies: { 'slow.example': policy },
+    });
+    assert.deepEqual(await slow.take('slow.example', T0, 4), { granted: true, count: 4 });
+    const key = { pk: 'domain-budget', sk: 'slow.example' };
+    const { Item } = await local().clients.documents.send(
+      new GetCommand({ TableName: local().resources.tables.control, Key: key, ConsistentRead: true }),
+    );
+    // Empty at T0, full 8 s later at 0.5 tokens/s: the record may go a day after that, not before.
+    assert.equal(Item?.expiresAt, Math.ceil((T0 + 8_000) / 1000) + 86_400);
+    assert.equal(Item?.expiresAt, bucketExpiry(policy, 0, T0));
+    const atExpiry = Number(Item?.expiresAt) * 1000;
+    assert.equal((await slow.take('slow.example', T0 + 1_000)).granted, false, 'still empty a second later');
+    // Whether the sweeper deleted it at its expiry or not, a consumer then gets the same grant.
+    const kept = await slow.take('slow.example', atExpiry, 4);
+    await local().clients.documents.send(
+      new DeleteCommand({ TableName: local().resources.tables.control, Key: key }),
+    );
+    const deleted = await slow.take('slow.example', atExpiry, 4);
+    assert.deepEqual(kept, { granted: true, count: 4 });
+    assert.deepEqual(deleted, kept);
   });
 });

@@ -10,8 +10,9 @@ import { addSlots, slotOf } from '../../shared/schedule/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { drainQueue } from '../helpers/queues.ts';
 import { countRequests } from '../helpers/request-counter.ts';
+import { thisHour } from '../helpers/clock.ts';
 
-const NOW = Date.parse('2026-11-23T19:02:00Z');
+const NOW = thisHour(2);
 const SLOT = slotOf(NOW);
 
 describe('the expander on DynamoDB Local and fauxqs', () => {

@@ -3,8 +3,9 @@ import { before, describe, it } from 'node:test';
 import { ItemStore, snapshotOf, type SnapshotSource } from '../../shared/results/index.ts';
 import { countRequests } from '../helpers/request-counter.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { thisHour } from '../helpers/clock.ts';
 
-const T0 = Date.parse('2026-11-23T19:05:00Z');
+const T0 = thisHour(5);
 const source = (runId: string, slot = '2026-11-23T19:00Z'): SnapshotSource => ({
   runId,
   definitionId: 'kettles',

@@ -10,6 +10,7 @@ import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { isTerminal, type Lease, LeaseLostError, type Run, RunStore } from '../../shared/runs/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { thisHour } from '../helpers/clock.ts';
 
 const LEASE_MS = 30_000;
 const HOLDERS = ['a', 'b', 'c'] as const;
@@ -75,7 +76,7 @@ describe('leases under random interleavings of holders and clock jumps', () => {
     let commandsRun = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 30 }), async (commands) => {
-        let now = Date.parse('2026-11-23T19:00:00Z');
+        let now = thisHour();
         const definition = {
           id: `prop-${randomUUID()}`,
           platform: 'ozon',

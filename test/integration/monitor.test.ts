@@ -18,8 +18,9 @@ import { RunStore } from '../../shared/runs/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { drainQueue } from '../helpers/queues.ts';
 import { capturingStdout } from '../helpers/stdout.ts';
+import { isoMinute, thisHour, today } from '../helpers/clock.ts';
 
-const NOW = Date.parse('2026-11-23T19:37:00Z');
+const NOW = thisHour(37);
 const LEASE_MS = 60_000;
 const HOUR = 3_600_000;
 
@@ -174,7 +175,7 @@ describe('the monitor on DynamoDB Local and fauxqs', () => {
       NOW - 24 * HOUR,
     );
     await env.definitions.create(
-      { ...base, id: 'once', schedule: { kind: 'once', at: '2026-11-20T00:00:00Z' } },
+      { ...base, id: 'once', schedule: { kind: 'once', at: new Date(NOW - 4 * 24 * HOUR).toISOString() } },
       NOW - 24 * HOUR,
     );
     await env.definitions.create(
@@ -212,7 +213,8 @@ describe('the monitor on DynamoDB Local and fauxqs', () => {
         Attributes: { RawMessageDelivery: 'true' },
       }),
     );
-    const yesterday = Date.parse('2026-11-22T15:00:00Z');
+    const yesterday = today(-9 * 60); // 15:00 UTC yesterday
+    const reportDay = new Date(yesterday).toISOString().slice(0, 10);
     for (const [id, status] of [
       ['r1', 'SUCCEEDED'],
       ['r2', 'FAILED'],
@@ -230,7 +232,7 @@ describe('the monitor on DynamoDB Local and fauxqs', () => {
             priority: 'low',
             maxAttempts: 3,
           },
-          slot: id === 'r3' ? '2026-11-22T15:00Z' : '2026-11-22T14:00Z',
+          slot: isoMinute(id === 'r3' ? yesterday : yesterday - HOUR),
         },
         yesterday - HOUR,
       );
@@ -243,7 +245,7 @@ describe('the monitor on DynamoDB Local and fauxqs', () => {
         yesterday + 1_000,
       );
     }
-    const now = Date.parse('2026-11-23T00:07:00Z');
+    const now = today(7);
     const monitors = [
       createMonitor(env.resources, local().clients),
       createMonitor(env.resources, local().clients),
@@ -253,14 +255,14 @@ describe('the monitor on DynamoDB Local and fauxqs', () => {
     );
     assert.deepEqual(
       reports.map((report) => report.dailyReport).filter(Boolean),
-      ['2026-11-22'],
+      [reportDay],
       'written once',
     );
 
     const object = await s3.send(
       new GetObjectCommand({
         Bucket: env.provisioned.resources.buckets.reports,
-        Key: 'reports/2026-11-22.json',
+        Key: `reports/${reportDay}.json`,
       }),
     );
     const report = JSON.parse((await object.Body?.transformToString()) ?? '{}') as DailyReport;
@@ -275,7 +277,7 @@ describe('the monitor on DynamoDB Local and fauxqs', () => {
     assert.deepEqual(report.worstDefinitions, [{ definitionId: 'bad', unsuccessful: 2, succeeded: 0 }]);
     const summaries = await drainQueue(env.sqs, inbox);
     assert.equal(summaries.length, 1);
-    assert.match(summaries[0] ?? '', /daily report for 2026-11-22/);
+    assert.match(summaries[0] ?? '', new RegExp(`daily report for ${reportDay}`));
     assert.match(summaries[0] ?? '', /1 succeeded, 2 failed/);
     const later = await monitors[0]?.tick(now + 5 * 60_000, { checkStaleness: false });
     assert.equal(later?.dailyReport, undefined);

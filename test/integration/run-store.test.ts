@@ -12,9 +12,10 @@ import {
 import { ValidationError } from '../../shared/errors/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { countRequests, type RequestCounter } from '../helpers/request-counter.ts';
+import { thisHour } from '../helpers/clock.ts';
 
 const LEASE_MS = 60_000;
-const T0 = Date.parse('2026-11-23T19:00:00Z');
+const T0 = thisHour();
 
 describe('the run store on DynamoDB Local', () => {
   const local = useLocalInfrastructure();

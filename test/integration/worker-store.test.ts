@@ -4,13 +4,15 @@ import {
   OFFLINE_AFTER_MS,
   successRate,
   WorkerNotFoundError,
+  WorkerOfAnotherTokenError,
   WorkerStore,
   workerStatus,
 } from '../../shared/workers/index.ts';
 import { ValidationError } from '../../shared/errors/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { DAY_MS, thisHour } from '../helpers/clock.ts';
 
-const T0 = Date.parse('2026-11-23T19:00:00Z');
+const T0 = thisHour();
 
 describe('the worker store on DynamoDB Local', () => {
   const local = useLocalInfrastructure();
@@ -74,5 +76,25 @@ describe('the worker store on DynamoDB Local', () => {
     assert.equal(await store.get('ghost'), undefined);
     const { workers } = await store.list();
     assert.ok(workers.length >= 3 && workers.every((worker) => worker.workerId !== 'ghost'));
+  });
+
+  it('treats a record past its expiry as unregistered whether or not TTL has deleted it yet', async () => {
+    await store.register({ workerId: 'w-lapsed', tokenId: 'token-a' }, T0);
+    await store.heartbeat('w-lapsed', T0 + 1, 'run-1');
+    // Eight days on the product's clock: the record (expiry T0 + 7 days) is still in the table,
+    // because DynamoDB Local sweeps by the real clock — as DynamoDB does days after expiry.
+    const later = T0 + 8 * DAY_MS;
+    assert.ok(await store.get('w-lapsed'), 'the expired record is still stored');
+    await assert.rejects(store.heartbeat('w-lapsed', later, 'run-1'), WorkerNotFoundError);
+    await assert.rejects(store.recordOutcome('w-lapsed', 'succeeded', later), WorkerNotFoundError);
+    await assert.rejects(store.forceOffline('w-lapsed', later), WorkerNotFoundError);
+    // While it lives, the id stays with its token; once expired, another token may take it.
+    await assert.rejects(
+      store.register({ workerId: 'w-lapsed', tokenId: 'token-b' }, T0 + 2),
+      WorkerOfAnotherTokenError,
+    );
+    const taken = await store.register({ workerId: 'w-lapsed', tokenId: 'token-b' }, later);
+    assert.equal(taken.tokenId, 'token-b');
+    assert.equal(workerStatus(await store.heartbeat('w-lapsed', later + 1), later + 1), 'busy');
   });
 });
