@@ -4,29 +4,22 @@
  * depends on the real date (a fixed clock in the past loses its records to DynamoDB Local's TTL
  * sweeper; a calendar date in a test turns into a date bomb).
  *
- *   npm run test:shifted                              # +400 days, the files that keep records
+ *   npm run test:shifted                              # +400 days, the stores' and API's files
  *   npm run test:shifted -- "test/**\/*.test.ts"      # +400 days, the whole suite
  *   SHELFWATCH_CLOCK_SHIFT=+3000d npm run test:shifted
  *
- * Without arguments it runs the unit and integration files except those that only read pages
- * (extractors, real pages, the browser host, the benchmark smoke test, memory and proxy tests):
- * every file that writes records with a TTL or reads a clock, in about half the suite's time, so
- * CI (`.ci/run`) can afford it. Exits 2 with the install command when libfaketime is missing.
+ * Without arguments it runs the unit tests and the integration files of everything that writes
+ * records with a TTL (the stores, the domain budget, expander, monitor, leases, the API): the
+ * files that lost records to the sweeper, in a few minutes, so CI (`.ci/run`) can afford it.
+ * `test/unit/test-clocks.test.ts` is the static half of the guard. Exits 2 with the install
+ * command when libfaketime is missing.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, globSync } from 'node:fs';
 
-/** Files that write no record and read no clock: left out of the default shifted run. */
-const READS_PAGES_ONLY = [
-  /extractors/,
-  /real-pages/,
-  /browser-host/,
-  /bench-scrape-smoke/,
-  /scraper-memory/,
-  /scraper-proxy/,
-  /demo-shop/,
-  /harness-cleanup/,
-];
+/** Integration files whose records carry a TTL (`expiresAt`) written from the test's clock. */
+const KEEPS_RECORDS =
+  /(-store|domain-budget|expander|monitor|lease-interleavings|api-(?!fuzz))[^/]*\.test\.ts$/;
 
 const LIBRARIES = [
   '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1',
@@ -50,9 +43,12 @@ const files = process.argv.slice(2);
 const patterns =
   files.length > 0
     ? files
-    : globSync(['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'])
-        .filter((file) => !READS_PAGES_ONLY.some((pattern) => pattern.test(file)))
-        .sort();
+    : [
+        'test/unit/**/*.test.ts',
+        ...globSync('test/integration/*.test.ts')
+          .filter((file) => KEEPS_RECORDS.test(file))
+          .sort(),
+      ];
 const shifted = new Date(Date.now() + parseShiftMs(shift)).toISOString();
 process.stdout.write(`Clock shifted by ${shift}: ${patterns.length} file pattern(s) see ${shifted}\n`);
 
