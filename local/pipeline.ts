@@ -95,6 +95,8 @@ export interface LocalPipeline {
   readonly bus: LocalEventBus;
   readonly api: ApiServer;
   readonly mappings: EventSourceMappings;
+  /** Marker prefix (env `SHELFWATCH_LOCAL_SCRAPER`) of every scraper process and its Chromium. */
+  readonly scraperMarker: string;
   readonly clock: LocalClock;
   readonly operatorToken: { token: string; file?: string; created: boolean };
   readonly logFile: string;
@@ -270,6 +272,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       bus,
       api,
       mappings,
+      scraperMarker: pool.marker,
       clock,
       operatorToken,
       logFile,

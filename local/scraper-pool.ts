@@ -5,15 +5,23 @@
  * new one. The pool's size stands in for the account's concurrency: the event source mappings
  * still apply each queue's maximum concurrency below it.
  *
- * Each worker leads its own process group, so killing it takes its Chromium along, and it never
- * receives the terminal's Ctrl-C: the runtime stops it.
+ * Each worker leads its own process group, so it never receives the terminal's Ctrl-C (the
+ * runtime stops it). Its Chromium does not share that group — puppeteer launches it detached —
+ * so every process a worker starts carries a marker variable, and when the worker exits (a
+ * crash, a kill, a stop) whatever still carries its marker is killed with it, as a Lambda
+ * container's end takes its browser along.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { killMarked } from './marked-processes.ts';
 import type { WorkerReply, WorkerRequest } from './scraper-worker.ts';
+
+/** Environment variable naming the worker (`<pool>/<worker>`) in every process it starts. */
+export const WORKER_MARKER_VARIABLE = 'SHELFWATCH_LOCAL_SCRAPER';
 
 const WORKER_ENTRY = path.join(import.meta.dirname, 'scraper-worker.ts');
 const READY_TIMEOUT_MS = 60_000;
@@ -43,6 +51,8 @@ export interface ScraperPoolOptions {
 }
 
 export class ScraperPool {
+  /** Prefix of the marker of this pool's workers and every process they start. */
+  readonly marker = randomUUID();
   private readonly options: ScraperPoolOptions;
   private readonly idle: Worker[] = [];
   private readonly all = new Set<Worker>();
@@ -70,7 +80,7 @@ export class ScraperPool {
     if (!this.hasCapacity) return undefined;
     this.starting += 1;
     try {
-      const worker = await Worker.start(this.options);
+      const worker = await Worker.start(this.options, `${this.marker}/${randomUUID()}`);
       if (this.stopped) {
         worker.kill();
         return undefined;
@@ -109,8 +119,11 @@ class Worker implements ScraperWorker {
   private sequence = 0;
   private dead = false;
 
-  private constructor(child: ChildProcess) {
+  private readonly marker: string;
+
+  private constructor(child: ChildProcess, marker: string) {
     this.child = child;
+    this.marker = marker;
     this.exited = once(child, 'exit').then(() => {
       this.dead = true;
       this.killGroup(); // Chromium, if the worker died without closing it
@@ -125,9 +138,9 @@ class Worker implements ScraperWorker {
     });
   }
 
-  static async start(options: ScraperPoolOptions): Promise<Worker> {
+  static async start(options: ScraperPoolOptions, marker: string): Promise<Worker> {
     const child = fork(WORKER_ENTRY, [], {
-      env: { ...process.env, ...options.environment },
+      env: { ...process.env, ...options.environment, [WORKER_MARKER_VARIABLE]: marker },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
     });
@@ -135,7 +148,7 @@ class Worker implements ScraperWorker {
     for (const stream of [child.stdout, child.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', (line) => options.output(`${line}\n`));
     }
-    const worker = new Worker(child);
+    const worker = new Worker(child, marker);
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error('scraper worker did not start in time')),
@@ -206,11 +219,13 @@ class Worker implements ScraperWorker {
     pending.settle(result);
   }
 
+  /** The worker's process group, and every process carrying its marker (its Chromium). */
   private killGroup(): void {
     try {
       if (this.child.pid) process.kill(-this.child.pid, 'SIGKILL');
     } catch {
       // the group is already gone
     }
+    killMarked(WORKER_MARKER_VARIABLE, this.marker);
   }
 }

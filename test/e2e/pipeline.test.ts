@@ -21,6 +21,8 @@ import { isTerminal, type Run } from '../../shared/runs/index.ts';
 import { addSlots } from '../../shared/schedule/index.ts';
 import { eventually } from '../helpers/local-infrastructure.ts';
 import { isAlive } from '../helpers/processes.ts';
+import { parentOf, processesMarked } from '../../local/marked-processes.ts';
+import { WORKER_MARKER_VARIABLE } from '../../local/scraper-pool.ts';
 import { DAY_MS, isoMinute, today } from '../helpers/clock.ts';
 
 /** A midnight a year ahead of the real clock: every record's expiry stays far in the future. */
@@ -336,6 +338,14 @@ describe('the local pipeline with faults', () => {
       events.map((event) => (event.detail as { runId: string }).runId).sort(),
       finished.map((run) => run.runId).sort(),
     );
+  });
+
+  it('leaves no process of a crashed or killed scraper behind: its Chromium went with it', () => {
+    assert.ok(poisonDeliveries.size > 0 && killed, 'scrapers crashed and one was killed');
+    const marked = processesMarked(WORKER_MARKER_VARIABLE, pipeline.scraperMarker);
+    assert.ok(marked.length > 0, 'the live scrapers carry the marker');
+    const orphans = marked.filter((pid) => parentOf(pid) === 1);
+    assert.deepEqual(orphans, [], 'no scraper process or Chromium was left to init');
   });
 
   it('moves exactly the poison messages to the dead-letter queue, each after maxReceiveCount deliveries', async () => {
