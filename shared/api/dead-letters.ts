@@ -18,7 +18,7 @@ import type { Priority } from '../aws/catalogue.ts';
 import { ValidationError } from '../errors/index.ts';
 import { parseRunMessage } from '../expansion/run-message.ts';
 import { IllegalTransitionError, RunNotFoundError, type RunStore } from '../runs/index.ts';
-import { NotFoundError } from './errors.ts';
+import { NotFoundError } from '../errors/index.ts';
 
 export interface DeadLetter {
   readonly messageId: string;

@@ -25,7 +25,7 @@ import { RunQueue } from './run-queue.ts';
 import { RunThroughput } from './run-throughput.ts';
 import { SnapshotIngest } from './snapshot-ingest.ts';
 import { TaskBroker } from './task-broker.ts';
-import { TokenStore } from './token-store.ts';
+import { TokenStore } from '../tokens/index.ts';
 import { WebPageFiles } from './web-page-files.ts';
 
 export interface ApiDependencies {

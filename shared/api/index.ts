@@ -11,5 +11,4 @@ export * from './run-throughput.ts';
 export * from './seed-task.ts';
 export * from './snapshot-ingest.ts';
 export * from './task-broker.ts';
-export * from './token-store.ts';
 export * from './web-page-files.ts';

@@ -7,7 +7,7 @@ import { PRIORITIES } from '../aws/catalogue.ts';
 import { DEFINITION_ID_PATTERN } from '../definitions/index.ts';
 import { RUN_STATUSES } from '../runs/index.ts';
 import { WORKER_ID_PATTERN } from '../workers/index.ts';
-import { TOKEN_ID_PATTERN } from './token-store.ts';
+import { TOKEN_ID_PATTERN } from '../tokens/index.ts';
 
 export const definitionIdSchema = z
   .string()
