@@ -19,14 +19,13 @@ import { type AlarmSource, UNAVAILABLE_ALARM_SOURCE } from '../monitoring/index.
 import { ItemStore } from '../results/index.ts';
 import { type Run, RunStore } from '../runs/index.ts';
 import { WorkerStore } from '../workers/index.ts';
-import { DeadLetters } from './dead-letters.ts';
 import { PipelineStats } from './pipeline-stats.ts';
-import { RunQueue } from './run-queue.ts';
 import { RunThroughput } from './run-throughput.ts';
 import { SnapshotIngest } from './snapshot-ingest.ts';
 import { TaskBroker } from './task-broker.ts';
 import { TokenStore } from '../tokens/index.ts';
 import { WebPageFiles } from './web-page-files.ts';
+import { DeadLetters, RunQueue } from '../queues/index.ts';
 
 export interface ApiDependencies {
   readonly definitions: DefinitionStore;
@@ -103,7 +102,6 @@ export function createApiDependencies(
       definitions,
       workers,
       queue,
-      sqs,
       ...(options.workerLeaseMs !== undefined ? { leaseMs: options.workerLeaseMs } : {}),
       ...(options.onRunFinished ? { onRunFinished: options.onRunFinished } : {}),
       ...(options.logError ? { logError: options.logError } : {}),

@@ -1,6 +1,7 @@
 import { type AwsClients, PRIORITIES, type Priority } from '../aws/index.ts';
 import { requireQueueUrl, requireTable, type ResourceEnvironment } from '../aws/environment.ts';
 import { DefinitionStore } from '../definitions/index.ts';
+import { RunQueue } from '../queues/index.ts';
 import { RunStore } from '../runs/index.ts';
 import { Expander, type ExpanderOptions } from './expander.ts';
 import { Watermark } from './watermark.ts';
@@ -26,11 +27,13 @@ export function createExpander(
     }),
     batches: { documents: clients.documents, tableName: runsTable },
     watermark: new Watermark(clients.documents, tables.control),
-    sqs: clients.sqs,
-    queueUrls: Object.fromEntries(PRIORITIES.map((p) => [p, requireQueueUrl(resources, p)])) as Record<
-      Priority,
-      string
-    >,
+    queue: new RunQueue({
+      sqs: clients.sqs,
+      queueUrls: Object.fromEntries(PRIORITIES.map((p) => [p, requireQueueUrl(resources, p)])) as Record<
+        Priority,
+        string
+      >,
+    }),
     catchUpHours: resources.expanderCatchUpHours,
     ...overrides,
   });

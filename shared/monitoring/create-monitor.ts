@@ -8,6 +8,7 @@ import {
   type ResourceEnvironment,
 } from '../aws/index.ts';
 import { DefinitionStore } from '../definitions/index.ts';
+import { DeadLetters, RunQueue } from '../queues/index.ts';
 import { RunStore } from '../runs/index.ts';
 import { DailyReporter } from './daily-report.ts';
 import { Monitor, type MonitorOptions } from './monitor.ts';
@@ -16,7 +17,7 @@ import { Monitor, type MonitorOptions } from './monitor.ts';
 export function createMonitor(
   resources: ResourceEnvironment,
   clients: Pick<AwsClients, 'documents' | 'sqs' | 's3' | 'sns'>,
-  overrides: Partial<Omit<MonitorOptions, 'runs' | 'definitions' | 'sqs'>> = {},
+  overrides: Partial<Omit<MonitorOptions, 'runs' | 'definitions' | 'queue' | 'deadLetters'>> = {},
 ): Monitor {
   const runs = new RunStore({
     documents: clients.documents,
@@ -50,9 +51,13 @@ export function createMonitor(
         control: requireTable(resources, 'control'),
       },
     }),
-    sqs: clients.sqs,
-    queueUrls: byPriority(requireQueueUrl),
-    deadLetterQueueUrls: byPriority(requireDeadLetterQueueUrl),
+    queue: new RunQueue({ sqs: clients.sqs, queueUrls: byPriority(requireQueueUrl) }),
+    deadLetters: new DeadLetters({
+      sqs: clients.sqs,
+      queueUrls: byPriority(requireQueueUrl),
+      deadLetterQueueUrls: byPriority(requireDeadLetterQueueUrl),
+      runs,
+    }),
     ...(dailyReporter ? { dailyReporter } : {}),
     ...overrides,
   });

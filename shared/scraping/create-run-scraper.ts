@@ -4,9 +4,9 @@ import { type AwsClients, PRIORITIES, type Priority } from '../aws/index.ts';
 import { requireQueueUrl, requireTable, type ResourceEnvironment } from '../aws/environment.ts';
 import { recordDefinitionSuccess } from '../definitions/index.ts';
 import { EventBridgeSummaryPublisher, ItemStore } from '../results/index.ts';
+import { RunQueue } from '../queues/index.ts';
 import { RunStore } from '../runs/index.ts';
 import { BrowserHost } from './browser/index.ts';
-import type { RunQueues } from './consume-run-message.ts';
 import { DomainBudget } from './domain-budget.ts';
 import { findExtractor } from './extractors/index.ts';
 import { RunScraper, type ScraperLogger } from './run-scraper.ts';
@@ -15,7 +15,7 @@ import type { ScraperConfig } from './scraper-config.ts';
 
 export interface ScraperWiring {
   readonly scraper: RunScraper;
-  readonly queues: RunQueues;
+  readonly queue: RunQueue;
   readonly browser: BrowserHost;
 }
 
@@ -78,7 +78,7 @@ export function createRunScraper(
     Priority,
     string
   >;
-  return { scraper, queues: { sqs: clients.sqs, queueUrls }, browser };
+  return { scraper, queue: new RunQueue({ sqs: clients.sqs, queueUrls }), browser };
 }
 
 async function proxyOf(secrets: SecretsManagerClient, secretName: string) {

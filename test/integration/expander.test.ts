@@ -4,13 +4,14 @@ import { describe, it } from 'node:test';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createAwsClients, PRIORITIES, type Priority, resourceEnvironment } from '../../shared/aws/index.ts';
 import { DefinitionStore } from '../../shared/definitions/index.ts';
-import { createExpander, parseRunMessage, Watermark } from '../../shared/expansion/index.ts';
+import { createExpander, Watermark } from '../../shared/expansion/index.ts';
 import { type Run, RunStore } from '../../shared/runs/index.ts';
 import { addSlots, slotOf } from '../../shared/schedule/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { drainQueue } from '../helpers/queues.ts';
 import { countRequests } from '../helpers/request-counter.ts';
 import { thisHour } from '../helpers/clock.ts';
+import { parseRunMessage } from '../../shared/queues/index.ts';
 
 const NOW = thisHour(2);
 const SLOT = slotOf(NOW);

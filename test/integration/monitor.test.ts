@@ -6,7 +6,6 @@ import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { resourceEnvironment } from '../../shared/aws/index.ts';
 import { DefinitionStore } from '../../shared/definitions/index.ts';
-import { encodeRunMessage, parseRunMessage } from '../../shared/expansion/index.ts';
 import {
   createMonitor,
   type DailyReport,
@@ -19,6 +18,7 @@ import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { drainQueue } from '../helpers/queues.ts';
 import { capturingStdout } from '../helpers/stdout.ts';
 import { isoMinute, thisHour, today } from '../helpers/clock.ts';
+import { encodeRunMessage, parseRunMessage } from '../../shared/queues/index.ts';
 
 const NOW = thisHour(37);
 const LEASE_MS = 60_000;

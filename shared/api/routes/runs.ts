@@ -136,7 +136,7 @@ export function runRoutes(deps: ApiDependencies): Route[] {
       successStatus: 202,
       async handle({ params }) {
         const run = await deps.runs.reopen(params.runId, deps.clock());
-        await deps.queue.enqueue([run]);
+        await deps.queue.sendNow([run]);
         return run;
       },
     }),
@@ -176,7 +176,7 @@ export function runRoutes(deps: ApiDependencies): Route[] {
           }
           if (more) break;
         }
-        await deps.queue.enqueue(reopened);
+        await deps.queue.sendNow(reopened);
         return { retried: reopened.map((run) => run.runId), skipped, more };
       },
     }),
