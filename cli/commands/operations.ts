@@ -1,9 +1,8 @@
 /** `shelfwatch dlq peek|redrive`, `workers list`, `stats` */
 import type { Command } from 'commander';
-import type { PipelineStatsReport } from '../../shared/api/pipeline-stats.ts';
-import type { FiringAlarm } from '../../shared/monitoring/alarm-source.ts';
 import { contextOf, wholeNumber } from '../context.ts';
 import { usageError } from '../exit-codes.ts';
+import type { FiringAlarm, PipelineStatsReport } from '../../shared/monitoring/index.ts';
 
 const PRIORITIES = ['high', 'normal', 'low'];
 

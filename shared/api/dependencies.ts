@@ -15,14 +15,15 @@ import {
 } from '../aws/index.ts';
 import { DefinitionStore } from '../definitions/index.ts';
 import { createExpander, type Expander } from '../expansion/index.ts';
-import { type AlarmSource, UNAVAILABLE_ALARM_SOURCE } from '../monitoring/index.ts';
+import {
+  type AlarmSource,
+  PipelineStats,
+  RunThroughput,
+  UNAVAILABLE_ALARM_SOURCE,
+} from '../monitoring/index.ts';
 import { ItemStore } from '../results/index.ts';
 import { type Run, RunStore } from '../runs/index.ts';
-import { WorkerStore } from '../workers/index.ts';
-import { PipelineStats } from './pipeline-stats.ts';
-import { RunThroughput } from './run-throughput.ts';
-import { SnapshotIngest } from './snapshot-ingest.ts';
-import { TaskBroker } from './task-broker.ts';
+import { SnapshotIngest, TaskBroker, WorkerStore } from '../workers/index.ts';
 import { TokenStore } from '../tokens/index.ts';
 import { WebPageFiles } from './web-page-files.ts';
 import { DeadLetters, RunQueue } from '../queues/index.ts';

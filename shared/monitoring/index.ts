@@ -6,3 +6,5 @@ export * from './monitor.ts';
 export * from './alarm-evaluator.ts';
 export * from './daily-report.ts';
 export * from './alarm-source.ts';
+export * from './pipeline-stats.ts';
+export * from './run-throughput.ts';

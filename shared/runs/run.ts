@@ -17,6 +17,12 @@ export const runIdOf = (definitionId: string, slot: Slot): string => `${definiti
 export const manualRunIdOf = (definitionId: string, requestId: string): string =>
   `${definitionId}@manual-${requestId}`;
 
+/** `<definition id>@<slot>` or `<definition id>@manual-<request id>`. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}@[A-Za-z0-9:._-]{1,100}$/;
+export const runIdSchema = z
+  .string()
+  .regex(RUN_ID_PATTERN, 'must be a run id: <definition id>@<slot>, e.g. shoes-de@2026-11-23T19:00Z');
+
 const MAX_STATE_BYTES = 32 * 1024;
 /** DynamoDB allows 32 levels of nesting; the run item and `checkpoint.state` take two. */
 const MAX_STATE_DEPTH = 24;

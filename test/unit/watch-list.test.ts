@@ -9,8 +9,7 @@ import {
   scheduleText,
   validateWatchList,
 } from '../../shared/definitions/index.ts';
-import { throughputByHour } from '../../shared/api/run-throughput.ts';
-import { firingAlarmOf, localAlarmSource } from '../../shared/monitoring/index.ts';
+import { firingAlarmOf, localAlarmSource, throughputByHour } from '../../shared/monitoring/index.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/cli/${name}`, import.meta.url), 'utf8');
 

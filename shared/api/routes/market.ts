@@ -10,9 +10,15 @@ import { type FieldIssue, ValidationError } from '../../errors/index.ts';
 import { mapWithConcurrency } from '../../aws/concurrency.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { runIdSchema, workerIdSchema } from '../schemas.ts';
-import { ingestBodySchema } from '../snapshot-ingest.ts';
-import { crawlTypeOf, priorityOf, seedStatusOf, seedTaskOf } from '../seed-task.ts';
+import { runIdSchema } from '../../runs/index.ts';
+import {
+  crawlTypeOf,
+  ingestBodySchema,
+  priorityOf,
+  seedStatusOf,
+  seedTaskOf,
+  workerIdSchema,
+} from '../../workers/index.ts';
 
 const TAG = 'market (seed 004)';
 const count = z.number().int().min(0);

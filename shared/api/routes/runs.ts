@@ -4,11 +4,17 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../../errors/index.ts';
-import { IllegalTransitionError, type ListOptions, type Run, type RunPage } from '../../runs/index.ts';
+import {
+  IllegalTransitionError,
+  type ListOptions,
+  type Run,
+  runIdSchema,
+  type RunPage,
+} from '../../runs/index.ts';
 import { slotOf } from '../../schedule/index.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { definitionIdSchema, isoTimeSchema, pageQuery, runIdSchema, runStatusSchema } from '../schemas.ts';
+import { definitionIdSchema, isoTimeSchema, pageQuery, runStatusSchema } from '../schemas.ts';
 
 const TAG = 'runs';
 const crawlTypeSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be a crawl type id');

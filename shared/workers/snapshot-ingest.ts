@@ -8,10 +8,9 @@ import { z } from 'zod';
 import { ConflictError } from '../errors/index.ts';
 import { type Item } from '../scraping/extractors/extractor.ts';
 import { type ItemStore, snapshotOf, snapshotSourceOf } from '../results/index.ts';
-import { LeaseLostError, type Run, type RunStore } from '../runs/index.ts';
-import type { WorkerStore } from '../workers/index.ts';
+import { LeaseLostError, type Run, runIdSchema, type RunStore } from '../runs/index.ts';
 import { workerLeaseOwner } from './task-broker.ts';
-import { runIdSchema, workerIdSchema } from './schemas.ts';
+import { workerIdSchema, type WorkerStore } from './worker-store.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048);
 const count = z.number().int().min(0);

@@ -31,7 +31,7 @@ import {
   WorkerOfAnotherTokenError,
   type WorkerRegistration,
   type WorkerStore,
-} from '../workers/index.ts';
+} from './worker-store.ts';
 import { checkpointOf, countsOf, type SeedProgress } from './seed-task.ts';
 import { parseRunMessage, type RunQueue } from '../queues/index.ts';
 
