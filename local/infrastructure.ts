@@ -11,7 +11,6 @@ import {
   bucketVariable,
   createAwsClients,
   deadLetterQueueUrlVariable,
-  PRIORITIES,
   queueUrlVariable,
   SEVERITIES,
   STAGE_VARIABLE,
@@ -35,6 +34,7 @@ import {
   createTopics,
   type ProvisionedResources,
 } from './provision.ts';
+import { PRIORITIES } from '../shared/definitions/index.ts';
 
 export interface LocalInfrastructureOptions {
   /** Stage used in resource names. Default: `local`. */

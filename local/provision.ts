@@ -23,8 +23,6 @@ import {
   localBucketName,
   type IndexDeclaration,
   type KeyAttribute,
-  PRIORITIES,
-  type Priority,
   QUEUES,
   queueName,
   SEVERITIES,
@@ -35,6 +33,7 @@ import {
   tableName,
   topicName,
 } from '../shared/aws/index.ts';
+import { PRIORITIES, type Priority } from '../shared/definitions/index.ts';
 
 export interface ProvisionedQueue {
   readonly name: string;

@@ -23,7 +23,6 @@ import {
   type AlarmDeclaration,
   FUNCTIONS,
   type FunctionName,
-  PRIORITIES,
   SCHEDULES,
   type ScheduleName,
 } from '../shared/aws/index.ts';
@@ -31,6 +30,7 @@ import { type AlarmTransition, LocalAlarms } from '../shared/monitoring/alarm-ev
 import type { LocalInfrastructure } from './infrastructure.ts';
 import { type LocalClock, wallClock } from './local-clock.ts';
 import { nextFiringMs } from './schedule-clock.ts';
+import { PRIORITIES } from '../shared/definitions/index.ts';
 
 type Handler = (event: unknown) => Promise<unknown>;
 

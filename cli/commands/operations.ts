@@ -2,9 +2,8 @@
 import type { Command } from 'commander';
 import { contextOf, wholeNumber } from '../context.ts';
 import { usageError } from '../exit-codes.ts';
+import { PRIORITIES, type Priority } from '../../shared/definitions/index.ts';
 import type { FiringAlarm, PipelineStatsReport } from '../../shared/monitoring/index.ts';
-
-const PRIORITIES = ['high', 'normal', 'low'];
 
 interface DeadLetterView {
   readonly messageId: string;
@@ -24,10 +23,10 @@ interface WorkerView {
   readonly failed: number;
 }
 
-function priorityArgument(value: string): string {
-  if (!PRIORITIES.includes(value))
-    throw usageError(`the priority must be high, normal or low (got "${value}")`);
-  return value;
+function priorityArgument(value: string): Priority {
+  const priority = PRIORITIES.find((candidate) => candidate === value);
+  if (!priority) throw usageError(`the priority must be ${PRIORITIES.join(', ')} (got "${value}")`);
+  return priority;
 }
 
 export function addOperationCommands(program: Command): void {

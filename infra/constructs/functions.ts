@@ -21,7 +21,6 @@ import {
   type FunctionName,
   ITEM_RETENTION_DAYS_VARIABLE,
   METRIC_NAMESPACE,
-  type Priority,
   QUEUES,
   queueUrlVariable,
   RUN_RETENTION_DAYS_VARIABLE,
@@ -40,6 +39,7 @@ import type { Buckets } from './buckets.ts';
 import type { RunEvents } from './run-events.ts';
 import type { RunQueues } from './queues.ts';
 import type { Tables } from './tables.ts';
+import type { Priority } from '../../shared/definitions/index.ts';
 
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
 

@@ -6,14 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import {
   type AwsClients,
-  PRIORITIES,
-  type Priority,
   requireDeadLetterQueueUrl,
   requireQueueUrl,
   requireTable,
   type ResourceEnvironment,
 } from '../aws/index.ts';
-import { DefinitionStore } from '../definitions/index.ts';
+import { DefinitionStore, PRIORITIES, type Priority } from '../definitions/index.ts';
 import { createExpander, type Expander } from '../expansion/index.ts';
 import {
   type AlarmSource,

@@ -3,8 +3,7 @@
  * as strings, so numbers and booleans are parsed from their exact text (no `1e2`, no ` 7`).
  */
 import { z } from 'zod';
-import { PRIORITIES } from '../aws/catalogue.ts';
-import { DEFINITION_ID_PATTERN } from '../definitions/index.ts';
+import { DEFINITION_ID_PATTERN, PRIORITIES } from '../definitions/index.ts';
 import { RUN_STATUSES } from '../runs/index.ts';
 import { TOKEN_ID_PATTERN } from '../tokens/index.ts';
 

@@ -7,8 +7,8 @@
  * code, the CLI and tests without pulling in aws-cdk-lib.
  */
 
-export const PRIORITIES = ['high', 'normal', 'low'] as const;
-export type Priority = (typeof PRIORITIES)[number];
+// The file, not the folder's index: the catalogue stays plain data that infra loads without the SDK.
+import { MAX_ATTEMPTS_LIMIT, PRIORITIES, type Priority } from '../definitions/priority.ts';
 
 /** Namespace of every custom metric Shelfwatch emits (EMF). */
 export const METRIC_NAMESPACE = 'Shelfwatch';
@@ -128,8 +128,6 @@ export interface QueueDeclaration {
 
 const DAY_SECONDS = 86_400;
 
-/** The most attempts a definition may ask for (see QueueDeclaration.maxReceiveCount). */
-export const MAX_ATTEMPTS_LIMIT = 10;
 const MAX_RECEIVE_COUNT = MAX_ATTEMPTS_LIMIT + 5;
 
 /** The scraper's Lambda timeout; queue visibility timeouts are derived from it. */

@@ -3,16 +3,8 @@
  * catalogue. CDK sets them on each Lambda (only for what that function may touch); the local
  * runtime sets the same ones. Code reads them through `resourceEnvironment`, never by hand.
  */
-import {
-  BUCKETS,
-  type BucketName,
-  PRIORITIES,
-  type Priority,
-  SEVERITIES,
-  type Severity,
-  TABLES,
-  type TableName,
-} from './catalogue.ts';
+import { BUCKETS, type BucketName, SEVERITIES, type Severity, TABLES, type TableName } from './catalogue.ts';
+import { PRIORITIES, type Priority } from '../definitions/index.ts';
 
 const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 

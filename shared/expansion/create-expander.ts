@@ -1,6 +1,6 @@
-import { type AwsClients, PRIORITIES, type Priority } from '../aws/index.ts';
+import { type AwsClients } from '../aws/index.ts';
 import { requireQueueUrl, requireTable, type ResourceEnvironment } from '../aws/environment.ts';
-import { DefinitionStore } from '../definitions/index.ts';
+import { DefinitionStore, PRIORITIES, type Priority } from '../definitions/index.ts';
 import { RunQueue } from '../queues/index.ts';
 import { RunStore } from '../runs/index.ts';
 import { Expander, type ExpanderOptions } from './expander.ts';

@@ -16,8 +16,7 @@
  * transaction, messages sent 10 per SendMessageBatch per priority, runs marked 100 per
  * transaction; remainders wait for the next page and only the last batch of each may be short.
  */
-import { PRIORITIES, type Priority } from '../aws/catalogue.ts';
-import type { Definition, DefinitionStore } from '../definitions/index.ts';
+import { type Definition, type DefinitionStore, PRIORITIES, type Priority } from '../definitions/index.ts';
 import { type RunQueue, SQS_BATCH_LIMIT } from '../queues/index.ts';
 import {
   type BatchOptions,

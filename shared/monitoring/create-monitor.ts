@@ -1,13 +1,11 @@
 import {
   type AwsClients,
-  PRIORITIES,
-  type Priority,
   requireDeadLetterQueueUrl,
   requireQueueUrl,
   requireTable,
   type ResourceEnvironment,
 } from '../aws/index.ts';
-import { DefinitionStore } from '../definitions/index.ts';
+import { DefinitionStore, PRIORITIES, type Priority } from '../definitions/index.ts';
 import { DeadLetters, RunQueue } from '../queues/index.ts';
 import { RunStore } from '../runs/index.ts';
 import { DailyReporter } from './daily-report.ts';

@@ -5,8 +5,7 @@
  */
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { PRIORITIES, type Priority } from '../aws/catalogue.ts';
-import { crawlTypeIds } from '../definitions/index.ts';
+import { crawlTypeIds, PRIORITIES, type Priority } from '../definitions/index.ts';
 import { RUN_STATUSES, type RunStatus } from '../runs/index.ts';
 import { type WorkerStatus, type WorkerStore, workerStatus } from '../workers/index.ts';
 

@@ -14,11 +14,11 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Priority } from '../aws/catalogue.ts';
 import { ValidationError } from '../errors/index.ts';
 import { IllegalTransitionError, RunNotFoundError, type RunStore } from '../runs/index.ts';
 import { NotFoundError } from '../errors/index.ts';
 import { parseRunMessage } from './run-message.ts';
+import type { Priority } from '../definitions/index.ts';
 
 export interface DeadLetter {
   readonly messageId: string;

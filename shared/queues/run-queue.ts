@@ -12,10 +12,10 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Priority } from '../aws/catalogue.ts';
 import type { Run } from '../runs/index.ts';
 import { runMessageOf } from './run-message.ts';
 import { type SendOutcome, SQS_MAX_DELAY_SECONDS, sendRunMessages } from './send-run-messages.ts';
+import type { Priority } from '../definitions/index.ts';
 
 export class RunQueue {
   private readonly sqs: SQSClient;

@@ -3,8 +3,7 @@
  * execution: status, attempts, the lease, the checkpoint and the counts.
  */
 import { z } from 'zod';
-import type { Priority } from '../aws/catalogue.ts';
-import type { Definition, DefinitionParams } from '../definitions/index.ts';
+import type { Definition, DefinitionParams, Priority } from '../definitions/index.ts';
 import { ValidationError } from '../errors/index.ts';
 import type { Slot } from '../schedule/index.ts';
 import type { Failure } from './failure.ts';

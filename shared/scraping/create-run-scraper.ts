@@ -1,8 +1,8 @@
 /** The scraper wired to the resources and settings of a function's environment (Lambda or local). */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type AwsClients, PRIORITIES, type Priority } from '../aws/index.ts';
+import { type AwsClients } from '../aws/index.ts';
 import { requireQueueUrl, requireTable, type ResourceEnvironment } from '../aws/environment.ts';
-import { recordDefinitionSuccess } from '../definitions/index.ts';
+import { PRIORITIES, type Priority, recordDefinitionSuccess } from '../definitions/index.ts';
 import { EventBridgeSummaryPublisher, ItemStore } from '../results/index.ts';
 import { RunQueue } from '../queues/index.ts';
 import { RunStore } from '../runs/index.ts';

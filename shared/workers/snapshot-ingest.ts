@@ -6,8 +6,7 @@
  */
 import { z } from 'zod';
 import { ConflictError } from '../errors/index.ts';
-import { type Item } from '../scraping/extractors/extractor.ts';
-import { type ItemStore, snapshotOf, snapshotSourceOf } from '../results/index.ts';
+import { type Item, type ItemStore, snapshotOf, snapshotSourceOf } from '../results/index.ts';
 import { LeaseLostError, type Run, runIdSchema, type RunStore } from '../runs/index.ts';
 import { workerLeaseOwner } from './task-broker.ts';
 import { workerIdSchema, type WorkerStore } from './worker-store.ts';

@@ -13,8 +13,7 @@
  *   wins, the other's conditional write is refused.
  */
 import type { Message } from '@aws-sdk/client-sqs';
-import { PRIORITIES, type Priority } from '../aws/catalogue.ts';
-import type { DefinitionStore } from '../definitions/index.ts';
+import { type DefinitionStore, PRIORITIES, type Priority } from '../definitions/index.ts';
 import { ShelfwatchError, ValidationError } from '../errors/index.ts';
 import {
   type Failure,

@@ -12,9 +12,10 @@ import {
   type ApiOptions,
   type ErrorBody,
 } from '../../shared/api/index.ts';
-import { PRIORITIES, resourceEnvironment, TABLES, type TableName } from '../../shared/aws/index.ts';
+import { resourceEnvironment, TABLES, type TableName } from '../../shared/aws/index.ts';
 import type { LocalInfrastructure, ProvisionedStage } from '../../local/infrastructure.ts';
 import { thisHour } from './clock.ts';
+import { PRIORITIES } from '../../shared/definitions/index.ts';
 
 export interface ApiStage {
   readonly stage: ProvisionedStage;

@@ -6,7 +6,6 @@ import {
   deadLetterQueueName,
   FUNCTIONS,
   type FunctionName,
-  PRIORITIES,
   QUEUES,
   queueName,
   resourceName,
@@ -17,6 +16,7 @@ import {
   topicName,
 } from '../../shared/aws/index.ts';
 import { type Resources, resourcesOf, type Synthesized, synthesize } from './synthesize.ts';
+import { PRIORITIES } from '../../shared/definitions/index.ts';
 
 const STAGE = 'test';
 

@@ -9,8 +9,9 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { PRIORITIES, QUEUES, resourceEnvironment, TABLES, type TableName } from '../../shared/aws/index.ts';
+import { QUEUES, resourceEnvironment, TABLES, type TableName } from '../../shared/aws/index.ts';
 import { eventually, useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { PRIORITIES } from '../../shared/definitions/index.ts';
 
 describe('the local infrastructure', () => {
   const local = useLocalInfrastructure();

@@ -5,7 +5,6 @@ import {
   assertValidStage,
   deadLetterQueueName,
   FUNCTIONS,
-  PRIORITIES,
   QUEUES,
   queueName,
   resourceEnvironment,
@@ -16,6 +15,7 @@ import {
   tableVariable,
   topicName,
 } from '../../shared/aws/index.ts';
+import { PRIORITIES } from '../../shared/definitions/index.ts';
 
 const LONGEST_STAGE = 'a'.repeat(16);
 

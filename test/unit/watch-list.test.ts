@@ -2,14 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import {
-  parseScheduleText,
-  readCsvRecords,
-  scheduleSchema,
-  scheduleText,
-  validateWatchList,
-} from '../../shared/definitions/index.ts';
+import { readCsvRecords, validateWatchList } from '../../shared/definitions/index.ts';
 import { firingAlarmOf, localAlarmSource, throughputByHour } from '../../shared/monitoring/index.ts';
+import { parseScheduleText, scheduleSchema, scheduleText } from '../../shared/schedule/index.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/cli/${name}`, import.meta.url), 'utf8');
 

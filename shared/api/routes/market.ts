@@ -4,8 +4,12 @@
  * keep the API's error shape plus `success: false`. Translation to runs: ../seed-task.ts.
  */
 import { z } from 'zod';
-import { MAX_ATTEMPTS_LIMIT, PRIORITIES } from '../../aws/catalogue.ts';
-import { definitionInputSchema, type DefinitionFields } from '../../definitions/index.ts';
+import {
+  type DefinitionFields,
+  definitionInputSchema,
+  MAX_ATTEMPTS_LIMIT,
+  PRIORITIES,
+} from '../../definitions/index.ts';
 import { type FieldIssue, ValidationError } from '../../errors/index.ts';
 import { mapWithConcurrency } from '../../aws/concurrency.ts';
 import type { ApiDependencies } from '../dependencies.ts';
