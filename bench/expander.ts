@@ -22,11 +22,12 @@ import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalInfrastructure } from '../local/infrastructure.ts';
 import { LOCAL_CREDENTIALS } from '../local/emulators.ts';
-import { chunk, createAwsClients, mapWithConcurrency, resourceEnvironment } from '../shared/aws/index.ts';
+import { createAwsClients, resourceEnvironment } from '../shared/aws/index.ts';
 import { type Definition, parseDefinitionInput, PRIORITIES } from '../shared/definitions/index.ts';
 import { createExpander } from '../shared/expansion/index.ts';
 import { scheduleKeyOf, slotOf } from '../shared/schedule/index.ts';
 import { countRequests } from '../test/helpers/request-counter.ts';
+import { chunk, mapWithConcurrency } from '../shared/concurrency/index.ts';
 
 const sizes = process.argv
   .slice(2)

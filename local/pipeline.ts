@@ -10,16 +10,7 @@ import path from 'node:path';
 import type { SQSRecord } from 'aws-lambda';
 import { type DemoShop, type FaultRule, startDemoShop } from '../demo-shop/index.ts';
 import { createApiDependencies } from '../shared/api/index.ts';
-import {
-  ALARMS,
-  createAwsClients,
-  EVENT_BUS_VARIABLE,
-  FUNCTIONS,
-  resourceEnvironment,
-  resourceName,
-  RUN_EVENTS_BUS,
-  type ScheduleName,
-} from '../shared/aws/index.ts';
+import { createAwsClients, EVENT_BUS_VARIABLE, resourceEnvironment } from '../shared/aws/index.ts';
 import { DefinitionStore } from '../shared/definitions/index.ts';
 import { EventBridgeSummaryPublisher } from '../shared/results/index.ts';
 import { type Slot, slotOf } from '../shared/schedule/index.ts';
@@ -37,6 +28,13 @@ import { countRunsByStatus, formatProgress, itemsSavedOf, type Progress } from '
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
 import { ScraperPool } from './scraper-pool.ts';
 import { type ExpandedSlot, startSlotFirings } from './slot-firings.ts';
+import {
+  ALARMS,
+  FUNCTIONS,
+  resourceName,
+  RUN_EVENTS_BUS,
+  type ScheduleName,
+} from '../shared/catalogue/index.ts';
 
 /** Timings of the local scrapers; see docs/local-runtime.md for why each is what it is. */
 export interface ScraperTimings {

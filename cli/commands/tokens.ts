@@ -20,9 +20,10 @@ interface CreateOptions {
 
 async function createDirectly(options: CreateOptions, scope: TokenScope): Promise<IssuedToken> {
   // Loaded only here: the AWS SDK would cost every other command startup time for nothing.
-  const [{ TokenStore }, { assertValidStage, createAwsClients, tableName }] = await Promise.all([
+  const [{ TokenStore }, { createAwsClients }, { assertValidStage, tableName }] = await Promise.all([
     import('../../shared/tokens/index.ts'),
     import('../../shared/aws/index.ts'),
+    import('../../shared/catalogue/index.ts'),
   ]);
   if (!options.stage) throw usageError("--direct needs --stage <stage> (the stack's stage, e.g. prod)");
   try {

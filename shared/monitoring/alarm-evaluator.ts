@@ -9,12 +9,12 @@
  * breach, otherwise OK.
  */
 import {
-  ALARMS,
   type AlarmDeclaration,
   type AlarmMetric,
+  ALARMS,
   METRIC_NAMESPACE,
   METRIC_SERVICE,
-} from '../aws/catalogue.ts';
+} from '../catalogue/index.ts';
 
 export interface Sample {
   readonly atMs: number;

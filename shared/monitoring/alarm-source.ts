@@ -7,8 +7,8 @@
  * - local: the LocalAlarms the local runtime evaluates from the same catalogue.
  */
 import { type CloudWatchClient, DescribeAlarmsCommand, StateValue } from '@aws-sdk/client-cloudwatch';
-import { ALARMS, type AlarmDeclaration, alarmName, type Severity } from '../aws/catalogue.ts';
 import type { LocalAlarms } from './alarm-evaluator.ts';
+import { type AlarmDeclaration, alarmName, ALARMS, type Severity } from '../catalogue/index.ts';
 
 export interface FiringAlarm {
   /** The deployed name: `shelfwatch-<stage>-<alarm>`. */

@@ -11,12 +11,12 @@
  *  - a message in a DLQ marks its run DEAD_LETTERED (idempotent). The message stays in the DLQ
  *    for operators to peek and redrive.
  */
-import { QUEUES } from '../aws/catalogue.ts';
 import { type Definition, type DefinitionStore, PRIORITIES } from '../definitions/index.ts';
 import type { DeadLetters, RunQueue } from '../queues/index.ts';
 import { IllegalTransitionError, type Run, RunNotFoundError, type RunStore } from '../runs/index.ts';
 import { periodHours } from '../schedule/index.ts';
 import type { DailyReporter } from './daily-report.ts';
+import { QUEUES } from '../catalogue/index.ts';
 
 export interface MetricDatum {
   readonly name: string;

@@ -3,8 +3,8 @@
  * limit), batches in parallel with a bound, and entries SQS reports as failed sent again.
  */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { chunk, mapWithConcurrency, sleep } from '../aws/concurrency.ts';
 import { PRIORITIES, type Priority } from '../definitions/index.ts';
+import { chunk, mapWithConcurrency, sleep } from '../concurrency/index.ts';
 
 export const SQS_BATCH_LIMIT = 10;
 /** SQS refuses delays above 15 minutes (SendMessage `DelaySeconds`). */

@@ -9,9 +9,9 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor, pageLimit } from '../aws/pagination.ts';
 import { ShelfwatchError, ValidationError } from '../errors/index.ts';
 import { z } from 'zod';
+import { decodeCursor, encodeCursor, pageLimit } from '../paging/index.ts';
 
 /** The worker id is registered under another API token: a token may act only as its own workers. */
 export class WorkerOfAnotherTokenError extends ShelfwatchError {

@@ -12,10 +12,11 @@ import {
   type ApiOptions,
   type ErrorBody,
 } from '../../shared/api/index.ts';
-import { resourceEnvironment, TABLES, type TableName } from '../../shared/aws/index.ts';
+import { resourceEnvironment } from '../../shared/aws/index.ts';
 import type { LocalInfrastructure, ProvisionedStage } from '../../local/infrastructure.ts';
 import { thisHour } from './clock.ts';
 import { PRIORITIES } from '../../shared/definitions/index.ts';
+import { type TableName, TABLES } from '../../shared/catalogue/index.ts';
 
 export interface ApiStage {
   readonly stage: ProvisionedStage;

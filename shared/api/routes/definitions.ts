@@ -3,7 +3,6 @@
  * pages, get, update, delete, enable/disable, run now.
  */
 import { z } from 'zod';
-import { mapWithConcurrency } from '../../aws/concurrency.ts';
 import {
   type Definition,
   type DefinitionFields,
@@ -14,6 +13,7 @@ import { ConflictError, type FieldIssue, ValidationError } from '../../errors/in
 import type { ApiDependencies } from '../dependencies.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { booleanParam, definitionIdSchema, pageQuery } from '../schemas.ts';
+import { mapWithConcurrency } from '../../concurrency/index.ts';
 
 const TAG = 'definitions';
 const MAX_BATCH = 100;

@@ -11,7 +11,6 @@ import {
   PRIORITIES,
 } from '../../definitions/index.ts';
 import { type FieldIssue, ValidationError } from '../../errors/index.ts';
-import { mapWithConcurrency } from '../../aws/concurrency.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { runIdSchema } from '../../runs/index.ts';
@@ -23,6 +22,7 @@ import {
   seedTaskOf,
   workerIdSchema,
 } from '../../workers/index.ts';
+import { mapWithConcurrency } from '../../concurrency/index.ts';
 
 const TAG = 'market (seed 004)';
 const count = z.number().int().min(0);
