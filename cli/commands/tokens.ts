@@ -20,11 +20,16 @@ interface CreateOptions {
 
 async function createDirectly(options: CreateOptions, scope: TokenScope): Promise<IssuedToken> {
   // Loaded only here: the AWS SDK would cost every other command startup time for nothing.
-  const [{ TokenStore }, { createAwsClients }, { assertValidStage, tableName }] = await Promise.all([
-    import('../../shared/tokens/index.ts'),
+  const [
+    { createStores },
+    { createAwsClients, resourceEnvironment, STAGE_VARIABLE, tableVariable },
+    catalogue,
+  ] = await Promise.all([
+    import('../../shared/stores/index.ts'),
     import('../../shared/aws/index.ts'),
     import('../../shared/catalogue/index.ts'),
   ]);
+  const { assertValidStage, tableName } = catalogue;
   if (!options.stage) throw usageError("--direct needs --stage <stage> (the stack's stage, e.g. prod)");
   try {
     assertValidStage(options.stage);
@@ -33,11 +38,12 @@ async function createDirectly(options: CreateOptions, scope: TokenScope): Promis
   }
   const clients = createAwsClients(options.region ? { region: options.region } : {});
   try {
-    const store = new TokenStore({
-      documents: clients.documents,
-      tableName: tableName(options.stage, 'control'),
+    // The stage's control table by its physical name, as its functions see it.
+    const resources = resourceEnvironment({
+      [STAGE_VARIABLE]: options.stage,
+      [tableVariable('control')]: tableName(options.stage, 'control'),
     });
-    return await store.create({ name: options.name, scope }, Date.now());
+    return await createStores(resources, clients).tokens.create({ name: options.name, scope }, Date.now());
   } catch (error) {
     const name = (error as Error).name;
     const exitCode =

@@ -9,13 +9,16 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
 import { createMetrics, MetricUnit } from '../../shared/monitoring/index.ts';
 import { consumeRunMessage, createRunScraper, readScraperConfig } from '../../shared/scraping/index.ts';
+import { createStores } from '../../shared/stores/index.ts';
 
 const logger = new Logger({ serviceName: 'shelfwatch-scraper' });
 const resources = resourceEnvironment();
 const metrics = createMetrics(resources.stage);
+const clients = createAwsClients();
 const { scraper, queue, browser } = createRunScraper(
+  createStores(resources, clients),
   resources,
-  createAwsClients(),
+  clients,
   readScraperConfig(),
   logger,
 );

@@ -76,7 +76,8 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutSeconds: 120,
     architecture: 'arm64',
-    tables: { definitions: 'read', runs: 'readWrite', workers: 'read', control: 'readWrite' },
+    // definitions: the staleness scan (never the due index); control: the daily report's marker.
+    tables: { definitions: 'read', runs: 'readWrite', control: 'readWrite' },
     sendsTo: PRIORITIES,
     consumes: [],
     inspectsQueues: PRIORITIES,

@@ -7,6 +7,7 @@
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
+  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -82,6 +83,25 @@ export class RunQueue {
         VisibilityTimeout: delaySeconds,
       }),
     );
+  }
+
+  /** Messages on a priority's queue: waiting, being worked on (in flight), and delayed. */
+  async depth(priority: Priority): Promise<{ visible: number; inFlight: number; delayed: number }> {
+    const { Attributes = {} } = await this.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.queueUrls[priority],
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
+      }),
+    );
+    return {
+      visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+      inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+      delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+    };
   }
 
   /** The URL of the queue an SQS event record came from, among this environment's. */

@@ -13,6 +13,7 @@ import {
   type ErrorBody,
 } from '../../shared/api/index.ts';
 import { resourceEnvironment } from '../../shared/aws/index.ts';
+import { createStores } from '../../shared/stores/index.ts';
 import type { LocalInfrastructure, ProvisionedStage } from '../../local/infrastructure.ts';
 import { thisHour } from './clock.ts';
 import { PRIORITIES } from '../../shared/definitions/index.ts';
@@ -50,7 +51,8 @@ export const T0 = thisHour(5);
 export async function apiStage(local: LocalInfrastructure, options: ApiOptions = {}): Promise<ApiStage> {
   const stage = await local.provision(`a${randomUUID().slice(0, 8)}`);
   const holder = { now: T0 };
-  const deps = createApiDependencies(resourceEnvironment(stage.environment), local.clients, {
+  const resources = resourceEnvironment(stage.environment);
+  const deps = createApiDependencies(createStores(resources, local.clients), resources, local.clients, {
     clock: () => holder.now,
     ...options,
   });
