@@ -14,7 +14,6 @@ import { createAwsClients, EVENT_BUS_VARIABLE, resourceEnvironment } from '../sh
 import { createStores } from '../shared/stores/index.ts';
 import { type Slot, slotOf } from '../shared/schedule/index.ts';
 import { SCRAPER_VARIABLES } from '../shared/scraping/index.ts';
-import { localAlarmSource } from '../shared/monitoring/alarm-source.ts';
 import { type ApiServer, startApiServer } from './api-server.ts';
 import { DEMO_WATCH_LIST, demoShopOrigins, seedWatchList } from './demo-watch-list.ts';
 import { type LocalEventBus, startLocalEventBus } from './event-bus.ts';
@@ -34,6 +33,7 @@ import {
   RUN_EVENTS_BUS,
   type ScheduleName,
 } from '../shared/catalogue/index.ts';
+import { localAlarmSource } from './alarm-evaluator.ts';
 
 /** Timings of the local scrapers; see docs/local-runtime.md for why each is what it is. */
 export interface ScraperTimings {

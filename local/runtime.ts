@@ -18,7 +18,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { type AlarmTransition, LocalAlarms } from '../shared/monitoring/alarm-evaluator.ts';
 import type { LocalInfrastructure } from './infrastructure.ts';
 import { type LocalClock, wallClock } from './local-clock.ts';
 import { nextFiringMs } from './schedule-clock.ts';
@@ -31,6 +30,7 @@ import {
   type ScheduleName,
   SCHEDULES,
 } from '../shared/catalogue/index.ts';
+import { type AlarmTransition, LocalAlarms } from './alarm-evaluator.ts';
 
 type Handler = (event: unknown) => Promise<unknown>;
 

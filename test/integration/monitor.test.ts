@@ -6,13 +6,7 @@ import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { resourceEnvironment } from '../../shared/aws/index.ts';
 import { DefinitionStore } from '../../shared/definitions/index.ts';
-import {
-  createMonitor,
-  type DailyReport,
-  isStale,
-  LocalAlarms,
-  type MetricDatum,
-} from '../../shared/monitoring/index.ts';
+import { createMonitor, type DailyReport, isStale, type MetricDatum } from '../../shared/monitoring/index.ts';
 import { RunStore } from '../../shared/runs/index.ts';
 import { createStores } from '../../shared/stores/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
@@ -20,6 +14,7 @@ import { drainQueue } from '../helpers/queues.ts';
 import { capturingStdout } from '../helpers/stdout.ts';
 import { isoMinute, thisHour, today } from '../helpers/clock.ts';
 import { encodeRunMessage, parseRunMessage } from '../../shared/queues/index.ts';
+import { LocalAlarms } from '../../local/alarm-evaluator.ts';
 
 const NOW = thisHour(37);
 const LEASE_MS = 60_000;

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { readCsvRecords, validateWatchList } from '../../shared/definitions/index.ts';
-import { firingAlarmOf, localAlarmSource, throughputByHour } from '../../shared/monitoring/index.ts';
+import { firingAlarmOf, throughputByHour } from '../../shared/monitoring/index.ts';
 import { parseScheduleText, scheduleSchema, scheduleText } from '../../shared/schedule/index.ts';
+import { localAlarmSource } from '../../local/alarm-evaluator.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/cli/${name}`, import.meta.url), 'utf8');
 
