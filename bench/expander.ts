@@ -22,17 +22,13 @@ import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalInfrastructure } from '../local/infrastructure.ts';
 import { LOCAL_CREDENTIALS } from '../local/emulators.ts';
-import {
-  chunk,
-  createAwsClients,
-  mapWithConcurrency,
-  PRIORITIES,
-  resourceEnvironment,
-} from '../shared/aws/index.ts';
-import { parseDefinitionInput, type Definition } from '../shared/definitions/index.ts';
+import { createAwsClients, resourceEnvironment } from '../shared/aws/index.ts';
+import { type Definition, parseDefinitionInput, PRIORITIES } from '../shared/definitions/index.ts';
 import { createExpander } from '../shared/expansion/index.ts';
+import { createStores } from '../shared/stores/index.ts';
 import { scheduleKeyOf, slotOf } from '../shared/schedule/index.ts';
 import { countRequests } from '../test/helpers/request-counter.ts';
+import { chunk, mapWithConcurrency } from '../shared/concurrency/index.ts';
 
 const sizes = process.argv
   .slice(2)
@@ -132,7 +128,7 @@ try {
     const dynamo = countRequests(clients.documents);
     const sqs = countRequests(clients.sqs as never);
     const started = performance.now();
-    const report = await createExpander(resources, clients).expandDue(NOW);
+    const report = await createExpander(createStores(resources, clients), resources, clients).expandDue(NOW);
     const seconds = (performance.now() - started) / 1000;
     clients.destroy();
     const slot = report.slots[0];

@@ -14,7 +14,8 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { LISTING_PAGES, startDemoShop } from '../demo-shop/index.ts';
 import { startLocalInfrastructure } from '../local/infrastructure.ts';
-import { RunStore } from '../shared/runs/index.ts';
+import { resourceEnvironment } from '../shared/aws/index.ts';
+import { createStores } from '../shared/stores/index.ts';
 import { requireExtractor } from '../shared/scraping/extractors/index.ts';
 import { type Engine, type ScrapeJob } from './scrape/job.ts';
 import { type EngineMeasurement, measureEngine } from './scrape/measure-engine.ts';
@@ -52,11 +53,7 @@ const startUrls = keywords.map((value) => extractor.pageUrl({ value, marketplace
 /** A fresh stage with one new run per listing, and the environment a scraper Lambda of it sees. */
 async function shelfwatchSetup(): Promise<{ job: ScrapeJob; env: NodeJS.ProcessEnv }> {
   const stage = await local.provision(`b${randomUUID().slice(0, 8)}`);
-  const runs = new RunStore({
-    documents: local.clients.documents,
-    tableName: stage.resources.tables.runs,
-    retentionDays: 30,
-  });
+  const { runs } = createStores(resourceEnvironment(stage.environment), local.clients);
   const messages = await Promise.all(
     keywords.map(async (target, index) => {
       const run = runs.newRun(

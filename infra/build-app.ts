@@ -1,8 +1,8 @@
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import nag from 'cdk-nag';
-import { QUEUES } from '../shared/aws/index.ts';
 import { type ContextKey, readConfig } from './config.ts';
 import { ShelfwatchStack } from './shelfwatch-stack.ts';
+import { QUEUES } from '../shared/catalogue/index.ts';
 
 const { AwsSolutionsChecks } = nag;
 

@@ -4,13 +4,8 @@
  * validated once. A bad value stops synthesis with the context key named.
  */
 import { z } from 'zod';
-import {
-  PRIORITIES,
-  type Priority,
-  SCHEDULES,
-  type ScheduleName,
-  STAGE_PATTERN,
-} from '../shared/aws/index.ts';
+import { PRIORITIES, type Priority } from '../shared/definitions/index.ts';
+import { type ScheduleName, SCHEDULES, STAGE_PATTERN } from '../shared/catalogue/index.ts';
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 

@@ -16,7 +16,7 @@ export interface ShelfwatchStackProps extends StackProps {
   readonly config: ShelfwatchConfig;
 }
 
-/** The whole pipeline of one stage; every resource comes from shared/aws/catalogue.ts. */
+/** The whole pipeline of one stage; every resource comes from shared/catalogue/. */
 export class ShelfwatchStack extends Stack {
   readonly tables: Tables;
   readonly queues: RunQueues;

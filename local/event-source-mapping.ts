@@ -24,8 +24,9 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { PRIORITIES, type Priority, QUEUES } from '../shared/aws/index.ts';
 import type { InvocationResult, ScraperPool, ScraperWorker } from './scraper-pool.ts';
+import { PRIORITIES, type Priority } from '../shared/definitions/index.ts';
+import { QUEUES } from '../shared/catalogue/index.ts';
 
 export interface MappingVisibility {
   /** Hidden this long when received: how soon a message whose consumer crashed at once returns. */

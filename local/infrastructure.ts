@@ -5,18 +5,12 @@
  */
 import path from 'node:path';
 import {
-  assertValidStage,
   type AwsClients,
-  type BucketName,
   bucketVariable,
   createAwsClients,
   deadLetterQueueUrlVariable,
-  PRIORITIES,
   queueUrlVariable,
-  SEVERITIES,
   STAGE_VARIABLE,
-  TABLES,
-  type TableName,
   tableVariable,
   topicArnVariable,
 } from '../shared/aws/index.ts';
@@ -35,6 +29,14 @@ import {
   createTopics,
   type ProvisionedResources,
 } from './provision.ts';
+import { PRIORITIES } from '../shared/definitions/index.ts';
+import {
+  assertValidStage,
+  type BucketName,
+  SEVERITIES,
+  type TableName,
+  TABLES,
+} from '../shared/catalogue/index.ts';
 
 export interface LocalInfrastructureOptions {
   /** Stage used in resource names. Default: `local`. */

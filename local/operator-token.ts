@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { TokenStore } from '../shared/api/index.ts';
+import type { TokenStore } from '../shared/tokens/index.ts';
 
 export const OPERATOR_TOKEN_FILE = 'operator-token';
 

@@ -10,21 +10,10 @@ import path from 'node:path';
 import type { SQSRecord } from 'aws-lambda';
 import { type DemoShop, type FaultRule, startDemoShop } from '../demo-shop/index.ts';
 import { createApiDependencies } from '../shared/api/index.ts';
-import {
-  ALARMS,
-  createAwsClients,
-  EVENT_BUS_VARIABLE,
-  FUNCTIONS,
-  resourceEnvironment,
-  resourceName,
-  RUN_EVENTS_BUS,
-  type ScheduleName,
-} from '../shared/aws/index.ts';
-import { DefinitionStore } from '../shared/definitions/index.ts';
-import { EventBridgeSummaryPublisher } from '../shared/results/index.ts';
+import { createAwsClients, EVENT_BUS_VARIABLE, resourceEnvironment } from '../shared/aws/index.ts';
+import { createStores } from '../shared/stores/index.ts';
 import { type Slot, slotOf } from '../shared/schedule/index.ts';
 import { SCRAPER_VARIABLES } from '../shared/scraping/index.ts';
-import { localAlarmSource } from '../shared/monitoring/alarm-source.ts';
 import { type ApiServer, startApiServer } from './api-server.ts';
 import { DEMO_WATCH_LIST, demoShopOrigins, seedWatchList } from './demo-watch-list.ts';
 import { type LocalEventBus, startLocalEventBus } from './event-bus.ts';
@@ -37,6 +26,14 @@ import { countRunsByStatus, formatProgress, itemsSavedOf, type Progress } from '
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
 import { ScraperPool } from './scraper-pool.ts';
 import { type ExpandedSlot, startSlotFirings } from './slot-firings.ts';
+import {
+  ALARMS,
+  FUNCTIONS,
+  resourceName,
+  RUN_EVENTS_BUS,
+  type ScheduleName,
+} from '../shared/catalogue/index.ts';
+import { localAlarmSource } from './alarm-evaluator.ts';
 
 /** Timings of the local scrapers; see docs/local-runtime.md for why each is what it is. */
 export interface ScraperTimings {
@@ -207,15 +204,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       endpoints: { events: bus.endpoint },
     });
     stops.push(() => Promise.resolve(eventsClient.destroy()));
-    const summaries = new EventBridgeSummaryPublisher({
-      events: eventsClient.events,
-      busName,
-    });
-    const dependencies = createApiDependencies(resources, infrastructure.clients, {
-      onRunFinished: (run) =>
-        summaries
-          .publish(run)
-          .catch((error: unknown) => print(`summary event not published: ${String(error)}`)),
+    // The API's stores publish run summaries on this runtime's own event bus.
+    const stores = createStores(resources, { ...infrastructure.clients, events: eventsClient.events });
+    const dependencies = createApiDependencies(stores, resources, infrastructure.clients, {
       logError: (message, details) => print(`API: ${message} ${JSON.stringify(details)}`),
       // The web page's "alarms in ALARM": the alarms this runtime evaluates from the catalogue.
       alarmSource: localAlarmSource(infrastructure.stage, runtime.alarms),
@@ -223,14 +214,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const api = await startApiServer({ port: options.apiPort ?? 0, dependencies });
     stops.push(() => api.stop());
     const operatorToken = await localOperatorToken(dependencies.tokens, options.dataDir, Date.now());
-    const seeded = await seedWatchList(
-      new DefinitionStore({
-        documents: infrastructure.clients.documents,
-        tables: infrastructure.resources.tables,
-      }),
-      options.watchList ?? DEMO_WATCH_LIST,
-      Date.now(),
-    );
+    const seeded = await seedWatchList(stores.definitions, options.watchList ?? DEMO_WATCH_LIST, Date.now());
 
     mappings.start();
     const slots = startSlotFirings({

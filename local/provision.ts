@@ -16,25 +16,28 @@ import {
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { PRIORITIES, type Priority } from '../shared/definitions/index.ts';
 import {
-  BUCKETS,
   type BucketName,
+  BUCKETS,
   deadLetterQueueName,
-  localBucketName,
   type IndexDeclaration,
   type KeyAttribute,
-  PRIORITIES,
-  type Priority,
-  QUEUES,
   queueName,
+  QUEUES,
   SEVERITIES,
   type Severity,
-  TABLES,
   type TableDeclaration,
-  type TableName,
   tableName,
+  type TableName,
+  TABLES,
+  resourceName,
   topicName,
-} from '../shared/aws/index.ts';
+} from '../shared/catalogue/index.ts';
+
+/** Local bucket names (in AWS, CloudFormation names buckets: names are global). */
+export const localBucketName = (stage: string, bucket: BucketName): string =>
+  resourceName(stage, bucket).toLowerCase();
 
 export interface ProvisionedQueue {
   readonly name: string;

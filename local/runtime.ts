@@ -18,19 +18,19 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import {
-  ALARMS,
-  type AlarmDeclaration,
-  FUNCTIONS,
-  type FunctionName,
-  PRIORITIES,
-  SCHEDULES,
-  type ScheduleName,
-} from '../shared/aws/index.ts';
-import { type AlarmTransition, LocalAlarms } from '../shared/monitoring/alarm-evaluator.ts';
 import type { LocalInfrastructure } from './infrastructure.ts';
 import { type LocalClock, wallClock } from './local-clock.ts';
 import { nextFiringMs } from './schedule-clock.ts';
+import { PRIORITIES } from '../shared/definitions/index.ts';
+import {
+  type AlarmDeclaration,
+  ALARMS,
+  type FunctionName,
+  FUNCTIONS,
+  type ScheduleName,
+  SCHEDULES,
+} from '../shared/catalogue/index.ts';
+import { type AlarmTransition, LocalAlarms } from './alarm-evaluator.ts';
 
 type Handler = (event: unknown) => Promise<unknown>;
 

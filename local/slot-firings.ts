@@ -4,9 +4,9 @@
  */
 import type { SlotReport } from '../shared/expansion/index.ts';
 import { addSlots, type Slot, slotOf } from '../shared/schedule/index.ts';
-import { SCHEDULES, type ScheduleName } from '../shared/aws/index.ts';
 import type { LocalClock } from './local-clock.ts';
 import type { LocalRuntime } from './runtime.ts';
+import { type ScheduleName, SCHEDULES } from '../shared/catalogue/index.ts';
 
 export interface ExpandedSlot {
   readonly slot: Slot;

@@ -7,16 +7,16 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  PRIORITIES,
-  SCHEDULES,
-  type ScheduleName,
-  SEVERITIES,
-  TABLES,
-  type TableName,
-} from '../shared/aws/index.ts';
 import { type LocalPipeline, startLocalPipeline } from './pipeline.ts';
 import { nextFiringMs } from './schedule-clock.ts';
+import { PRIORITIES } from '../shared/definitions/index.ts';
+import {
+  type ScheduleName,
+  SCHEDULES,
+  SEVERITIES,
+  type TableName,
+  TABLES,
+} from '../shared/catalogue/index.ts';
 
 const USAGE = `Usage: npm start -- [options]
 

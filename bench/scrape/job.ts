@@ -3,7 +3,7 @@
  * worker reports back: one JSON line each on stdout, prefixed so that a library's own output on
  * stdout can never be mistaken for one.
  */
-import type { RunMessage } from '../../shared/expansion/index.ts';
+import type { RunMessage } from '../../shared/queues/index.ts';
 
 export const ENGINES = ['shelfwatch', 'crawlee'] as const;
 export type Engine = (typeof ENGINES)[number];

@@ -6,6 +6,7 @@
  */
 import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
 import { createRunScraper, readScraperConfig, type ScraperLogger } from '../../shared/scraping/index.ts';
+import { createStores } from '../../shared/stores/index.ts';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EngineResult, OperationProfile, Reporter, ScrapeJob } from './job.ts';
 
@@ -21,7 +22,14 @@ export async function scrapeWithShelfwatch(job: ScrapeJob, reporter: Reporter): 
   };
   const clients = createAwsClients();
   const profile = profileRequests(clients.documents);
-  const { scraper, browser } = createRunScraper(resourceEnvironment(), clients, readScraperConfig(), logger);
+  const resources = resourceEnvironment();
+  const { scraper, browser } = createRunScraper(
+    createStores(resources, clients),
+    resources,
+    clients,
+    readScraperConfig(),
+    logger,
+  );
   const waiting = [...job.runs];
   let pages = 0;
   let items = 0;

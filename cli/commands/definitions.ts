@@ -1,16 +1,12 @@
 /** `shelfwatch definitions add|import|list|show|enable|disable|rm|run-now` */
 import type { Command } from 'commander';
-import {
-  type Definition,
-  definitionFromCells,
-  scheduleText,
-  SCHEDULE_TEXT_HELP,
-} from '../../shared/definitions/index.ts';
+import { type Definition, definitionFromCells } from '../../shared/definitions/index.ts';
 import { segment } from '../api-client.ts';
 import { contextOf, wholeNumber } from '../context.ts';
 import { usageError } from '../exit-codes.ts';
 import type { Output } from '../output.ts';
 import { addImportCommand } from './definitions-import.ts';
+import { SCHEDULE_TEXT_HELP, scheduleText } from '../../shared/schedule/index.ts';
 
 interface AddOptions {
   readonly id: string;

@@ -1,11 +1,9 @@
 /** `shelfwatch dlq peek|redrive`, `workers list`, `stats` */
 import type { Command } from 'commander';
-import type { PipelineStatsReport } from '../../shared/api/pipeline-stats.ts';
-import type { FiringAlarm } from '../../shared/monitoring/alarm-source.ts';
 import { contextOf, wholeNumber } from '../context.ts';
 import { usageError } from '../exit-codes.ts';
-
-const PRIORITIES = ['high', 'normal', 'low'];
+import { PRIORITIES, type Priority } from '../../shared/definitions/index.ts';
+import type { FiringAlarm, PipelineStatsReport } from '../../shared/monitoring/index.ts';
 
 interface DeadLetterView {
   readonly messageId: string;
@@ -25,10 +23,10 @@ interface WorkerView {
   readonly failed: number;
 }
 
-function priorityArgument(value: string): string {
-  if (!PRIORITIES.includes(value))
-    throw usageError(`the priority must be high, normal or low (got "${value}")`);
-  return value;
+function priorityArgument(value: string): Priority {
+  const priority = PRIORITIES.find((candidate) => candidate === value);
+  if (!priority) throw usageError(`the priority must be ${PRIORITIES.join(', ')} (got "${value}")`);
+  return priority;
 }
 
 export function addOperationCommands(program: Command): void {

@@ -4,7 +4,9 @@
  * credentials (the SDK's usual chain: env, profile, SSO), no API token needed.
  */
 import type { Command } from 'commander';
-import type { ApiToken, IssuedToken, TokenScope } from '../../shared/api/token-store.ts';
+import type { ApiToken, IssuedToken } from '../../shared/tokens/index.ts';
+// The file, not the index: the index loads the AWS SDK, which only `--direct` needs.
+import { TOKEN_SCOPES, type TokenScope } from '../../shared/tokens/token-scope.ts';
 import { contextOf } from '../context.ts';
 import { CliError, EXIT, usageError } from '../exit-codes.ts';
 
@@ -16,14 +18,18 @@ interface CreateOptions {
   readonly region?: string;
 }
 
-const SCOPES: readonly TokenScope[] = ['operator', 'worker'];
-
 async function createDirectly(options: CreateOptions, scope: TokenScope): Promise<IssuedToken> {
   // Loaded only here: the AWS SDK would cost every other command startup time for nothing.
-  const [{ TokenStore }, { assertValidStage, createAwsClients, tableName }] = await Promise.all([
-    import('../../shared/api/token-store.ts'),
+  const [
+    { createStores },
+    { createAwsClients, resourceEnvironment, STAGE_VARIABLE, tableVariable },
+    catalogue,
+  ] = await Promise.all([
+    import('../../shared/stores/index.ts'),
     import('../../shared/aws/index.ts'),
+    import('../../shared/catalogue/index.ts'),
   ]);
+  const { assertValidStage, tableName } = catalogue;
   if (!options.stage) throw usageError("--direct needs --stage <stage> (the stack's stage, e.g. prod)");
   try {
     assertValidStage(options.stage);
@@ -32,11 +38,12 @@ async function createDirectly(options: CreateOptions, scope: TokenScope): Promis
   }
   const clients = createAwsClients(options.region ? { region: options.region } : {});
   try {
-    const store = new TokenStore({
-      documents: clients.documents,
-      tableName: tableName(options.stage, 'control'),
+    // The stage's control table by its physical name, as its functions see it.
+    const resources = resourceEnvironment({
+      [STAGE_VARIABLE]: options.stage,
+      [tableVariable('control')]: tableName(options.stage, 'control'),
     });
-    return await store.create({ name: options.name, scope }, Date.now());
+    return await createStores(resources, clients).tokens.create({ name: options.name, scope }, Date.now());
   } catch (error) {
     const name = (error as Error).name;
     const exitCode =
@@ -68,8 +75,8 @@ export function addTokenCommands(program: Command): void {
     .option('--region <region>', "with --direct: the AWS region (default: the SDK's)")
     .action(async (options: CreateOptions, command: Command) => {
       const { output, client } = contextOf(command);
-      const scope = SCOPES.find((candidate) => candidate === options.scope);
-      if (!scope) throw usageError(`--scope must be ${SCOPES.join(' or ')} (got "${options.scope}")`);
+      const scope = TOKEN_SCOPES.find((candidate) => candidate === options.scope);
+      if (!scope) throw usageError(`--scope must be ${TOKEN_SCOPES.join(' or ')} (got "${options.scope}")`);
       const issued = options.direct
         ? await createDirectly(options, scope)
         : await client().post<IssuedToken>('/tokens', { name: options.name, scope });

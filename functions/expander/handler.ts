@@ -11,9 +11,11 @@ import {
   type SlotReport,
 } from '../../shared/expansion/index.ts';
 import { createMetrics, MetricUnit } from '../../shared/monitoring/index.ts';
+import { createStores } from '../../shared/stores/index.ts';
 
 const resources = resourceEnvironment();
-const expander = createExpander(resources, createAwsClients());
+const clients = createAwsClients();
+const expander = createExpander(createStores(resources, clients), resources, clients);
 const logger = new Logger({ serviceName: 'shelfwatch-expander' });
 const metrics = createMetrics(resources.stage);
 

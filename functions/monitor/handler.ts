@@ -12,9 +12,11 @@ import {
   type MonitorReport,
   publishDatapoints,
 } from '../../shared/monitoring/index.ts';
+import { createStores } from '../../shared/stores/index.ts';
 
 const resources = resourceEnvironment();
-const monitor = createMonitor(resources, createAwsClients());
+const clients = createAwsClients();
+const monitor = createMonitor(createStores(resources, clients), resources, clients);
 const logger = new Logger({ serviceName: 'shelfwatch-monitor' });
 const metrics = createMetrics(resources.stage);
 

@@ -8,19 +8,17 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
 import { createMetrics, MetricUnit } from '../../shared/monitoring/index.ts';
-import {
-  consumeRunMessage,
-  createRunScraper,
-  queueUrlOfArn,
-  readScraperConfig,
-} from '../../shared/scraping/index.ts';
+import { consumeRunMessage, createRunScraper, readScraperConfig } from '../../shared/scraping/index.ts';
+import { createStores } from '../../shared/stores/index.ts';
 
 const logger = new Logger({ serviceName: 'shelfwatch-scraper' });
 const resources = resourceEnvironment();
 const metrics = createMetrics(resources.stage);
-const { scraper, queues, browser } = createRunScraper(
+const clients = createAwsClients();
+const { scraper, queue, browser } = createRunScraper(
+  createStores(resources, clients),
   resources,
-  createAwsClients(),
+  clients,
   readScraperConfig(),
   logger,
 );
@@ -57,10 +55,10 @@ const processBatch = (event: SQSEvent, context: Context): Promise<SQSBatchRespon
         {
           body: record.body,
           receiptHandle: record.receiptHandle,
-          queueUrl: queueUrlOfArn(record.eventSourceARN, queues.queueUrls),
+          queueUrl: queue.queueUrlOfArn(record.eventSourceARN),
         },
         scraper,
-        queues,
+        queue,
         { owner: context.awsRequestId, remainingMs: () => context.getRemainingTimeInMillis() },
         logger,
       );

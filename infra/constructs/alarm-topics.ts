@@ -4,7 +4,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { SEVERITIES, type Severity, TOPICS, topicName } from '../../shared/aws/index.ts';
+import { SEVERITIES, type Severity, topicName, TOPICS } from '../../shared/catalogue/index.ts';
 
 export interface AlarmTopicsProps {
   readonly stage: string;

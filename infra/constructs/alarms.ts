@@ -9,16 +9,16 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import type { AlarmTopics } from './alarm-topics.ts';
+import type { RunQueues } from './queues.ts';
 import {
-  ALARMS,
   type AlarmDeclaration,
   alarmName,
+  ALARMS,
   type FunctionName,
   METRIC_NAMESPACE,
   metricDimensions,
-} from '../../shared/aws/index.ts';
-import type { AlarmTopics } from './alarm-topics.ts';
-import type { RunQueues } from './queues.ts';
+} from '../../shared/catalogue/index.ts';
 
 export interface AlarmsProps {
   readonly stage: string;

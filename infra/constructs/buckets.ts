@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { BUCKETS, type BucketName } from '../../shared/aws/index.ts';
+import { type BucketName, BUCKETS } from '../../shared/catalogue/index.ts';
 
 export interface BucketsProps {
   readonly removalPolicy: 'retain' | 'destroy';

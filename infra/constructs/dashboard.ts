@@ -9,8 +9,9 @@ import {
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { METRIC_NAMESPACE, metricDimensions, PRIORITIES, resourceName } from '../../shared/aws/index.ts';
 import type { RunQueues } from './queues.ts';
+import { PRIORITIES } from '../../shared/definitions/index.ts';
+import { METRIC_NAMESPACE, metricDimensions, resourceName } from '../../shared/catalogue/index.ts';
 
 export interface PipelineDashboardProps {
   readonly stage: string;

@@ -12,24 +12,13 @@ import { Construct } from 'constructs';
 import {
   ALARM_WEBHOOK_SECRET_VARIABLE,
   EVENT_BUS_VARIABLE,
-  alarmName,
   bucketVariable,
   deadLetterQueueUrlVariable,
   EXPANDER_CATCH_UP_HOURS_VARIABLE,
-  FUNCTIONS,
-  type FunctionDeclaration,
-  type FunctionName,
   ITEM_RETENTION_DAYS_VARIABLE,
-  METRIC_NAMESPACE,
-  type Priority,
-  QUEUES,
   queueUrlVariable,
   RUN_RETENTION_DAYS_VARIABLE,
-  resourceName,
   STAGE_VARIABLE,
-  TABLES,
-  type TableAccess,
-  type TableName,
   tableVariable,
   topicArnVariable,
 } from '../../shared/aws/index.ts';
@@ -40,6 +29,19 @@ import type { Buckets } from './buckets.ts';
 import type { RunEvents } from './run-events.ts';
 import type { RunQueues } from './queues.ts';
 import type { Tables } from './tables.ts';
+import type { Priority } from '../../shared/definitions/index.ts';
+import {
+  alarmName,
+  type FunctionDeclaration,
+  type FunctionName,
+  FUNCTIONS,
+  METRIC_NAMESPACE,
+  QUEUES,
+  resourceName,
+  type TableAccess,
+  type TableName,
+  TABLES,
+} from '../../shared/catalogue/index.ts';
 
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
 

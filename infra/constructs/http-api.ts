@@ -5,8 +5,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { resourceName } from '../../shared/aws/index.ts';
 import { acknowledge } from './functions.ts';
+import { resourceName } from '../../shared/catalogue/index.ts';
 
 export interface ShelfwatchHttpApiProps {
   readonly stage: string;

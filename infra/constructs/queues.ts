@@ -1,7 +1,8 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { deadLetterQueueName, PRIORITIES, type Priority, QUEUES, queueName } from '../../shared/aws/index.ts';
+import { PRIORITIES, type Priority } from '../../shared/definitions/index.ts';
+import { deadLetterQueueName, queueName, QUEUES } from '../../shared/catalogue/index.ts';
 
 export interface RunQueue {
   readonly queue: Queue;

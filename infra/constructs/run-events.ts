@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
-import { RUN_EVENTS_BUS, resourceName } from '../../shared/aws/index.ts';
+import { resourceName, RUN_EVENTS_BUS } from '../../shared/catalogue/index.ts';
 
 export interface RunEventsProps {
   readonly stage: string;

@@ -9,7 +9,12 @@ import {
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import { type FunctionName, resourceName, SCHEDULES, type ScheduleName } from '../../shared/aws/index.ts';
+import {
+  type FunctionName,
+  resourceName,
+  type ScheduleName,
+  SCHEDULES,
+} from '../../shared/catalogue/index.ts';
 
 export interface SchedulesProps {
   readonly stage: string;

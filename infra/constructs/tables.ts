@@ -10,11 +10,11 @@ import {
 import { Construct } from 'constructs';
 import {
   type KeyAttribute,
-  TABLES,
   type TableDeclaration,
   type TableName,
   tableName,
-} from '../../shared/aws/index.ts';
+  TABLES,
+} from '../../shared/catalogue/index.ts';
 
 export interface TablesProps {
   readonly stage: string;

@@ -7,7 +7,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { AuthenticationError, ForbiddenError } from './errors.ts';
 import type { ApiEnv, Principal, Route } from './route.ts';
-import type { TokenStore } from './token-store.ts';
+import type { TokenStore } from '../tokens/index.ts';
 
 export const PUBLIC_ROUTES: readonly { method: string; path: string }[] = [
   { method: 'GET', path: '/health' },

@@ -4,28 +4,21 @@
  * finished runs.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  type AwsClients,
-  PRIORITIES,
-  type Priority,
-  requireDeadLetterQueueUrl,
-  requireQueueUrl,
-  requireTable,
-  type ResourceEnvironment,
-} from '../aws/index.ts';
-import { DefinitionStore } from '../definitions/index.ts';
+import { type AwsClients, requireTable, type ResourceEnvironment } from '../aws/index.ts';
+import type { DefinitionStore } from '../definitions/index.ts';
 import { createExpander, type Expander } from '../expansion/index.ts';
-import { type AlarmSource, UNAVAILABLE_ALARM_SOURCE } from '../monitoring/index.ts';
-import { ItemStore } from '../results/index.ts';
-import { type Run, RunStore } from '../runs/index.ts';
-import { WorkerStore } from '../workers/index.ts';
-import { DeadLetters } from './dead-letters.ts';
-import { PipelineStats } from './pipeline-stats.ts';
-import { RunQueue } from './run-queue.ts';
-import { RunThroughput } from './run-throughput.ts';
-import { SnapshotIngest } from './snapshot-ingest.ts';
-import { TaskBroker } from './task-broker.ts';
-import { TokenStore } from './token-store.ts';
+import {
+  type AlarmSource,
+  PipelineStats,
+  RunThroughput,
+  UNAVAILABLE_ALARM_SOURCE,
+} from '../monitoring/index.ts';
+import type { DeadLetters, RunQueue } from '../queues/index.ts';
+import type { ItemStore } from '../results/index.ts';
+import type { Run, RunStore } from '../runs/index.ts';
+import type { Stores } from '../stores/index.ts';
+import type { TokenStore } from '../tokens/index.ts';
+import { SnapshotIngest, TaskBroker, type WorkerStore } from '../workers/index.ts';
 import { WebPageFiles } from './web-page-files.ts';
 
 export interface ApiDependencies {
@@ -55,7 +48,7 @@ export interface ApiOptions {
   readonly newRequestId?: () => string;
   /** How long a worker's lease lasts without news. Default: 30 minutes (seed 004). */
   readonly workerLeaseMs?: number;
-  /** Called with every run a worker finishes (the lead wires the EventBridge summary to it). */
+  /** Called with every run a worker finishes. Default: its summary event (stores.summaries), a lost one logged. */
   readonly onRunFinished?: (run: Run) => Promise<void> | void;
   readonly logError?: ApiDependencies['logError'];
   /** Default: none available (the page says so). */
@@ -65,64 +58,57 @@ export interface ApiOptions {
 }
 
 export function createApiDependencies(
+  stores: Stores,
   resources: ResourceEnvironment,
-  clients: Pick<AwsClients, 'documents' | 'sqs'>,
+  clients: Pick<AwsClients, 'documents'>,
   options: ApiOptions = {},
 ): ApiDependencies {
-  const { documents, sqs } = clients;
-  const byPriority = (url: (r: ResourceEnvironment, p: Priority) => string) =>
-    Object.fromEntries(PRIORITIES.map((p) => [p, url(resources, p)])) as Record<Priority, string>;
-  const queueUrls = byPriority(requireQueueUrl);
-  const deadLetterQueueUrls = byPriority(requireDeadLetterQueueUrl);
-  const definitions = new DefinitionStore({
-    documents,
-    tables: {
-      definitions: requireTable(resources, 'definitions'),
-      dueIndex: requireTable(resources, 'dueIndex'),
-      control: requireTable(resources, 'control'),
-    },
-  });
-  const runs = new RunStore({
-    documents,
-    tableName: requireTable(resources, 'runs'),
-    retentionDays: resources.runRetentionDays,
-  });
-  const workers = new WorkerStore({ documents, tableName: requireTable(resources, 'workers') });
-  const items = new ItemStore({ documents, tableName: requireTable(resources, 'items') });
-  const queue = new RunQueue({ sqs, queueUrls });
+  const { definitions, runs, workers, items, queue, deadLetters } = stores;
+  const logError = options.logError ?? (() => undefined);
+  const summaries = stores.summaries;
+  // A worker's finished run gets the same summary event as the scraper's; a lost event is logged.
+  const onRunFinished =
+    options.onRunFinished ??
+    (summaries
+      ? (run: Run) =>
+          summaries.publish(run).catch((error: unknown) => {
+            logError('summary event not published', { runId: run.runId, error: String(error) });
+          })
+      : undefined);
   return {
     definitions,
     runs,
     workers,
     items,
-    tokens: new TokenStore({ documents, tableName: requireTable(resources, 'control') }),
-    expander: createExpander(resources, clients),
+    tokens: stores.tokens,
+    expander: createExpander(stores, resources, clients),
     queue,
     broker: new TaskBroker({
       runs,
       definitions,
       workers,
       queue,
-      sqs,
       ...(options.workerLeaseMs !== undefined ? { leaseMs: options.workerLeaseMs } : {}),
-      ...(options.onRunFinished ? { onRunFinished: options.onRunFinished } : {}),
+      ...(onRunFinished ? { onRunFinished } : {}),
       ...(options.logError ? { logError: options.logError } : {}),
     }),
     ingest: new SnapshotIngest({ runs, workers, items, itemRetentionDays: resources.itemRetentionDays }),
-    deadLetters: new DeadLetters({ sqs, queueUrls, deadLetterQueueUrls, runs }),
+    deadLetters,
     stats: new PipelineStats({
-      documents,
+      documents: clients.documents,
       runsTable: requireTable(resources, 'runs'),
-      sqs,
-      queueUrls,
-      deadLetterQueueUrls,
+      queue,
+      deadLetters,
       workers,
     }),
-    throughput: new RunThroughput({ documents, runsTable: requireTable(resources, 'runs') }),
+    throughput: new RunThroughput({
+      documents: clients.documents,
+      runsTable: requireTable(resources, 'runs'),
+    }),
     alarms: options.alarmSource ?? UNAVAILABLE_ALARM_SOURCE,
     webPage: new WebPageFiles(options.webRoot),
     clock: options.clock ?? Date.now,
     newRequestId: options.newRequestId ?? randomUUID,
-    logError: options.logError ?? (() => undefined),
+    logError,
   };
 }

@@ -6,7 +6,7 @@
  * ShelfwatchError codes map to 4xx (or 503 for "try again later"); anything else is a 500 that
  * says nothing about internals and is logged with a reference the caller can quote.
  */
-import { ShelfwatchError, type FieldIssue } from '../errors/index.ts';
+import { ConflictError, ShelfwatchError, type FieldIssue } from '../errors/index.ts';
 
 /** The token is missing, malformed, unknown or revoked. */
 export class AuthenticationError extends ShelfwatchError {
@@ -19,22 +19,6 @@ export class AuthenticationError extends ShelfwatchError {
 export class ForbiddenError extends ShelfwatchError {
   constructor(message: string) {
     super('FORBIDDEN', message);
-  }
-}
-
-/** A request whose rows are well-formed but clash with what is stored; nothing was written. */
-export class ConflictError extends ShelfwatchError {
-  readonly issues: readonly FieldIssue[];
-  constructor(code: string, message: string, issues: readonly FieldIssue[] = []) {
-    super(code, message);
-    this.issues = issues;
-  }
-}
-
-/** Something named in the request does not exist (a DLQ message, a token...). */
-export class NotFoundError extends ShelfwatchError {
-  constructor(code: string, message: string) {
-    super(code, message);
   }
 }
 

@@ -6,7 +6,7 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { type FieldIssue, ValidationError } from '../errors/index.ts';
-import type { TokenScope } from './token-store.ts';
+import type { TokenScope } from '../tokens/index.ts';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
 

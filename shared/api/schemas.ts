@@ -3,28 +3,13 @@
  * as strings, so numbers and booleans are parsed from their exact text (no `1e2`, no ` 7`).
  */
 import { z } from 'zod';
-import { PRIORITIES } from '../aws/catalogue.ts';
-import { DEFINITION_ID_PATTERN } from '../definitions/index.ts';
+import { DEFINITION_ID_PATTERN, PRIORITIES } from '../definitions/index.ts';
 import { RUN_STATUSES } from '../runs/index.ts';
-import { WORKER_ID_PATTERN } from '../workers/index.ts';
-import { TOKEN_ID_PATTERN } from './token-store.ts';
+import { TOKEN_ID_PATTERN } from '../tokens/index.ts';
 
 export const definitionIdSchema = z
   .string()
   .regex(DEFINITION_ID_PATTERN, 'must be 1-128 letters, digits, ".", "_" or "-", starting alphanumeric');
-
-/** `<definition id>@<slot>` or `<definition id>@manual-<request id>`. */
-export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}@[A-Za-z0-9:._-]{1,100}$/;
-export const runIdSchema = z
-  .string()
-  .regex(RUN_ID_PATTERN, 'must be a run id: <definition id>@<slot>, e.g. shoes-de@2026-11-23T19:00Z');
-
-export const workerIdSchema = z
-  .string()
-  .regex(
-    WORKER_ID_PATTERN,
-    'must be 1-128 letters, digits, ".", "_", ":", "@" or "-", starting alphanumeric',
-  );
 
 export const tokenIdSchema = z.string().regex(TOKEN_ID_PATTERN, 'must be a token id: 16 hexadecimal digits');
 

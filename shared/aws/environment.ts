@@ -6,13 +6,12 @@
 import {
   BUCKETS,
   type BucketName,
-  PRIORITIES,
-  type Priority,
   SEVERITIES,
   type Severity,
   TABLES,
   type TableName,
-} from './catalogue.ts';
+} from '../catalogue/index.ts';
+import { PRIORITIES, type Priority } from '../definitions/index.ts';
 
 const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
@@ -66,7 +65,7 @@ export class MissingResourceError extends Error {
   constructor(variable: string, what: string) {
     super(
       `${what} is not configured: environment variable ${variable} is unset. ` +
-        'Grant the function access to it in shared/aws/catalogue.ts, or start it through the local runtime.',
+        'Grant the function access to it in shared/catalogue/functions.ts, or start it through the local runtime.',
     );
     this.name = 'MissingResourceError';
     this.variable = variable;

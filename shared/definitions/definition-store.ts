@@ -23,7 +23,6 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor, pageLimit } from '../aws/pagination.ts';
 import { ShelfwatchError, ValidationError } from '../errors/index.ts';
 import {
   type ScheduleKey,
@@ -33,6 +32,7 @@ import {
   slotStartMs,
 } from '../schedule/index.ts';
 import { type Definition, type DefinitionFields, parseDefinitionInput } from './definition.ts';
+import { decodeCursor, encodeCursor, pageLimit } from '../paging/index.ts';
 
 export class DefinitionNotFoundError extends ShelfwatchError {
   readonly definitionId: string;

@@ -4,38 +4,12 @@
  * field; nothing is stored.
  */
 import { z } from 'zod';
-import { MAX_ATTEMPTS_LIMIT, PRIORITIES } from '../aws/catalogue.ts';
 import { ValidationError } from '../errors/index.ts';
-import { canonicalTimeZone, isTimeZone } from '../schedule/zoned-time.ts';
+import { scheduleSchema } from '../schedule/index.ts';
 import { crawlTypeIds, findCrawlType, findPlatform, platformIds } from './registry.ts';
+import { MAX_ATTEMPTS_LIMIT, PRIORITIES } from './priority.ts';
 
 export const DEFINITION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-export const onceScheduleSchema = z.object({
-  kind: z.literal('once'),
-  /** The instant the single run is due (ISO 8601 with offset); it runs in the slot containing it. */
-  at: z.iso.datetime({
-    offset: true,
-    message: 'must be an ISO 8601 date-time with seconds and offset, e.g. 2026-12-01T08:00:00Z',
-  }),
-});
-
-export const everyScheduleSchema = z.object({
-  kind: z.literal('every'),
-  everyHours: z.number().int().min(1).max(24),
-  /** First local hour of each day's cycle (0-23). */
-  startHour: z.number().int().min(0).max(23).default(0),
-  /** Stored canonical (`utc` → `UTC`, `US/Eastern` → `America/New_York`), so one zone is one schedule key. */
-  timeZone: z
-    .string()
-    .refine(isTimeZone, { message: 'must be an IANA time zone such as UTC, Europe/Berlin or Asia/Kolkata' })
-    .transform((zone) => canonicalTimeZone(zone) as string)
-    .default('UTC'),
-});
-
-export const scheduleSchema = z.discriminatedUnion('kind', [onceScheduleSchema, everyScheduleSchema], {
-  error: "must be { kind: 'once', at } or { kind: 'every', everyHours, startHour?, timeZone? }",
-});
 
 export const paramsSchema = z
   .object({
@@ -90,9 +64,6 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-export type Schedule = z.infer<typeof scheduleSchema>;
-export type EverySchedule = z.infer<typeof everyScheduleSchema>;
-export type OnceSchedule = z.infer<typeof onceScheduleSchema>;
 export type DefinitionParams = z.infer<typeof paramsSchema>;
 /** What an operator sends: defaults not yet applied. */
 export type DefinitionInput = z.input<typeof definitionInputSchema>;

@@ -1,5 +1,5 @@
 export * from './definition.ts';
 export * from './registry.ts';
 export * from './definition-store.ts';
-export * from './schedule-text.ts';
 export * from './watch-list.ts';
+export * from './priority.ts';

@@ -10,7 +10,7 @@
  * /definitions takes them (or `{ "definitions": [...] }`).
  */
 import { type DefinitionFields, definitionInputSchema } from './definition.ts';
-import { parseScheduleText, SCHEDULE_TEXT_HELP } from './schedule-text.ts';
+import { parseScheduleText, SCHEDULE_TEXT_HELP } from '../schedule/index.ts';
 
 export type WatchListFormat = 'csv' | 'json';
 

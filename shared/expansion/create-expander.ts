@@ -1,36 +1,31 @@
-import { type AwsClients, PRIORITIES, type Priority } from '../aws/index.ts';
-import { requireQueueUrl, requireTable, type ResourceEnvironment } from '../aws/environment.ts';
-import { DefinitionStore } from '../definitions/index.ts';
-import { RunStore } from '../runs/index.ts';
+import type { AwsClients } from '../aws/index.ts';
+import { requireTable, type ResourceEnvironment } from '../aws/index.ts';
+import type { DefinitionStore } from '../definitions/index.ts';
+import type { RunQueue } from '../queues/index.ts';
+import type { RunStore } from '../runs/index.ts';
 import { Expander, type ExpanderOptions } from './expander.ts';
 import { Watermark } from './watermark.ts';
 
-/** The expander wired to the resources of a function's environment (Lambda or local). */
+/** The stores the expander works with (the composition root passes its `createStores(...)`). */
+export interface ExpanderStores {
+  readonly definitions: DefinitionStore;
+  readonly runs: RunStore;
+  readonly queue: RunQueue;
+}
+
+/** The expander wired to the stores and resources of a function's environment (Lambda or local). */
 export function createExpander(
+  stores: ExpanderStores,
   resources: ResourceEnvironment,
-  clients: Pick<AwsClients, 'documents' | 'sqs'>,
+  clients: Pick<AwsClients, 'documents'>,
   overrides: Partial<Pick<ExpanderOptions, 'catchUpHours' | 'roundSize' | 'sendConcurrency'>> = {},
 ): Expander {
-  const tables = {
-    definitions: requireTable(resources, 'definitions'),
-    dueIndex: requireTable(resources, 'dueIndex'),
-    control: requireTable(resources, 'control'),
-  };
-  const runsTable = requireTable(resources, 'runs');
   return new Expander({
-    definitions: new DefinitionStore({ documents: clients.documents, tables }),
-    runs: new RunStore({
-      documents: clients.documents,
-      tableName: runsTable,
-      retentionDays: resources.runRetentionDays,
-    }),
-    batches: { documents: clients.documents, tableName: runsTable },
-    watermark: new Watermark(clients.documents, tables.control),
-    sqs: clients.sqs,
-    queueUrls: Object.fromEntries(PRIORITIES.map((p) => [p, requireQueueUrl(resources, p)])) as Record<
-      Priority,
-      string
-    >,
+    definitions: stores.definitions,
+    runs: stores.runs,
+    batches: { documents: clients.documents, tableName: requireTable(resources, 'runs') },
+    watermark: new Watermark(clients.documents, requireTable(resources, 'control')),
+    queue: stores.queue,
     catchUpHours: resources.expanderCatchUpHours,
     ...overrides,
   });

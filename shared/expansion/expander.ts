@@ -16,10 +16,8 @@
  * transaction, messages sent 10 per SendMessageBatch per priority, runs marked 100 per
  * transaction; remainders wait for the next page and only the last batch of each may be short.
  */
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import { PRIORITIES, type Priority } from '../aws/catalogue.ts';
-import type { Definition, DefinitionStore } from '../definitions/index.ts';
-import { type OutgoingMessage, SQS_BATCH_LIMIT, sendRunMessages } from '../queues/index.ts';
+import { type Definition, type DefinitionStore, PRIORITIES, type Priority } from '../definitions/index.ts';
+import { type RunQueue, SQS_BATCH_LIMIT } from '../queues/index.ts';
 import {
   type BatchOptions,
   createRunsOnce,
@@ -30,7 +28,6 @@ import {
   TRANSACTION_LIMIT,
 } from '../runs/index.ts';
 import { addSlots, type Slot, slotOf, slotsBetween } from '../schedule/index.ts';
-import { runMessageOf } from './run-message.ts';
 import type { Watermark } from './watermark.ts';
 
 export interface ExpanderOptions {
@@ -38,8 +35,7 @@ export interface ExpanderOptions {
   readonly runs: RunStore;
   readonly batches: BatchOptions;
   readonly watermark: Watermark;
-  readonly sqs: SQSClient;
-  readonly queueUrls: Record<Priority, string>;
+  readonly queue: RunQueue;
   /** How many missed slots (hours, including the current one) are caught up. Default 24. */
   readonly catchUpHours?: number;
   /** SendMessageBatch requests in flight. Default 16. */
@@ -148,9 +144,7 @@ export class Expander {
     );
     const { created, run: stored } = await this.options.runs.create(run);
     if (!created && stored.status !== 'PENDING') return stored;
-    const { unsent, lastError } = await sendRunMessages(this.options, [runMessageOf(stored)]);
-    if (unsent.length > 0)
-      throw new Error(`could not queue run ${run.runId}: ${lastError ?? 'unknown error'}`);
+    await this.options.queue.sendNow([stored]);
     try {
       return await this.options.runs.markQueued(run.runId, nowMs);
     } catch (error) {
@@ -227,21 +221,14 @@ class SlotPipeline {
       }
     }
 
-    const sending: OutgoingMessage[] = [];
+    const sending: Run[] = [];
     for (const priority of PRIORITIES) {
       const [now, later] = take(this.toSend.get(priority) ?? [], SQS_BATCH_LIMIT);
       this.toSend.set(priority, later);
-      sending.push(...now.map(runMessageOf));
+      sending.push(...now);
     }
     if (sending.length > 0) {
-      const outcome = await sendRunMessages(
-        {
-          sqs: this.options.sqs,
-          queueUrls: this.options.queueUrls,
-          concurrency: this.options.sendConcurrency ?? 16,
-        },
-        sending,
-      );
+      const outcome = await this.options.queue.send(sending, this.options.sendConcurrency ?? 16);
       this.sent += outcome.sent.length;
       this.unsent.push(...outcome.unsent);
       if (outcome.lastError) this.lastError = outcome.lastError;

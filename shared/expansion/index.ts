@@ -1,5 +1,4 @@
 export * from './expander.ts';
-export * from './run-message.ts';
 export * from './watermark.ts';
 export * from './create-expander.ts';
 export * from './expander-event.ts';

@@ -4,11 +4,10 @@
  * - deployed: CloudWatch DescribeAlarms (AlarmNamePrefix `shelfwatch-<stage>-`, StateValue ALARM).
  *   Where the states cannot be read, the API answers `available: false` (UNAVAILABLE_ALARM_SOURCE)
  *   rather than pretending nothing fires.
- * - local: the LocalAlarms the local runtime evaluates from the same catalogue.
+ * - local: the alarms the local runtime evaluates from the same catalogue (local/alarm-evaluator.ts).
  */
 import { type CloudWatchClient, DescribeAlarmsCommand, StateValue } from '@aws-sdk/client-cloudwatch';
-import { ALARMS, type AlarmDeclaration, alarmName, type Severity } from '../aws/catalogue.ts';
-import type { LocalAlarms } from './alarm-evaluator.ts';
+import { type AlarmDeclaration, alarmName, ALARMS, type Severity } from '../catalogue/index.ts';
 
 export interface FiringAlarm {
   /** The deployed name: `shelfwatch-<stage>-<alarm>`. */
@@ -42,24 +41,6 @@ export function firingAlarmOf(
   if (!declaration) return undefined;
   const { severity, description, runbook } = declaration;
   return { name: alarmName(stage, alarm), alarm, severity, description, runbook };
-}
-
-/** The alarms the local runtime's evaluator has in ALARM. */
-export function localAlarmSource(
-  stage: string,
-  alarms: Pick<LocalAlarms, 'firing'>,
-  declarations: Readonly<Record<string, AlarmDeclaration>> = ALARMS,
-): AlarmSource {
-  return {
-    available: true,
-    firing: () =>
-      Promise.resolve(
-        alarms
-          .firing()
-          .sort()
-          .flatMap((alarm) => firingAlarmOf(stage, alarm, declarations) ?? []),
-      ),
-  };
 }
 
 /**

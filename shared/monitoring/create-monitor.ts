@@ -1,35 +1,33 @@
-import {
-  type AwsClients,
-  PRIORITIES,
-  type Priority,
-  requireDeadLetterQueueUrl,
-  requireQueueUrl,
-  requireTable,
-  type ResourceEnvironment,
-} from '../aws/index.ts';
-import { DefinitionStore } from '../definitions/index.ts';
-import { RunStore } from '../runs/index.ts';
+import type { AwsClients } from '../aws/index.ts';
+import { requireTable, type ResourceEnvironment } from '../aws/index.ts';
+import type { DefinitionStore } from '../definitions/index.ts';
+import type { DeadLetters, RunQueue } from '../queues/index.ts';
+import type { RunStore } from '../runs/index.ts';
 import { DailyReporter } from './daily-report.ts';
 import { Monitor, type MonitorOptions } from './monitor.ts';
 
-/** The monitor wired to the resources of a function's environment (Lambda or local). */
+/** The stores the monitor works with (the composition root passes its `createStores(...)`). */
+export interface MonitorStores {
+  readonly definitions: DefinitionStore;
+  readonly runs: RunStore;
+  readonly queue: RunQueue;
+  readonly deadLetters: DeadLetters;
+}
+
+/** The monitor wired to the stores and resources of a function's environment (Lambda or local). */
 export function createMonitor(
+  stores: MonitorStores,
   resources: ResourceEnvironment,
-  clients: Pick<AwsClients, 'documents' | 'sqs' | 's3' | 'sns'>,
-  overrides: Partial<Omit<MonitorOptions, 'runs' | 'definitions' | 'sqs'>> = {},
+  clients: Pick<AwsClients, 'documents' | 's3' | 'sns'>,
+  overrides: Partial<Omit<MonitorOptions, 'runs' | 'definitions' | 'queue' | 'deadLetters'>> = {},
 ): Monitor {
-  const runs = new RunStore({
-    documents: clients.documents,
-    tableName: requireTable(resources, 'runs'),
-    retentionDays: resources.runRetentionDays,
-  });
   const bucket = resources.buckets.reports;
   const topicArn = resources.topicArns.warning;
   const dailyReporter =
     bucket && topicArn
       ? new DailyReporter({
           stage: resources.stage,
-          runs,
+          runs: stores.runs,
           documents: clients.documents,
           controlTable: requireTable(resources, 'control'),
           s3: clients.s3,
@@ -38,21 +36,11 @@ export function createMonitor(
           topicArn,
         })
       : undefined;
-  const byPriority = (url: (r: ResourceEnvironment, p: Priority) => string) =>
-    Object.fromEntries(PRIORITIES.map((p) => [p, url(resources, p)])) as Record<Priority, string>;
   return new Monitor({
-    runs,
-    definitions: new DefinitionStore({
-      documents: clients.documents,
-      tables: {
-        definitions: requireTable(resources, 'definitions'),
-        dueIndex: requireTable(resources, 'dueIndex'),
-        control: requireTable(resources, 'control'),
-      },
-    }),
-    sqs: clients.sqs,
-    queueUrls: byPriority(requireQueueUrl),
-    deadLetterQueueUrls: byPriority(requireDeadLetterQueueUrl),
+    runs: stores.runs,
+    definitions: stores.definitions,
+    queue: stores.queue,
+    deadLetters: stores.deadLetters,
     ...(dailyReporter ? { dailyReporter } : {}),
     ...overrides,
   });

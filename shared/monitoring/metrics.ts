@@ -3,10 +3,10 @@
  * dimensions from the catalogue, so the alarms CDK creates select exactly these series.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRIC_NAMESPACE, METRIC_SERVICE } from '../aws/catalogue.ts';
 import type { MetricDatum } from './monitor.ts';
 
 export { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRIC_NAMESPACE, METRIC_SERVICE } from '../catalogue/index.ts';
 
 export function createMetrics(stage: string): Metrics {
   return new Metrics({

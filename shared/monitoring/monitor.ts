@@ -11,15 +11,12 @@
  *  - a message in a DLQ marks its run DEAD_LETTERED (idempotent). The message stays in the DLQ
  *    for operators to peek and redrive.
  */
-import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { PRIORITIES, type Priority, QUEUES } from '../aws/catalogue.ts';
-import type { Definition, DefinitionStore } from '../definitions/index.ts';
-import { ValidationError } from '../errors/index.ts';
-import { parseRunMessage, runMessageOf } from '../expansion/run-message.ts';
-import { sendRunMessages } from '../queues/index.ts';
+import { type Definition, type DefinitionStore, PRIORITIES } from '../definitions/index.ts';
+import type { DeadLetters, RunQueue } from '../queues/index.ts';
 import { IllegalTransitionError, type Run, RunNotFoundError, type RunStore } from '../runs/index.ts';
 import { periodHours } from '../schedule/index.ts';
 import type { DailyReporter } from './daily-report.ts';
+import { QUEUES } from '../catalogue/index.ts';
 
 export interface MetricDatum {
   readonly name: string;
@@ -32,9 +29,8 @@ export interface MetricDatum {
 export interface MonitorOptions {
   readonly runs: RunStore;
   readonly definitions: DefinitionStore;
-  readonly sqs: SQSClient;
-  readonly queueUrls: Record<Priority, string>;
-  readonly deadLetterQueueUrls: Record<Priority, string>;
+  readonly queue: Pick<RunQueue, 'send'>;
+  readonly deadLetters: Pick<DeadLetters, 'waiting' | 'read'>;
   /** Window of finished runs the rates are computed over. Default: 5 minutes (the schedule). */
   readonly windowMs?: number;
   /** A lease expired this long ago means its message is gone. Default: the queues' visibility timeout. */
@@ -153,10 +149,7 @@ export class Monitor {
         if (!run.lease || run.lease.expiresAtMs >= cutoff) continue;
         const claimed = await this.options.runs.requeueExpired(run, cutoff, nowMs);
         if (!claimed) continue; // someone acquired it, or another monitor claimed it: not ours
-        const { unsent } = await sendRunMessages(
-          { sqs: this.options.sqs, queueUrls: this.options.queueUrls },
-          [runMessageOf(claimed)],
-        );
+        const { unsent } = await this.options.queue.send([claimed]);
         if (unsent.length > 0) unrepaired += 1;
         else requeued.push(claimed.runId);
       }
@@ -179,33 +172,15 @@ export class Monitor {
     const marked: string[] = [];
     let unreadable = 0;
     for (const priority of PRIORITIES) {
-      const queueUrl = this.options.deadLetterQueueUrls[priority];
-      const { Attributes = {} } = await this.options.sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages'],
-        }),
-      );
-      const visible = Number(Attributes.ApproximateNumberOfMessages ?? 0);
+      const visible = await this.options.deadLetters.waiting(priority);
       depth.push({ name: 'DeadLetters', unit: 'Count', value: visible, dimensions: { Priority: priority } });
       let budget = Math.min(visible, this.options.deadLetterBatch ?? 50);
       while (budget > 0) {
-        // Hidden for a minute so this tick does not read it twice; then visible again for operators.
-        const { Messages = [] } = await this.options.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: queueUrl,
-            MaxNumberOfMessages: Math.min(10, budget),
-            VisibilityTimeout: 60,
-          }),
-        );
-        if (Messages.length === 0) break;
-        budget -= Messages.length;
-        for (const message of Messages) {
-          let runId: string;
-          try {
-            runId = parseRunMessage(message.Body ?? '').runId;
-          } catch (error) {
-            if (!(error instanceof ValidationError)) throw error;
+        const letters = await this.options.deadLetters.read(priority, Math.min(10, budget));
+        if (letters.length === 0) break;
+        budget -= letters.length;
+        for (const { runId } of letters) {
+          if (runId === undefined) {
             unreadable += 1;
             continue;
           }

@@ -1,1 +1,4 @@
+export * from './dead-letters.ts';
+export * from './run-message.ts';
+export * from './run-queue.ts';
 export * from './send-run-messages.ts';

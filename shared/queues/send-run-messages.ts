@@ -3,10 +3,12 @@
  * limit), batches in parallel with a bound, and entries SQS reports as failed sent again.
  */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Priority } from '../aws/catalogue.ts';
-import { chunk, mapWithConcurrency, sleep } from '../aws/concurrency.ts';
+import { PRIORITIES, type Priority } from '../definitions/index.ts';
+import { chunk, mapWithConcurrency, sleep } from '../concurrency/index.ts';
 
 export const SQS_BATCH_LIMIT = 10;
+/** SQS refuses delays above 15 minutes (SendMessage `DelaySeconds`). */
+export const SQS_MAX_DELAY_SECONDS = 900;
 const MAX_ROUNDS = 5;
 
 export interface OutgoingMessage {
@@ -18,7 +20,7 @@ export interface OutgoingMessage {
 
 export interface SendOptions {
   readonly sqs: SQSClient;
-  readonly queueUrls: Record<Priority, string>;
+  readonly queueUrls: Readonly<Record<Priority, string>>;
   readonly concurrency?: number;
 }
 
@@ -37,7 +39,7 @@ export async function sendRunMessages(
   const sent: string[] = [];
   const unsent: string[] = [];
   let lastReason = '';
-  const batches = (['high', 'normal', 'low'] as const).flatMap((priority) =>
+  const batches = PRIORITIES.flatMap((priority) =>
     chunk(
       messages.filter((message) => message.priority === priority),
       SQS_BATCH_LIMIT,

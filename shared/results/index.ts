@@ -1,3 +1,4 @@
 export * from './item-snapshot.ts';
 export * from './item-store.ts';
 export * from './run-summary.ts';
+export * from './item.ts';

@@ -4,7 +4,7 @@
  * again after a resume rewrites the same record instead of adding a duplicate.
  */
 import type { Run } from '../runs/index.ts';
-import type { Item } from '../scraping/extractors/index.ts';
+import type { Item } from './item.ts';
 
 export interface SnapshotSource {
   readonly runId: string;

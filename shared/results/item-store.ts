@@ -3,9 +3,10 @@
  * retried with backoff), read back per run (byRun index) or per item (its history).
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { chunk, decodeCursor, encodeCursor, pageLimit, sleep } from '../aws/index.ts';
 import { ShelfwatchError } from '../errors/index.ts';
 import { type ItemSnapshot, itemKeyOf } from './item-snapshot.ts';
+import { chunk, sleep } from '../concurrency/index.ts';
+import { decodeCursor, encodeCursor, pageLimit } from '../paging/index.ts';
 
 const BATCH_SIZE = 25;
 const MAX_ROUNDS = 8;

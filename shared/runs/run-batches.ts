@@ -12,9 +12,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { chunk, mapWithConcurrency, sleep } from '../aws/concurrency.ts';
 import type { Run } from './run.ts';
 import { fromItem, type RunItem, toItem } from './run-item.ts';
+import { chunk, mapWithConcurrency, sleep } from '../concurrency/index.ts';
 
 export const TRANSACTION_LIMIT = 100;
 const MAX_ROUNDS = 8;

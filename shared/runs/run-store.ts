@@ -27,7 +27,6 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { decodeCursor, encodeCursor, pageLimit } from '../aws/pagination.ts';
 import { ValidationError } from '../errors/index.ts';
 import { slotStartMs } from '../schedule/index.ts';
 import { IllegalTransitionError, LeaseLostError, RunNotFoundError } from './errors.ts';
@@ -44,6 +43,7 @@ import {
 } from './run.ts';
 import { fromItem, type RunItem, toItem } from './run-item.ts';
 import { isTerminal, type RunStatus, TRANSITIONS, type TransitionName } from './status.ts';
+import { decodeCursor, encodeCursor, pageLimit } from '../paging/index.ts';
 
 export interface RunStoreOptions {
   readonly documents: DynamoDBDocumentClient;

@@ -3,8 +3,7 @@
  * execution: status, attempts, the lease, the checkpoint and the counts.
  */
 import { z } from 'zod';
-import type { Priority } from '../aws/catalogue.ts';
-import type { Definition, DefinitionParams } from '../definitions/index.ts';
+import type { Definition, DefinitionParams, Priority } from '../definitions/index.ts';
 import { ValidationError } from '../errors/index.ts';
 import type { Slot } from '../schedule/index.ts';
 import type { Failure } from './failure.ts';
@@ -16,6 +15,12 @@ export const runIdOf = (definitionId: string, slot: Slot): string => `${definiti
 /** Run id of an operator's "run now": unique per request, recognisably not a slot. */
 export const manualRunIdOf = (definitionId: string, requestId: string): string =>
   `${definitionId}@manual-${requestId}`;
+
+/** `<definition id>@<slot>` or `<definition id>@manual-<request id>`. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}@[A-Za-z0-9:._-]{1,100}$/;
+export const runIdSchema = z
+  .string()
+  .regex(RUN_ID_PATTERN, 'must be a run id: <definition id>@<slot>, e.g. shoes-de@2026-11-23T19:00Z');
 
 const MAX_STATE_BYTES = 32 * 1024;
 /** DynamoDB allows 32 levels of nesting; the run item and `checkpoint.state` take two. */

@@ -15,7 +15,7 @@
  * that slot is ≡ H (mod N). The expander reads the (few) keys in use, keeps those due in the
  * slot and queries only their definitions, so a slot costs reads for what is due in it.
  */
-import type { Schedule } from '../definitions/definition.ts';
+import type { Schedule } from './schedule.ts';
 import { HOUR_MS, type Slot, slotOf, slotStartMs } from './slot.ts';
 import { addWallClockHours, instantOfWallClock, type WallClock, wallClockOf } from './zoned-time.ts';
 

@@ -1,12 +1,12 @@
 /** The scraper wired to the resources and settings of a function's environment (Lambda or local). */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type AwsClients, PRIORITIES, type Priority } from '../aws/index.ts';
-import { requireQueueUrl, requireTable, type ResourceEnvironment } from '../aws/environment.ts';
-import { recordDefinitionSuccess } from '../definitions/index.ts';
-import { EventBridgeSummaryPublisher, ItemStore } from '../results/index.ts';
-import { RunStore } from '../runs/index.ts';
+import type { AwsClients } from '../aws/index.ts';
+import { requireTable, type ResourceEnvironment } from '../aws/index.ts';
+import type { DefinitionStore } from '../definitions/index.ts';
+import type { RunQueue } from '../queues/index.ts';
+import type { ItemStore, RunSummaryPublisher } from '../results/index.ts';
+import type { RunStore } from '../runs/index.ts';
 import { BrowserHost } from './browser/index.ts';
-import type { RunQueues } from './consume-run-message.ts';
 import { DomainBudget } from './domain-budget.ts';
 import { findExtractor } from './extractors/index.ts';
 import { RunScraper, type ScraperLogger } from './run-scraper.ts';
@@ -15,13 +15,24 @@ import type { ScraperConfig } from './scraper-config.ts';
 
 export interface ScraperWiring {
   readonly scraper: RunScraper;
-  readonly queues: RunQueues;
+  readonly queue: RunQueue;
   readonly browser: BrowserHost;
 }
 
+/** The stores the scraper works with (the composition root passes its `createStores(...)`). */
+export interface ScraperStores {
+  readonly runs: RunStore;
+  readonly definitions: Pick<DefinitionStore, 'recordSuccess'>;
+  readonly items: ItemStore;
+  readonly queue: RunQueue;
+  /** Each finished run's summary event; none when the environment names no bus. */
+  readonly summaries: RunSummaryPublisher | undefined;
+}
+
 export function createRunScraper(
+  stores: ScraperStores,
   resources: ResourceEnvironment,
-  clients: Pick<AwsClients, 'documents' | 'sqs' | 'events' | 'secrets'>,
+  clients: Pick<AwsClients, 'documents' | 'secrets'>,
   config: ScraperConfig,
   logger?: ScraperLogger,
 ): ScraperWiring {
@@ -32,33 +43,18 @@ export function createRunScraper(
       ? { resolveProxy: () => proxyOf(clients.secrets, config.proxySecretName as string) }
       : {}),
   });
-  const definitionsTable = requireTable(resources, 'definitions');
   const origins = config.siteOrigins;
   const scraper = new RunScraper({
-    runs: new RunStore({
-      documents: clients.documents,
-      tableName: requireTable(resources, 'runs'),
-      retentionDays: resources.runRetentionDays,
-    }),
-    definitions: {
-      recordSuccess: (definitionId, atMs) =>
-        recordDefinitionSuccess(clients.documents, definitionsTable, definitionId, atMs),
-    },
-    items: new ItemStore({ documents: clients.documents, tableName: requireTable(resources, 'items') }),
+    runs: stores.runs,
+    definitions: stores.definitions,
+    items: stores.items,
     budget: new DomainBudget({
       documents: clients.documents,
       controlTable: requireTable(resources, 'control'),
       fallback: { ratePerSecond: config.domainRatePerSecond, burst: config.domainBurst },
     }),
     browser,
-    ...(resources.eventBusName
-      ? {
-          summaries: new EventBridgeSummaryPublisher({
-            events: clients.events,
-            busName: resources.eventBusName,
-          }),
-        }
-      : {}),
+    ...(stores.summaries ? { summaries: stores.summaries } : {}),
     itemRetentionDays: resources.itemRetentionDays,
     leaseMs: config.leaseSeconds * 1000,
     navigationTimeoutMs: config.navigationTimeoutSeconds * 1000,
@@ -74,11 +70,7 @@ export function createRunScraper(
     ...(config.userAgents ? { userAgents: config.userAgents } : {}),
     ...(logger ? { logger } : {}),
   });
-  const queueUrls = Object.fromEntries(PRIORITIES.map((p) => [p, requireQueueUrl(resources, p)])) as Record<
-    Priority,
-    string
-  >;
-  return { scraper, queues: { sqs: clients.sqs, queueUrls }, browser };
+  return { scraper, queue: stores.queue, browser };
 }
 
 async function proxyOf(secrets: SecretsManagerClient, secretName: string) {

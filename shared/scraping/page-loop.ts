@@ -10,6 +10,7 @@
  */
 import type { Page } from 'puppeteer-core';
 import type { ItemStore } from '../results/index.ts';
+import { SQS_MAX_DELAY_SECONDS } from '../queues/index.ts';
 import {
   type Checkpoint,
   type Lease,
@@ -176,7 +177,11 @@ class BudgetStash {
       const canWait =
         decision.retryAfterMs <= this.options.maxBudgetWaitMs &&
         this.options.remainingMs() - decision.retryAfterMs > this.options.reserveMs;
-      if (!canWait) throw new HandBack('budget', Math.min(900, Math.ceil(decision.retryAfterMs / 1000)));
+      if (!canWait)
+        throw new HandBack(
+          'budget',
+          Math.min(SQS_MAX_DELAY_SECONDS, Math.ceil(decision.retryAfterMs / 1000)),
+        );
       await new Promise((resolve) => setTimeout(resolve, decision.retryAfterMs));
     }
     this.tokens -= 1;

@@ -11,7 +11,6 @@
  */
 import { isIP } from 'node:net';
 import type { DefinitionStore } from '../definitions/index.ts';
-import type { RunMessage } from '../expansion/run-message.ts';
 import type { ItemStore, RunSummaryPublisher } from '../results/index.ts';
 import {
   type Failure,
@@ -33,6 +32,7 @@ import { HandBack, isUnfinished, readRunPages } from './page-loop.ts';
 import { totalsOf } from './read-run-page.ts';
 import { PageFailure, permanentFailure } from './page-failure.ts';
 import { BlockedUrlError, isPublicAddress, type UrlCheckOptions } from './url-guard.ts';
+import type { RunMessage } from '../queues/index.ts';
 
 export type SkipReason = 'not-found' | 'terminal' | 'leased' | 'lease-lost';
 

@@ -1,1 +1,4 @@
+export * from './seed-task.ts';
+export * from './snapshot-ingest.ts';
+export * from './task-broker.ts';
 export * from './worker-store.ts';

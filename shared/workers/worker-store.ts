@@ -9,8 +9,9 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor, pageLimit } from '../aws/pagination.ts';
 import { ShelfwatchError, ValidationError } from '../errors/index.ts';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor, pageLimit } from '../paging/index.ts';
 
 /** The worker id is registered under another API token: a token may act only as its own workers. */
 export class WorkerOfAnotherTokenError extends ShelfwatchError {
@@ -69,6 +70,13 @@ export const successRate = (worker: Worker): number | undefined =>
   worker.succeeded + worker.failed === 0 ? undefined : worker.succeeded / (worker.succeeded + worker.failed);
 
 export const WORKER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+
+export const workerIdSchema = z
+  .string()
+  .regex(
+    WORKER_ID_PATTERN,
+    'must be 1-128 letters, digits, ".", "_", ":", "@" or "-", starting alphanumeric',
+  );
 
 function assertWorkerId(workerId: string): void {
   if (typeof workerId !== 'string' || !WORKER_ID_PATTERN.test(workerId)) {

@@ -15,7 +15,6 @@ import { after, before, describe, it } from 'node:test';
 import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
-import { PRIORITIES, QUEUES } from '../../shared/aws/index.ts';
 import { ItemStore } from '../../shared/results/index.ts';
 import { isTerminal, type Run } from '../../shared/runs/index.ts';
 import { addSlots } from '../../shared/schedule/index.ts';
@@ -24,6 +23,8 @@ import { isAlive } from '../helpers/processes.ts';
 import { parentOf, processesMarked } from '../../local/marked-processes.ts';
 import { WORKER_MARKER_VARIABLE } from '../../local/scraper-pool.ts';
 import { DAY_MS, isoMinute, today } from '../helpers/clock.ts';
+import { PRIORITIES } from '../../shared/definitions/index.ts';
+import { QUEUES } from '../../shared/catalogue/index.ts';
 
 /** A midnight a year ahead of the real clock: every record's expiry stays far in the future. */
 const FIRST_SLOT = isoMinute(today() + 365 * DAY_MS);

@@ -12,9 +12,12 @@ import {
   type ApiOptions,
   type ErrorBody,
 } from '../../shared/api/index.ts';
-import { PRIORITIES, resourceEnvironment, TABLES, type TableName } from '../../shared/aws/index.ts';
+import { resourceEnvironment } from '../../shared/aws/index.ts';
+import { createStores } from '../../shared/stores/index.ts';
 import type { LocalInfrastructure, ProvisionedStage } from '../../local/infrastructure.ts';
 import { thisHour } from './clock.ts';
+import { PRIORITIES } from '../../shared/definitions/index.ts';
+import { type TableName, TABLES } from '../../shared/catalogue/index.ts';
 
 export interface ApiStage {
   readonly stage: ProvisionedStage;
@@ -48,7 +51,8 @@ export const T0 = thisHour(5);
 export async function apiStage(local: LocalInfrastructure, options: ApiOptions = {}): Promise<ApiStage> {
   const stage = await local.provision(`a${randomUUID().slice(0, 8)}`);
   const holder = { now: T0 };
-  const deps = createApiDependencies(resourceEnvironment(stage.environment), local.clients, {
+  const resources = resourceEnvironment(stage.environment);
+  const deps = createApiDependencies(createStores(resources, local.clients), resources, local.clients, {
     clock: () => holder.now,
     ...options,
   });

@@ -2,9 +2,9 @@
  * A run to scrape, created in the runs table the way the expander would (without its message),
  * and the queue message a consumer would receive for it.
  */
-import { type RunMessage, parseRunMessage, runMessageOf } from '../../shared/expansion/index.ts';
 import type { Run, RunStore } from '../../shared/runs/index.ts';
 import type { NewRun } from '../../shared/runs/run.ts';
+import { parseRunMessage, type RunMessage, runMessageOf } from '../../shared/queues/index.ts';
 
 export const SCRAPE_SLOT = '2026-11-23T19:00Z';
 

@@ -1,22 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
+import { type Resources, resourcesOf, type Synthesized, synthesize } from './synthesize.ts';
+import { PRIORITIES } from '../../shared/definitions/index.ts';
 import {
   ALARMS,
   deadLetterQueueName,
-  FUNCTIONS,
   type FunctionName,
-  PRIORITIES,
-  QUEUES,
+  FUNCTIONS,
   queueName,
+  QUEUES,
   resourceName,
   SCHEDULES,
-  TABLES,
-  type TableName,
   tableName,
+  type TableName,
+  TABLES,
   topicName,
-} from '../../shared/aws/index.ts';
-import { type Resources, resourcesOf, type Synthesized, synthesize } from './synthesize.ts';
+} from '../../shared/catalogue/index.ts';
 
 const STAGE = 'test';
 

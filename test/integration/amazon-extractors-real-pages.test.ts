@@ -12,7 +12,6 @@ import {
   completenessOf,
   type Extractor,
   extractPage,
-  type Item,
   type PageExtraction,
 } from '../../shared/scraping/extractors/index.ts';
 import {
@@ -22,6 +21,7 @@ import {
   searchResultExtractor,
 } from '../../shared/scraping/extractors/amazon/index.ts';
 import { REAL_PAGES, serveStaticPages, type StaticPages } from '../helpers/static-pages.ts';
+import type { Item } from '../../shared/results/index.ts';
 
 type Expected = Partial<Item>;
 

@@ -19,7 +19,6 @@ import {
   completenessOf,
   type Extractor,
   extractPage,
-  type Item,
   type PageExtraction,
 } from '../../shared/scraping/extractors/index.ts';
 import {
@@ -29,6 +28,7 @@ import {
   searchResultExtractor,
 } from '../../shared/scraping/extractors/amazon/index.ts';
 import { serveStaticPages, type StaticPages } from '../helpers/static-pages.ts';
+import type { Item } from '../../shared/results/index.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/extractors/amazon');
 

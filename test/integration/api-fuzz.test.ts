@@ -9,10 +9,10 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
 import type { z } from 'zod';
 import { apiRoutes, type ErrorBody, NO_QUERY, type Route } from '../../shared/api/index.ts';
-import { encodeRunMessage } from '../../shared/expansion/index.ts';
 import { snapshotOf } from '../../shared/results/index.ts';
 import { apiStage, type ApiStage, definitionRow } from '../helpers/api.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { encodeRunMessage } from '../../shared/queues/index.ts';
 
 const CASES_PER_ROUTE = Number(process.env.API_FUZZ_CASES_PER_ROUTE ?? 20);
 

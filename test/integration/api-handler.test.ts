@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
-import { TokenStore } from '../../shared/api/index.ts';
+import { TokenStore } from '../../shared/tokens/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { thisHour } from '../helpers/clock.ts';
 

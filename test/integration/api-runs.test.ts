@@ -5,14 +5,15 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import type { DeadLetter, ErrorBody, PipelineStatsReport } from '../../shared/api/index.ts';
-import { encodeRunMessage } from '../../shared/expansion/index.ts';
+import type { ErrorBody } from '../../shared/api/index.ts';
 import type { ItemSnapshot } from '../../shared/results/index.ts';
 import type { Run } from '../../shared/runs/index.ts';
 import { apiStage, type ApiStage, definitionRow, T0 } from '../helpers/api.ts';
 import { DAY_MS, startOfUtcDay } from '../helpers/clock.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { drainQueue } from '../helpers/queues.ts';
+import { type DeadLetter, encodeRunMessage } from '../../shared/queues/index.ts';
+import type { PipelineStatsReport } from '../../shared/monitoring/index.ts';
 
 type RunList = { runs: Run[]; cursor?: string };
 

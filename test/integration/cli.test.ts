@@ -11,10 +11,10 @@ import { after, before, describe, it } from 'node:test';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { type ApiServer, startApiServer } from '../../local/api-server.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.ts';
-import { encodeRunMessage } from '../../shared/expansion/index.ts';
 import type { Run } from '../../shared/runs/index.ts';
 import { apiStage, type ApiStage, definitionRow } from '../helpers/api.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { encodeRunMessage } from '../../shared/queues/index.ts';
 
 const CLI = path.resolve(import.meta.dirname, '../../cli/shelfwatch.ts');
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/cli');

@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { METRIC_NAMESPACE } from '../../shared/aws/index.ts';
 import { DefinitionStore } from '../../shared/definitions/index.ts';
 import { ValidationError } from '../../shared/errors/index.ts';
 import type { ExpansionReport } from '../../shared/expansion/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { capturingStdout } from '../helpers/stdout.ts';
+import { METRIC_NAMESPACE } from '../../shared/catalogue/index.ts';
 
 interface EmfDocument {
   _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };

@@ -2,15 +2,17 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createAwsClients, PRIORITIES, type Priority, resourceEnvironment } from '../../shared/aws/index.ts';
-import { DefinitionStore } from '../../shared/definitions/index.ts';
-import { createExpander, parseRunMessage, Watermark } from '../../shared/expansion/index.ts';
+import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
+import { DefinitionStore, PRIORITIES, type Priority } from '../../shared/definitions/index.ts';
+import { createExpander, Watermark } from '../../shared/expansion/index.ts';
 import { type Run, RunStore } from '../../shared/runs/index.ts';
 import { addSlots, slotOf } from '../../shared/schedule/index.ts';
+import { createStores } from '../../shared/stores/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { drainQueue } from '../helpers/queues.ts';
 import { countRequests } from '../helpers/request-counter.ts';
 import { thisHour } from '../helpers/clock.ts';
+import { parseRunMessage } from '../../shared/queues/index.ts';
 
 const NOW = thisHour(2);
 const SLOT = slotOf(NOW);
@@ -100,7 +102,11 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
     const env = await freshStage();
     const ids = await env.seed(45, { kind: 'every', everyHours: 1 });
     await env.seed(5, { kind: 'every', everyHours: 24, startHour: 3 }, 'not-due');
-    const report = await createExpander(env.resources, env.clients).expandDue(NOW);
+    const report = await createExpander(
+      createStores(env.resources, env.clients),
+      env.resources,
+      env.clients,
+    ).expandDue(NOW);
     assert.deepEqual(
       report.slots.map((s) => [s.slot, s.due, s.created, s.sent, s.queued]),
       [[SLOT, 45, 45, 45, 45]],
@@ -125,8 +131,12 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
     const env = await freshStage();
     await env.seed(130, { kind: 'every', everyHours: 1 });
     const [first, second] = await Promise.all([
-      createExpander(env.resources, env.clients, { roundSize: 100 }).expandDue(NOW),
-      createExpander(env.resources, env.clients, { roundSize: 100 }).expandDue(NOW),
+      createExpander(createStores(env.resources, env.clients), env.resources, env.clients, {
+        roundSize: 100,
+      }).expandDue(NOW),
+      createExpander(createStores(env.resources, env.clients), env.resources, env.clients, {
+        roundSize: 100,
+      }).expandDue(NOW),
     ]);
     assert.ok(first.complete && second.complete);
     assert.equal((first.slots[0]?.created ?? 0) + (second.slots[0]?.created ?? 0), 130);
@@ -137,7 +147,11 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
     const messages = Object.values(await env.messages()).flat();
     for (const run of runs) assert.ok(messages.includes(run.runId), `no message for ${run.runId}`);
     // A third, late firing finds the watermark at the slot and does nothing.
-    const late = await createExpander(env.resources, env.clients).expandDue(NOW + 30 * 60_000);
+    const late = await createExpander(
+      createStores(env.resources, env.clients),
+      env.resources,
+      env.clients,
+    ).expandDue(NOW + 30 * 60_000);
     assert.deepEqual(late.slots, []);
     assert.equal((await env.allRuns()).length, 130);
   });
@@ -161,8 +175,9 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
     );
     await assert.rejects(
       createExpander(
+        createStores(env.resources, { ...env.clients, sqs: crashing.sqs }),
         env.resources,
-        { documents: env.clients.documents, sqs: crashing.sqs },
+        env.clients,
         { sendConcurrency: 1 },
       ).expandDue(NOW),
       /injected crash/,
@@ -176,7 +191,11 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
     );
     assert.equal(await new Watermark(env.clients.documents, env.tables.control).read(), undefined);
 
-    const retry = await createExpander(env.resources, env.clients).expandDue(NOW + 60_000);
+    const retry = await createExpander(
+      createStores(env.resources, env.clients),
+      env.resources,
+      env.clients,
+    ).expandDue(NOW + 60_000);
     assert.ok(retry.complete);
     assert.equal(retry.slots[0]?.created, 0);
     assert.equal(retry.slots[0]?.existing, 60);
@@ -193,7 +212,7 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
   it('never resets a run that has progressed and sends it no new message', async () => {
     const env = await freshStage();
     await env.seed(3, { kind: 'every', everyHours: 1 });
-    const expander = createExpander(env.resources, env.clients);
+    const expander = createExpander(createStores(env.resources, env.clients), env.resources, env.clients);
     await expander.expandSlot(SLOT, NOW);
     await env.messages();
     const runId = `def-0@${SLOT}`;
@@ -208,7 +227,7 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
   it('catches up an outage of 5 slots on the next firing, oldest first', async () => {
     const env = await freshStage();
     await env.seed(4, { kind: 'every', everyHours: 1 });
-    const expander = createExpander(env.resources, env.clients);
+    const expander = createExpander(createStores(env.resources, env.clients), env.resources, env.clients);
     await expander.expandDue(NOW);
     const later = NOW + 5 * 3_600_000;
     const report = await expander.expandDue(later);
@@ -225,7 +244,9 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
   it('skips and counts slots older than the catch-up window', async () => {
     const env = await freshStage();
     await env.seed(2, { kind: 'every', everyHours: 1 });
-    const expander = createExpander(env.resources, env.clients, { catchUpHours: 24 });
+    const expander = createExpander(createStores(env.resources, env.clients), env.resources, env.clients, {
+      catchUpHours: 24,
+    });
     await expander.expandDue(NOW);
     const report = await expander.expandDue(NOW + 30 * 3_600_000);
     assert.equal(report.slots.length, 24);
@@ -238,7 +259,7 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
   it('queues a "run now" as a run of its own, beside the scheduled one', async () => {
     const env = await freshStage();
     await env.seed(1, { kind: 'every', everyHours: 1 });
-    const expander = createExpander(env.resources, env.clients);
+    const expander = createExpander(createStores(env.resources, env.clients), env.resources, env.clients);
     await expander.expandDue(NOW);
     const manual = await expander.runNow('def-0', 'req-1', NOW + 1_000);
     assert.equal(manual.runId, 'def-0@manual-req-1');
@@ -264,7 +285,11 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
     await env.seed(250, { kind: 'every', everyHours: 1 });
     dynamo.reset();
     sqs.reset();
-    const report = await createExpander(env.resources, clients).expandDue(NOW);
+    const report = await createExpander(
+      createStores(env.resources, clients),
+      env.resources,
+      clients,
+    ).expandDue(NOW);
     assert.equal(report.slots[0]?.queued, 250);
     const counts = Object.fromEntries([...dynamo.counts, ...sqs.counts]);
     // 250 runs, 84 per priority at most (250 = 84 + 83 + 83): ⌈84/10⌉ + ⌈83/10⌉·2 = 9 + 9 + 9 sends.

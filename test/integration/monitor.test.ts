@@ -6,19 +6,15 @@ import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { resourceEnvironment } from '../../shared/aws/index.ts';
 import { DefinitionStore } from '../../shared/definitions/index.ts';
-import { encodeRunMessage, parseRunMessage } from '../../shared/expansion/index.ts';
-import {
-  createMonitor,
-  type DailyReport,
-  isStale,
-  LocalAlarms,
-  type MetricDatum,
-} from '../../shared/monitoring/index.ts';
+import { createMonitor, type DailyReport, isStale, type MetricDatum } from '../../shared/monitoring/index.ts';
 import { RunStore } from '../../shared/runs/index.ts';
+import { createStores } from '../../shared/stores/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { drainQueue } from '../helpers/queues.ts';
 import { capturingStdout } from '../helpers/stdout.ts';
 import { isoMinute, thisHour, today } from '../helpers/clock.ts';
+import { encodeRunMessage, parseRunMessage } from '../../shared/queues/index.ts';
+import { LocalAlarms } from '../../local/alarm-evaluator.ts';
 
 const NOW = thisHour(37);
 const LEASE_MS = 60_000;
@@ -63,8 +59,8 @@ describe('the monitor on DynamoDB Local and fauxqs', () => {
     assert.ok((await env.runs.acquire(fresh.runId, 'alive', NOW - 5 * 60_000, LEASE_MS)).acquired);
 
     const monitors = [
-      createMonitor(env.resources, local().clients),
-      createMonitor(env.resources, local().clients),
+      createMonitor(createStores(env.resources, local().clients), env.resources, local().clients),
+      createMonitor(createStores(env.resources, local().clients), env.resources, local().clients),
     ];
     const reports = await Promise.all(
       monitors.map((monitor) => monitor.tick(NOW, { checkStaleness: false })),
@@ -110,14 +106,22 @@ describe('the monitor on DynamoDB Local and fauxqs', () => {
       }),
     );
     await env.sqs.send(new SendMessageCommand({ QueueUrl: dlq, MessageBody: 'not a run message' }));
-    const report = await createMonitor(env.resources, local().clients).tick(NOW, { checkStaleness: false });
+    const report = await createMonitor(
+      createStores(env.resources, local().clients),
+      env.resources,
+      local().clients,
+    ).tick(NOW, { checkStaleness: false });
     assert.deepEqual(report.markedDeadLettered, [run.runId]);
     assert.equal(report.unreadableDeadLetters, 1);
     assert.equal((await env.runs.require(run.runId)).status, 'DEAD_LETTERED');
     const depth = report.metrics.find((m) => m.name === 'DeadLetters' && m.dimensions?.Priority === 'normal');
     assert.equal(depth?.value, 2);
     // Marking again is harmless; the messages are still there (visible again after a minute).
-    const second = await createMonitor(env.resources, local().clients).tick(NOW + 120_000, {
+    const second = await createMonitor(
+      createStores(env.resources, local().clients),
+      env.resources,
+      local().clients,
+    ).tick(NOW + 120_000, {
       checkStaleness: false,
     });
     assert.deepEqual(second.markedDeadLettered, []);
@@ -152,7 +156,11 @@ describe('the monitor on DynamoDB Local and fauxqs', () => {
     await finish('b', 'SUCCEEDED', 'category', 0.5);
     await finish('c', 'FAILED', 'category', undefined, true);
     await finish('d', 'SUCCEEDED', 'search_result', 0.9);
-    const report = await createMonitor(env.resources, local().clients).tick(NOW, { checkStaleness: false });
+    const report = await createMonitor(
+      createStores(env.resources, local().clients),
+      env.resources,
+      local().clients,
+    ).tick(NOW, { checkStaleness: false });
     const value = (name: string, dimensions?: Record<string, string>) =>
       report.metrics.find(
         (m: MetricDatum) => m.name === name && JSON.stringify(m.dimensions) === JSON.stringify(dimensions),
@@ -182,7 +190,11 @@ describe('the monitor on DynamoDB Local and fauxqs', () => {
       { ...base, id: 'disabled', schedule: { kind: 'every', everyHours: 1 }, enabled: false },
       NOW - 24 * HOUR,
     );
-    const monitor = createMonitor(env.resources, local().clients);
+    const monitor = createMonitor(
+      createStores(env.resources, local().clients),
+      env.resources,
+      local().clients,
+    );
     assert.equal(await monitor.countStaleDefinitions(NOW), 1);
     await env.definitions.recordSuccess('every-6h', NOW - 2 * HOUR);
     assert.equal(await monitor.countStaleDefinitions(NOW), 0);
@@ -247,8 +259,8 @@ describe('the monitor on DynamoDB Local and fauxqs', () => {
     }
     const now = today(7);
     const monitors = [
-      createMonitor(env.resources, local().clients),
-      createMonitor(env.resources, local().clients),
+      createMonitor(createStores(env.resources, local().clients), env.resources, local().clients),
+      createMonitor(createStores(env.resources, local().clients), env.resources, local().clients),
     ];
     const reports = await Promise.all(
       monitors.map((monitor) => monitor.tick(now, { checkStaleness: false })),

@@ -14,11 +14,11 @@ import {
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type DemoShop, startDemoShop } from '../../demo-shop/index.ts';
 import { DefinitionStore } from '../../shared/definitions/index.ts';
-import { runMessageOf } from '../../shared/expansion/index.ts';
 import { ItemStore } from '../../shared/results/index.ts';
 import { RunStore } from '../../shared/runs/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { capturingStderr, capturingStdout } from '../helpers/stdout.ts';
+import { runMessageOf } from '../../shared/queues/index.ts';
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 

@@ -5,16 +5,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import {
-  deadLetterQueueName,
-  PRIORITIES,
-  queueName,
-  TABLES,
-  type TableName,
-  tableName,
-} from '../../shared/aws/index.ts';
 import { eventually } from '../helpers/local-infrastructure.ts';
 import { isAlive } from '../helpers/processes.ts';
+import { PRIORITIES } from '../../shared/definitions/index.ts';
+import {
+  deadLetterQueueName,
+  queueName,
+  type TableName,
+  tableName,
+  TABLES,
+} from '../../shared/catalogue/index.ts';
 
 const START = path.join(import.meta.dirname, '../../local/start.ts');
 

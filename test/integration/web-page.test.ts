@@ -10,13 +10,13 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type ApiServer, startApiServer } from '../../local/api-server.ts';
-import { ALARMS } from '../../shared/aws/index.ts';
-import { encodeRunMessage } from '../../shared/expansion/index.ts';
-import { LocalAlarms, localAlarmSource, metricKey } from '../../shared/monitoring/index.ts';
 import type { Run } from '../../shared/runs/index.ts';
 import { BrowserHost } from '../../shared/scraping/browser/index.ts';
 import { apiStage, type ApiStage, definitionRow, T0 } from '../helpers/api.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { encodeRunMessage } from '../../shared/queues/index.ts';
+import { ALARMS } from '../../shared/catalogue/index.ts';
+import { LocalAlarms, localAlarmSource, metricKey } from '../../local/alarm-evaluator.ts';
 
 const HOUR_MS = 3_600_000;
 const SCREENSHOT = path.resolve(import.meta.dirname, '../../test-output/web-page.png');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ALARMS } from '../../shared/aws/index.ts';
-import { aggregate, evaluateAlarm, LocalAlarms } from '../../shared/monitoring/index.ts';
+import { ALARMS } from '../../shared/catalogue/index.ts';
+import { aggregate, evaluateAlarm, LocalAlarms } from '../../local/alarm-evaluator.ts';
 
 const T0 = Date.parse('2026-11-23T00:00:00Z');
 const MINUTE = 60_000;

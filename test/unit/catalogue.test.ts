@@ -1,21 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { resourceEnvironment, tableVariable } from '../../shared/aws/index.ts';
+import { PRIORITIES } from '../../shared/definitions/index.ts';
 import {
   ALARMS,
   assertValidStage,
   deadLetterQueueName,
   FUNCTIONS,
-  PRIORITIES,
-  QUEUES,
   queueName,
-  resourceEnvironment,
+  QUEUES,
   SCHEDULES,
-  TABLES,
-  type TableName,
   tableName,
-  tableVariable,
+  type TableName,
+  TABLES,
   topicName,
-} from '../../shared/aws/index.ts';
+} from '../../shared/catalogue/index.ts';
 
 const LONGEST_STAGE = 'a'.repeat(16);
 

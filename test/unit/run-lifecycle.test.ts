@@ -18,7 +18,7 @@ import {
   type TransitionName,
 } from '../../shared/runs/index.ts';
 import { ValidationError } from '../../shared/errors/index.ts';
-import { encodeRunMessage, parseRunMessage } from '../../shared/expansion/index.ts';
+import { encodeRunMessage, parseRunMessage } from '../../shared/queues/index.ts';
 
 describe('the run state machine', () => {
   it('lets no transition but an operator reopen leave a terminal state', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ALARMS } from '../../shared/aws/index.ts';
+import { ALARMS } from '../../shared/catalogue/index.ts';
 
 const RUNBOOKS = path.join(import.meta.dirname, '../../docs/runbooks');
 const runbookFiles = readdirSync(RUNBOOKS).filter((file) => file.endsWith('.md') && file !== 'README.md');

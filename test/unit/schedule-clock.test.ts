@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nextFiringMs, UnsupportedScheduleError } from '../../local/schedule-clock.ts';
-import { SCHEDULES } from '../../shared/aws/index.ts';
+import { SCHEDULES } from '../../shared/catalogue/index.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();

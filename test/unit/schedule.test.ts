@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { Schedule } from '../../shared/definitions/index.ts';
 import {
   addSlots,
   instantOfWallClock,
   isDue,
   isSlot,
   localHoursDueIn,
+  type Schedule,
   scheduleKeyOf,
   scheduleKeysDueIn,
   type Slot,

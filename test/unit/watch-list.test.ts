@@ -2,15 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import {
-  parseScheduleText,
-  readCsvRecords,
-  scheduleSchema,
-  scheduleText,
-  validateWatchList,
-} from '../../shared/definitions/index.ts';
-import { throughputByHour } from '../../shared/api/run-throughput.ts';
-import { firingAlarmOf, localAlarmSource } from '../../shared/monitoring/index.ts';
+import { readCsvRecords, validateWatchList } from '../../shared/definitions/index.ts';
+import { firingAlarmOf, throughputByHour } from '../../shared/monitoring/index.ts';
+import { parseScheduleText, scheduleSchema, scheduleText } from '../../shared/schedule/index.ts';
+import { localAlarmSource } from '../../local/alarm-evaluator.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/cli/${name}`, import.meta.url), 'utf8');
 

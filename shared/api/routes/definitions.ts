@@ -3,18 +3,17 @@
  * pages, get, update, delete, enable/disable, run now.
  */
 import { z } from 'zod';
-import { mapWithConcurrency } from '../../aws/concurrency.ts';
 import {
   type Definition,
   type DefinitionFields,
   definitionInputSchema,
   DefinitionExistsError,
 } from '../../definitions/index.ts';
-import { type FieldIssue, ValidationError } from '../../errors/index.ts';
+import { ConflictError, type FieldIssue, ValidationError } from '../../errors/index.ts';
 import type { ApiDependencies } from '../dependencies.ts';
-import { ConflictError } from '../errors.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { booleanParam, definitionIdSchema, pageQuery } from '../schemas.ts';
+import { mapWithConcurrency } from '../../concurrency/index.ts';
 
 const TAG = 'definitions';
 const MAX_BATCH = 100;

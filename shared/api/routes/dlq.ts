@@ -1,9 +1,9 @@
 /** Dead-letter queues: peek (moves nothing), redrive one message or all of a priority. */
 import { z } from 'zod';
-import { PRIORITIES } from '../../aws/catalogue.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { integerParam, prioritySchema } from '../schemas.ts';
+import { PRIORITIES } from '../../definitions/index.ts';
 
 const TAG = 'dlq';
 const priorityParams = z.object({ priority: prioritySchema }).strict();

@@ -4,15 +4,25 @@
  * keep the API's error shape plus `success: false`. Translation to runs: ../seed-task.ts.
  */
 import { z } from 'zod';
-import { MAX_ATTEMPTS_LIMIT, PRIORITIES } from '../../aws/catalogue.ts';
-import { definitionInputSchema, type DefinitionFields } from '../../definitions/index.ts';
+import {
+  type DefinitionFields,
+  definitionInputSchema,
+  MAX_ATTEMPTS_LIMIT,
+  PRIORITIES,
+} from '../../definitions/index.ts';
 import { type FieldIssue, ValidationError } from '../../errors/index.ts';
-import { mapWithConcurrency } from '../../aws/concurrency.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { runIdSchema, workerIdSchema } from '../schemas.ts';
-import { ingestBodySchema } from '../snapshot-ingest.ts';
-import { crawlTypeOf, priorityOf, seedStatusOf, seedTaskOf } from '../seed-task.ts';
+import { runIdSchema } from '../../runs/index.ts';
+import {
+  crawlTypeOf,
+  ingestBodySchema,
+  priorityOf,
+  seedStatusOf,
+  seedTaskOf,
+  workerIdSchema,
+} from '../../workers/index.ts';
+import { mapWithConcurrency } from '../../concurrency/index.ts';
 
 const TAG = 'market (seed 004)';
 const count = z.number().int().min(0);

@@ -4,11 +4,17 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../../errors/index.ts';
-import { IllegalTransitionError, type ListOptions, type Run, type RunPage } from '../../runs/index.ts';
+import {
+  IllegalTransitionError,
+  type ListOptions,
+  type Run,
+  runIdSchema,
+  type RunPage,
+} from '../../runs/index.ts';
 import { slotOf } from '../../schedule/index.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { definitionIdSchema, isoTimeSchema, pageQuery, runIdSchema, runStatusSchema } from '../schemas.ts';
+import { definitionIdSchema, isoTimeSchema, pageQuery, runStatusSchema } from '../schemas.ts';
 
 const TAG = 'runs';
 const crawlTypeSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be a crawl type id');
@@ -136,7 +142,7 @@ export function runRoutes(deps: ApiDependencies): Route[] {
       successStatus: 202,
       async handle({ params }) {
         const run = await deps.runs.reopen(params.runId, deps.clock());
-        await deps.queue.enqueue([run]);
+        await deps.queue.sendNow([run]);
         return run;
       },
     }),
@@ -176,7 +182,7 @@ export function runRoutes(deps: ApiDependencies): Route[] {
           }
           if (more) break;
         }
-        await deps.queue.enqueue(reopened);
+        await deps.queue.sendNow(reopened);
         return { retried: reopened.map((run) => run.runId), skipped, more };
       },
     }),

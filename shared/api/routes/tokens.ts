@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiDependencies } from '../dependencies.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { tokenIdSchema } from '../schemas.ts';
-import { TOKEN_SCOPES } from '../token-store.ts';
+import { TOKEN_SCOPES } from '../../tokens/index.ts';
 
 const TAG = 'tokens';
 

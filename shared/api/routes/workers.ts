@@ -1,9 +1,15 @@
 /** External browser workers: presence (idle, busy, offline), last heartbeat, success rate; force offline. */
 import { z } from 'zod';
-import { successRate, type Worker, WorkerNotFoundError, workerStatus } from '../../workers/index.ts';
+import {
+  successRate,
+  type Worker,
+  workerIdSchema,
+  WorkerNotFoundError,
+  workerStatus,
+} from '../../workers/index.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { pageQuery, workerIdSchema } from '../schemas.ts';
+import { pageQuery } from '../schemas.ts';
 
 const TAG = 'workers';
 const idParams = z.object({ workerId: workerIdSchema }).strict();

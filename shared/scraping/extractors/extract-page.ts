@@ -3,8 +3,9 @@
  * page (`readPage`), the raw strings are parsed in Node (`extractor.parse`).
  */
 import type { Page } from 'puppeteer-core';
-import type { Extractor, Item, ItemField, PageExtraction, ParseContext } from './extractor.ts';
+import type { Extractor, PageExtraction, ParseContext } from './extractor.ts';
 import { readPage } from './read-page.ts';
+import type { Item, ItemField } from '../../results/index.ts';
 
 export async function extractPage(
   page: Page,

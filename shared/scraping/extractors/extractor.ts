@@ -9,44 +9,7 @@
  * Keeping the in-page part declarative means one small function crosses into the browser for
  * every extractor, and all parsing (prices, counts, embedded JSON) is plain, testable TypeScript.
  */
-
-export const ITEM_FIELDS = [
-  'id',
-  'title',
-  'price',
-  'currency',
-  'rating',
-  'reviewCount',
-  'rank',
-  'availability',
-  'seller',
-  'imageUrl',
-  'url',
-] as const;
-export type ItemField = (typeof ITEM_FIELDS)[number];
-
-/** One item as read from one page: a product (detail page) or one entry of a listing. */
-export interface Item {
-  /** ASIN, 1688 offer id, Ozon SKU. */
-  readonly id: string;
-  readonly title?: string;
-  /** In the currency's major unit (e.g. 149.99), parsed from the page's locale format. */
-  readonly price?: number;
-  /** ISO 4217 code (USD, EUR, JPY, INR, RUB, CNY...). */
-  readonly currency?: string;
-  /** Stars, 0..5. */
-  readonly rating?: number;
-  readonly reviewCount?: number;
-  /** Position in a ranked list (best sellers), 1-based. */
-  readonly rank?: number;
-  /** Normalized: 'in_stock' | 'out_of_stock' | 'limited', or the page's own words. */
-  readonly availability?: string;
-  readonly seller?: string;
-  readonly imageUrl?: string;
-  readonly url?: string;
-  /** 1-based position of the item on its page (listings) — 1 for a detail page. */
-  readonly position: number;
-}
+import type { Item, ItemField } from '../../results/index.ts';
 
 export type BlockReason = 'captcha' | 'robot-check' | 'login-wall';
 

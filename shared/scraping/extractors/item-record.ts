@@ -4,8 +4,8 @@
  * `url`) parsed into an Item. A platform passes what it reads its own way in `overrides`; fields
  * left undefined are dropped, so completeness counts them as missing.
  */
-import type { Item } from './extractor.ts';
 import { parseAvailability, parseCount, parsePrice, parseRating } from './normalize.ts';
+import type { Item } from '../../results/index.ts';
 
 export function itemOfRecord(
   id: string,

@@ -1,7 +1,8 @@
 /** Raw strings of one 1688 offer (a search card or a detail page) to an Item. */
-import type { Item, ParseContext } from '../extractor.ts';
+import type { ParseContext } from '../extractor.ts';
 import { itemOfRecord } from '../item-record.ts';
 import { is1688Host, offerIdOfUrl } from './site.ts';
+import type { Item } from '../../../results/index.ts';
 
 /** The Wangwang (chat) nick is URI-encoded in `data-nick` (`data-encode="true"`). */
 const sellerOf = (text: string | undefined): string | undefined => {

@@ -10,7 +10,6 @@
 import type {
   Extractor,
   ExtractorTarget,
-  Item,
   PageExtraction,
   PageSpec,
   ParseContext,
@@ -21,6 +20,7 @@ import { ALIBABA_BLOCKS, blockOfUrl } from './block-rules.ts';
 import { encodeGbk } from './gbk.ts';
 import { alibabaItemOf } from './offer-item.ts';
 import { alibabaOriginOf, isReal1688, OFFER_IN_PATH, targetUrlOf, urlOn } from './site.ts';
+import type { Item } from '../../../results/index.ts';
 
 const MAX_KEYWORD_LENGTH = 100;
 /** Each card once: the analytics wrapper when there is one, else the bare card. */

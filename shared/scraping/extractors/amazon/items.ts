@@ -3,8 +3,9 @@
  * Raw field names shared by every Amazon variant: asin, title, price, rating, reviewCount, rank,
  * availability, seller, image, url. Pure code; whatever does not parse is left out, never guessed.
  */
-import type { Item, PageExtraction, ParseContext, RawPage } from '../extractor.ts';
+import type { PageExtraction, ParseContext, RawPage } from '../extractor.ts';
 import { parseAvailability, parseCount, parsePrice, parseRating } from '../normalize.ts';
+import type { Item } from '../../../results/index.ts';
 
 type RawRecord = Readonly<Record<string, string>>;
 

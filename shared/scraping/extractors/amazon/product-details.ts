@@ -6,11 +6,12 @@
  * (no featured offer: "See all buying options") is still read, without a price. The first
  * `.a-offscreen` of a page is often a carousel's price for another product: never read it bare.
  */
-import type { Extractor, FieldRule, Item, LayoutVariant, PageExtraction, RawPage } from '../extractor.ts';
+import type { Extractor, FieldRule, LayoutVariant, PageExtraction, RawPage } from '../extractor.ts';
 import { InvalidTargetError } from '../registry.ts';
 import { AMAZON_BLOCKS } from './block-rules.ts';
 import { asinOf, itemOf, PRODUCT_PATH, productUrlOf } from './items.ts';
 import { amazonOriginOf, onOrigin, requirePageNumber, targetUrlOf } from './marketplaces.ts';
+import type { Item } from '../../../results/index.ts';
 
 /** What every product-page variant reads besides the price. */
 const PRODUCT_FIELDS: Readonly<Record<string, readonly FieldRule[]>> = {

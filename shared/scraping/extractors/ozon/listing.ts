@@ -5,12 +5,13 @@
  * generated (`i5u_25`) and change with every release, so rules lean on data-widget names, links,
  * typography tokens (`tsHeadline500Medium`) and the text itself.
  */
-import type { Item, LayoutVariant, PageExtraction, PageSpec, ParseContext, RawPage } from '../extractor.ts';
+import type { LayoutVariant, PageExtraction, PageSpec, ParseContext, RawPage } from '../extractor.ts';
 import { itemOfRecord } from '../item-record.ts';
 import { parseRating } from '../normalize.ts';
 import { OZON_BLOCKS } from './block-rules.ts';
 import { SKU_IN_PATH, skuOfUrl, withoutQuery } from './site.ts';
 import { tileRecordsOfState } from './state-tiles.ts';
+import type { Item } from '../../../results/index.ts';
 
 const PRODUCT_LINK = 'a[href*="/product/"]';
 /** A span that holds a price and nothing else: "1 139 ₽", "79 ₽" (not "83 ₽ / шт"). */

@@ -11,7 +11,6 @@
 import type {
   Extractor,
   ExtractorTarget,
-  Item,
   PageExtraction,
   PageSpec,
   ParseContext,
@@ -21,6 +20,7 @@ import { parseAvailability, parseCount, parsePrice, parseRating } from '../norma
 import { InvalidTargetError } from '../registry.ts';
 import { OZON_BLOCKS } from './block-rules.ts';
 import { baseOf, ozonOriginOf, pathOfTargetUrl, skuOfUrl, withoutQuery } from './site.ts';
+import type { Item } from '../../../results/index.ts';
 
 const LD_PRODUCT = '^(\\{.*"@type"\\s*:\\s*"Product".*\\})$';
 const LD_SCRIPT = 'script[type="application/ld+json"]';

@@ -14,8 +14,8 @@
  */
 import { findExtractor } from '../scraping/extractors/index.ts';
 import type { z } from 'zod';
-import type { Priority } from '../aws/catalogue.ts';
 import type { Checkpoint, Run, RunCounts, RunStatus } from '../runs/index.ts';
+import type { Priority } from '../definitions/index.ts';
 
 export const SEED_STATUSES = ['PENDING', 'IN_PROGRESS', 'DONE', 'FAILED'] as const;
 export type SeedStatus = (typeof SEED_STATUSES)[number];

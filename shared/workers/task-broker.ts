@@ -12,16 +12,9 @@
  *   The monitor's repair re-queues the same runs 30 minutes after expiry; whichever comes first
  *   wins, the other's conditional write is refused.
  */
-import {
-  DeleteMessageCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
-import { PRIORITIES, type Priority } from '../aws/catalogue.ts';
-import type { DefinitionStore } from '../definitions/index.ts';
+import type { Message } from '@aws-sdk/client-sqs';
+import { type DefinitionStore, PRIORITIES, type Priority } from '../definitions/index.ts';
 import { ShelfwatchError, ValidationError } from '../errors/index.ts';
-import { parseRunMessage } from '../expansion/run-message.ts';
 import {
   type Failure,
   IllegalTransitionError,
@@ -37,9 +30,9 @@ import {
   WorkerOfAnotherTokenError,
   type WorkerRegistration,
   type WorkerStore,
-} from '../workers/index.ts';
-import type { RunQueue } from './run-queue.ts';
+} from './worker-store.ts';
 import { checkpointOf, countsOf, type SeedProgress } from './seed-task.ts';
+import { parseRunMessage, type RunQueue } from '../queues/index.ts';
 
 /** Seed 004 releases a task after 30 minutes without news. */
 export const DEFAULT_WORKER_LEASE_MS = 30 * 60_000;
@@ -63,7 +56,6 @@ export interface TaskBrokerOptions {
   readonly definitions: DefinitionStore;
   readonly workers: WorkerStore;
   readonly queue: RunQueue;
-  readonly sqs: SQSClient;
   readonly leaseMs?: number;
   readonly onRunFinished?: (run: Run) => Promise<void> | void;
   /** Where bookkeeping failures after a finished run are reported (the run itself is stored). */
@@ -174,7 +166,7 @@ export class TaskBroker {
       const progress = { checkpoint: checkpointOf(outcome.result ?? {}, run.checkpoint), counts };
       // The retry's message goes first (delayed by the backoff): if the release then fails, an
       // extra message is harmless; a released run without a message would wait forever.
-      await this.options.queue.enqueueLater(run, next.delaySeconds);
+      await this.options.queue.sendLater(run, next.delaySeconds);
       const released = await this.options.runs.release(
         lease,
         { delaySeconds: next.delaySeconds, failure, progress },
@@ -238,7 +230,7 @@ export class TaskBroker {
     try {
       // Message first, a few seconds late, so the run is released by the time it is received; not
       // the worker's failure, so the attempt is given back.
-      await this.options.queue.enqueueLater(run, HAND_OVER_DELAY_SECONDS);
+      await this.options.queue.sendLater(run, HAND_OVER_DELAY_SECONDS);
       return await this.options.runs.release(
         run.lease as Lease,
         { delaySeconds: 0, refundAttempt: true },
@@ -291,17 +283,8 @@ export class TaskBroker {
   }
 
   private async takeFromQueue(priority: Priority, workerId: string, nowMs: number): Promise<Run | undefined> {
-    const queueUrl = this.options.queue.queueUrls[priority];
     for (let looked = 0; looked < MESSAGES_PER_QUEUE; looked += 1) {
-      const { Messages = [] } = await this.options.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: 1,
-          VisibilityTimeout: RECEIVE_VISIBILITY_SECONDS,
-          WaitTimeSeconds: 0,
-        }),
-      );
-      const message = Messages[0];
+      const message = await this.options.queue.receiveOne(priority, RECEIVE_VISIBILITY_SECONDS);
       if (!message) return undefined;
       const runId = runIdOf(message);
       if (runId === undefined) continue; // unreadable: left to reach the DLQ, where the monitor counts it
@@ -310,9 +293,7 @@ export class TaskBroker {
       // Taken now, finished, gone, or a duplicate of a worker's run: the message has done its job.
       // A run a scraper holds keeps the message: it comes back after the visibility timeout.
       if (taken || !current || current.status !== 'RUNNING' || isWorkerLease(current)) {
-        await this.options.sqs.send(
-          new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
-        );
+        await this.options.queue.delete(priority, message.ReceiptHandle);
       }
       if (taken) return taken;
     }

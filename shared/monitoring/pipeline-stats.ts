@@ -4,11 +4,12 @@
  * index, projecting the status only), queue depths, and workers per presence status.
  */
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { PRIORITIES, type Priority } from '../aws/catalogue.ts';
-import { crawlTypeIds } from '../definitions/index.ts';
+import { crawlTypeIds, PRIORITIES, type Priority } from '../definitions/index.ts';
 import { RUN_STATUSES, type RunStatus } from '../runs/index.ts';
-import { type WorkerStatus, type WorkerStore, workerStatus } from '../workers/index.ts';
+// The file, not the folder's index: the index brings the seed-task mapping and with it every
+// extractor, which the monitor function must not bundle.
+import { type WorkerStatus, type WorkerStore, workerStatus } from '../workers/worker-store.ts';
+import type { DeadLetters, RunQueue } from '../queues/index.ts';
 
 export interface QueueDepth {
   readonly visible: number;
@@ -34,9 +35,8 @@ export class PipelineStats {
   private readonly options: {
     documents: DynamoDBDocumentClient;
     runsTable: string;
-    sqs: SQSClient;
-    queueUrls: Record<Priority, string>;
-    deadLetterQueueUrls: Record<Priority, string>;
+    queue: Pick<RunQueue, 'depth'>;
+    deadLetters: Pick<DeadLetters, 'depth'>;
     workers: WorkerStore;
   };
 
@@ -114,32 +114,12 @@ export class PipelineStats {
   }
 
   private async depth(priority: Priority): Promise<QueueDepth> {
-    const attributes = async (queueUrl: string) =>
-      (
-        await this.options.sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: queueUrl,
-            AttributeNames: [
-              'ApproximateNumberOfMessages',
-              'ApproximateNumberOfMessagesNotVisible',
-              'ApproximateNumberOfMessagesDelayed',
-            ],
-          }),
-        )
-      ).Attributes ?? {};
-    const [queue, deadLetter] = await Promise.all([
-      attributes(this.options.queueUrls[priority]),
-      attributes(this.options.deadLetterQueueUrls[priority]),
-    ]);
-    return {
-      visible: Number(queue.ApproximateNumberOfMessages ?? 0),
-      inFlight: Number(queue.ApproximateNumberOfMessagesNotVisible ?? 0),
-      delayed: Number(queue.ApproximateNumberOfMessagesDelayed ?? 0),
+    const [queue, deadLetters] = await Promise.all([
+      this.options.queue.depth(priority),
       // A dead letter being peeked or searched for a redrive is in flight, and still a dead letter.
-      deadLetters:
-        Number(deadLetter.ApproximateNumberOfMessages ?? 0) +
-        Number(deadLetter.ApproximateNumberOfMessagesNotVisible ?? 0),
-    };
+      this.options.deadLetters.depth(priority),
+    ]);
+    return { ...queue, deadLetters };
   }
 
   private async workerCounts(nowMs: number): Promise<Record<WorkerStatus, number>> {

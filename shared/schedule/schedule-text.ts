@@ -9,7 +9,7 @@
  * Parsing only gives the shape; ranges and time zones are checked by the definition schema, so a
  * file row and an API body are judged by the same rules.
  */
-import type { Schedule } from './definition.ts';
+import type { Schedule } from './schedule.ts';
 
 export const SCHEDULE_TEXT_HELP =
   'must be "every <hours>h [from <hour>] [<time zone>]" or "once <ISO time>", e.g. "every 6h from 8 Europe/Berlin"';

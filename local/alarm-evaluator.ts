@@ -9,12 +9,13 @@
  * breach, otherwise OK.
  */
 import {
-  ALARMS,
   type AlarmDeclaration,
   type AlarmMetric,
+  ALARMS,
   METRIC_NAMESPACE,
   METRIC_SERVICE,
-} from '../aws/catalogue.ts';
+} from '../shared/catalogue/index.ts';
+import { type AlarmSource, firingAlarmOf } from '../shared/monitoring/index.ts';
 
 export interface Sample {
   readonly atMs: number;
@@ -209,4 +210,22 @@ export class LocalAlarms {
   firing(): string[] {
     return [...this.states].filter(([, state]) => state === 'ALARM').map(([alarm]) => alarm);
   }
+}
+
+/** The alarms the local runtime's evaluator has in ALARM. */
+export function localAlarmSource(
+  stage: string,
+  alarms: Pick<LocalAlarms, 'firing'>,
+  declarations: Readonly<Record<string, AlarmDeclaration>> = ALARMS,
+): AlarmSource {
+  return {
+    available: true,
+    firing: () =>
+      Promise.resolve(
+        alarms
+          .firing()
+          .sort()
+          .flatMap((alarm) => firingAlarmOf(stage, alarm, declarations) ?? []),
+      ),
+  };
 }

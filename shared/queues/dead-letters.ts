@@ -14,11 +14,11 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Priority } from '../aws/catalogue.ts';
 import { ValidationError } from '../errors/index.ts';
-import { parseRunMessage } from '../expansion/run-message.ts';
 import { IllegalTransitionError, RunNotFoundError, type RunStore } from '../runs/index.ts';
-import { NotFoundError } from './errors.ts';
+import { NotFoundError } from '../errors/index.ts';
+import { parseRunMessage } from './run-message.ts';
+import type { Priority } from '../definitions/index.ts';
 
 export interface DeadLetter {
   readonly messageId: string;
@@ -42,14 +42,14 @@ const SEARCH_VISIBILITY_SECONDS = 60;
 
 export class DeadLetters {
   private readonly sqs: SQSClient;
-  private readonly queueUrls: Record<Priority, string>;
-  private readonly deadLetterQueueUrls: Record<Priority, string>;
+  private readonly queueUrls: Readonly<Record<Priority, string>>;
+  private readonly deadLetterQueueUrls: Readonly<Record<Priority, string>>;
   private readonly runs: RunStore;
 
   constructor(options: {
     sqs: SQSClient;
-    queueUrls: Record<Priority, string>;
-    deadLetterQueueUrls: Record<Priority, string>;
+    queueUrls: Readonly<Record<Priority, string>>;
+    deadLetterQueueUrls: Readonly<Record<Priority, string>>;
     runs: RunStore;
   }) {
     this.sqs = options.sqs;
@@ -88,6 +88,25 @@ export class DeadLetters {
       Number(Attributes.ApproximateNumberOfMessages ?? 0) +
       Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
     );
+  }
+
+  /** Messages waiting in the DLQ, not counting those someone is reading (the monitor's DeadLetters metric). */
+  async waiting(priority: Priority): Promise<number> {
+    const { Attributes = {} } = await this.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.deadLetterQueueUrls[priority],
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    );
+    return Number(Attributes.ApproximateNumberOfMessages ?? 0);
+  }
+
+  /**
+   * Up to `count` (≤ 10) dead letters, hidden for a minute so one reader does not see them twice,
+   * then visible again for operators (the monitor marks their runs DEAD_LETTERED).
+   */
+  async read(priority: Priority, count: number): Promise<DeadLetter[]> {
+    return (await this.receive(priority, count)).map(deadLetterOf);
   }
 
   /** Moves one message (by id) back to its queue. Throws NotFoundError if it is not in the DLQ. */

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors/index.ts';
-import type { OutgoingMessage } from '../queues/index.ts';
+import type { OutgoingMessage } from './send-run-messages.ts';
 import type { Run } from '../runs/index.ts';
 import { isSlot } from '../schedule/index.ts';
 

@@ -17,10 +17,8 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError } from './errors.ts';
-
-export const TOKEN_SCOPES = ['operator', 'worker'] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
+import { NotFoundError } from '../errors/index.ts';
+import type { TokenScope } from './token-scope.ts';
 
 export const TOKEN_ID_PATTERN = /^[0-9a-f]{16}$/;
 const TOKEN_PATTERN = /^swk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;

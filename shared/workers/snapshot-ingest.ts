@@ -5,13 +5,11 @@
  * the same token. A body may also name it (`{ task_id, worker_id?, products }`).
  */
 import { z } from 'zod';
-import { ConflictError } from './errors.ts';
-import { type Item } from '../scraping/extractors/extractor.ts';
-import { type ItemStore, snapshotOf, snapshotSourceOf } from '../results/index.ts';
-import { LeaseLostError, type Run, type RunStore } from '../runs/index.ts';
-import type { WorkerStore } from '../workers/index.ts';
+import { ConflictError } from '../errors/index.ts';
+import { type Item, type ItemStore, snapshotOf, snapshotSourceOf } from '../results/index.ts';
+import { LeaseLostError, type Run, runIdSchema, type RunStore } from '../runs/index.ts';
 import { workerLeaseOwner } from './task-broker.ts';
-import { runIdSchema, workerIdSchema } from './schemas.ts';
+import { workerIdSchema, type WorkerStore } from './worker-store.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048);
 const count = z.number().int().min(0);

@@ -1,0 +1,254 @@
+/** The CloudWatch alarms: each names its metric, threshold, severity and runbook. */
+// The file, not the folder's index: the catalogue stays plain data, loaded without the AWS SDK.
+import { PRIORITIES, type Priority } from '../definitions/priority.ts';
+import { type FunctionDeclaration, FUNCTIONS, type FunctionName } from './functions.ts';
+import { QUEUES } from './queues.ts';
+import type { Severity } from './topics.ts';
+
+export type AlarmMetric =
+  /** A Shelfwatch metric in METRIC_NAMESPACE with `metricDimensions(stage)`. */
+  | { readonly kind: 'custom'; readonly name: string; readonly statistic: 'Sum' | 'Average' | 'Maximum' }
+  /** An SQS metric of one priority's queue or its DLQ. */
+  | {
+      readonly kind: 'queue';
+      readonly priority: Priority;
+      readonly deadLetter: boolean;
+      readonly name: 'ApproximateNumberOfMessagesVisible' | 'ApproximateAgeOfOldestMessage';
+      readonly statistic: 'Maximum';
+    }
+  /** A Lambda metric of one function. */
+  | {
+      readonly kind: 'function';
+      readonly function: FunctionName;
+      readonly name: 'Errors' | 'Throttles' | 'Duration';
+      readonly statistic: 'Sum' | 'p99';
+    };
+
+export interface AlarmDeclaration {
+  readonly description: string;
+  readonly metric: AlarmMetric;
+  readonly comparison: 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold';
+  readonly threshold: number;
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  /** 'breaching' for heartbeats: silence is the failure. */
+  readonly treatMissingData: 'breaching' | 'notBreaching';
+  readonly severity: Severity;
+  /** File name (without .md) under docs/runbooks/. */
+  readonly runbook: string;
+}
+
+const custom = (name: string, statistic: 'Sum' | 'Average' | 'Maximum'): AlarmMetric => ({
+  kind: 'custom',
+  name,
+  statistic,
+});
+
+const pipelineAlarms = {
+  ExpanderHeartbeatMissing: {
+    description: 'The expander has not reported a heartbeat for two hours: no new runs are being created.',
+    metric: custom('ExpanderHeartbeat', 'Sum'),
+    comparison: 'LessThanThreshold',
+    threshold: 1,
+    periodSeconds: 3600,
+    evaluationPeriods: 2,
+    datapointsToAlarm: 2,
+    treatMissingData: 'breaching',
+    severity: 'critical',
+    runbook: 'expander-heartbeat-missing',
+  },
+  MonitorHeartbeatMissing: {
+    description: 'The monitor has not reported for 15 minutes: health metrics and repairs have stopped.',
+    metric: custom('MonitorHeartbeat', 'Sum'),
+    comparison: 'LessThanThreshold',
+    threshold: 1,
+    periodSeconds: 300,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    treatMissingData: 'breaching',
+    severity: 'critical',
+    runbook: 'monitor-heartbeat-missing',
+  },
+  SuccessRateLow: {
+    description: 'Fewer than 80% of the runs that finished in the last 15 minutes succeeded.',
+    metric: custom('SuccessRate', 'Average'),
+    comparison: 'LessThanThreshold',
+    threshold: 0.8,
+    periodSeconds: 300,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    treatMissingData: 'notBreaching',
+    severity: 'critical',
+    runbook: 'success-rate-low',
+  },
+  BlockedRateHigh: {
+    description: 'More than 20% of page loads hit a captcha, robot check or 403/429.',
+    metric: custom('BlockedRate', 'Average'),
+    comparison: 'GreaterThanThreshold',
+    threshold: 0.2,
+    periodSeconds: 300,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    treatMissingData: 'notBreaching',
+    severity: 'warning',
+    runbook: 'blocked-rate-high',
+  },
+  FieldCompletenessLow: {
+    description: 'Scraped items carry fewer than 90% of their required fields: an extractor may be broken.',
+    metric: custom('FieldCompleteness', 'Average'),
+    comparison: 'LessThanThreshold',
+    threshold: 0.9,
+    periodSeconds: 900,
+    evaluationPeriods: 2,
+    datapointsToAlarm: 2,
+    treatMissingData: 'notBreaching',
+    severity: 'warning',
+    runbook: 'field-completeness-low',
+  },
+  StaleDefinitions: {
+    description:
+      'Enabled definitions without a successful run within twice their period (measured hourly), two hours in a row.',
+    metric: custom('StaleDefinitions', 'Maximum'),
+    comparison: 'GreaterThanThreshold',
+    threshold: 0,
+    periodSeconds: 3600,
+    evaluationPeriods: 2,
+    datapointsToAlarm: 2,
+    treatMissingData: 'notBreaching',
+    severity: 'warning',
+    runbook: 'stale-definitions',
+  },
+  ExpiredLeases: {
+    description:
+      'Runs whose lease expired long ago were moved back to QUEUED by the monitor, but SQS refused their new message.',
+    metric: custom('ExpiredLeases', 'Maximum'),
+    comparison: 'GreaterThanThreshold',
+    threshold: 0,
+    periodSeconds: 300,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    treatMissingData: 'notBreaching',
+    severity: 'warning',
+    runbook: 'expired-leases',
+  },
+  RunsQueuedTooLong: {
+    description: 'Runs have waited in QUEUED for over an hour: consumers are not keeping up.',
+    metric: custom('RunsQueuedTooLong', 'Maximum'),
+    comparison: 'GreaterThanThreshold',
+    threshold: 0,
+    periodSeconds: 300,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    treatMissingData: 'notBreaching',
+    severity: 'warning',
+    runbook: 'runs-queued-too-long',
+  },
+  SlotsSkipped: {
+    description: 'The expander skipped slots older than its catch-up window: those runs will never exist.',
+    metric: custom('SlotsSkipped', 'Sum'),
+    comparison: 'GreaterThanThreshold',
+    threshold: 0,
+    periodSeconds: 3600,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: 'notBreaching',
+    severity: 'warning',
+    runbook: 'slots-skipped',
+  },
+} as const satisfies Record<string, AlarmDeclaration>;
+
+const capitalise = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
+
+function queueAlarms(): Record<string, AlarmDeclaration> {
+  const alarms: Record<string, AlarmDeclaration> = {};
+  for (const priority of PRIORITIES) {
+    alarms[`${capitalise(priority)}DeadLetters`] = {
+      description: `Messages in the ${priority}-priority DLQ: runs that crashed their consumer ${QUEUES[priority].maxReceiveCount} times.`,
+      metric: {
+        kind: 'queue',
+        priority,
+        deadLetter: true,
+        name: 'ApproximateNumberOfMessagesVisible',
+        statistic: 'Maximum',
+      },
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: 'notBreaching',
+      severity: priority === 'high' ? 'critical' : 'warning',
+      runbook: 'dead-letters',
+    };
+    alarms[`${capitalise(priority)}QueueOldestMessageAge`] = {
+      description: `The oldest ${priority}-priority message has waited over an hour: scrapers are behind or stopped.`,
+      metric: {
+        kind: 'queue',
+        priority,
+        deadLetter: false,
+        name: 'ApproximateAgeOfOldestMessage',
+        statistic: 'Maximum',
+      },
+      comparison: 'GreaterThanThreshold',
+      threshold: 3600,
+      periodSeconds: 300,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: 'notBreaching',
+      severity: priority === 'high' ? 'critical' : 'warning',
+      runbook: 'queue-backlog',
+    };
+  }
+  return alarms;
+}
+
+function functionAlarms(): Record<string, AlarmDeclaration> {
+  const alarms: Record<string, AlarmDeclaration> = {};
+  for (const [name, fn] of Object.entries(FUNCTIONS) as [FunctionName, FunctionDeclaration][]) {
+    const prefix = capitalise(name);
+    alarms[`${prefix}Errors`] = {
+      description: `The ${name} function failed invocations (unhandled errors, timeouts, crashes).`,
+      metric: { kind: 'function', function: name, name: 'Errors', statistic: 'Sum' },
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      periodSeconds: 300,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      treatMissingData: 'notBreaching',
+      severity: 'warning',
+      runbook: 'function-errors',
+    };
+    alarms[`${prefix}Throttles`] = {
+      description: `The ${name} function was throttled: account or reserved concurrency is exhausted.`,
+      metric: { kind: 'function', function: name, name: 'Throttles', statistic: 'Sum' },
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      periodSeconds: 300,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: 'notBreaching',
+      severity: 'warning',
+      runbook: 'function-throttles',
+    };
+    alarms[`${prefix}DurationNearTimeout`] = {
+      description: `The ${name} function's p99 duration is above 80% of its ${fn.timeoutSeconds} s timeout.`,
+      metric: { kind: 'function', function: name, name: 'Duration', statistic: 'p99' },
+      comparison: 'GreaterThanThreshold',
+      threshold: fn.timeoutSeconds * 1000 * 0.8,
+      periodSeconds: 900,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      treatMissingData: 'notBreaching',
+      severity: 'warning',
+      runbook: 'function-duration-near-timeout',
+    };
+  }
+  return alarms;
+}
+
+export const ALARMS: Readonly<Record<string, AlarmDeclaration>> = {
+  ...pipelineAlarms,
+  ...queueAlarms(),
+  ...functionAlarms(),
+};

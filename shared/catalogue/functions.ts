@@ -1,0 +1,130 @@
+/** The Lambda functions and what each may touch: the source of every IAM grant and environment variable. */
+// The file, not the folder's index: the catalogue stays plain data, loaded without the AWS SDK.
+import { PRIORITIES, type Priority } from '../definitions/priority.ts';
+import type { BucketName } from './buckets.ts';
+import type { TableName } from './tables.ts';
+import type { Severity } from './topics.ts';
+
+/** The scraper's Lambda timeout; queue visibility timeouts are derived from it. */
+export const SCRAPER_TIMEOUT_SECONDS = 300;
+
+export type TableAccess = 'read' | 'write' | 'readWrite';
+
+export interface FunctionDeclaration {
+  readonly purpose: string;
+  /** Handler file, relative to the repository root; exports `handler`. */
+  readonly entry: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** x86_64 where a native binary needs it (the Lambda Chromium has no ARM build). */
+  readonly architecture: 'arm64' | 'x86_64';
+  readonly tables: Partial<Record<TableName, TableAccess>>;
+  readonly sendsTo: readonly Priority[];
+  readonly consumes: readonly Priority[];
+  /** Reads queue attributes and DLQ messages (depth, redrive) of these priorities. */
+  readonly inspectsQueues: readonly Priority[];
+  /** Receives and deletes run messages itself, without an event source (external workers pull through it). */
+  readonly pullsFrom?: readonly Priority[];
+  /** Moves messages from these priorities' DLQs back to their queues (receive and delete on the DLQ). */
+  readonly redrivesFrom?: readonly Priority[];
+  readonly publishesTo: readonly Severity[];
+  /** Buckets it writes objects to. */
+  readonly writesTo?: readonly BucketName[];
+  /** Reads the chat-webhook secret and is subscribed to the alarm topics, when one is configured. */
+  readonly forwardsAlarms?: boolean;
+  /** Puts run-summary events on the run events bus. */
+  readonly publishesRunEvents?: boolean;
+  /** Ships @sparticuz/chromium's compressed browser beside the bundle (the `bin` folder). */
+  readonly bundlesChromium?: boolean;
+  /** Ships the monitor page's files (web/) beside the bundle: the API serves them at GET /. */
+  readonly servesWebPage?: boolean;
+  /** Reads this stage's alarm states (DescribeAlarms) for the web page and the CLI. */
+  readonly readsAlarmStates?: boolean;
+}
+
+export const FUNCTIONS = {
+  expander: {
+    purpose: 'Turns the definitions due in each hourly slot into runs and queue messages.',
+    entry: 'functions/expander/handler.ts',
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+    architecture: 'arm64',
+    tables: { definitions: 'read', dueIndex: 'read', runs: 'readWrite', control: 'readWrite' },
+    sendsTo: PRIORITIES,
+    consumes: [],
+    inspectsQueues: [],
+    publishesTo: [],
+  },
+  scraper: {
+    purpose: 'Consumes run messages, holds the run lease, drives headless Chromium, stores items.',
+    entry: 'functions/scraper/handler.ts',
+    memoryMb: 2048,
+    timeoutSeconds: SCRAPER_TIMEOUT_SECONDS,
+    architecture: 'x86_64',
+    tables: { definitions: 'write', runs: 'readWrite', items: 'write', control: 'readWrite' },
+    // Its own queues: a run handed back (deadline, domain over budget) goes back as a new, delayed message.
+    sendsTo: PRIORITIES,
+    consumes: PRIORITIES,
+    inspectsQueues: [],
+    publishesTo: [],
+    publishesRunEvents: true,
+    bundlesChromium: true,
+  },
+  monitor: {
+    purpose: 'Every few minutes: emits health metrics, repairs stuck runs, marks dead letters.',
+    entry: 'functions/monitor/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 120,
+    architecture: 'arm64',
+    // definitions: the staleness scan (never the due index); control: the daily report's marker.
+    tables: { definitions: 'read', runs: 'readWrite', control: 'readWrite' },
+    sendsTo: PRIORITIES,
+    consumes: [],
+    inspectsQueues: PRIORITIES,
+    publishesTo: ['warning'],
+    writesTo: ['reports'],
+  },
+  alarmForwarder: {
+    purpose:
+      'Forwards alarm notifications to a chat webhook (Slack, DingTalk, Feishu) when one is configured.',
+    entry: 'functions/alarm-forwarder/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    architecture: 'arm64',
+    tables: {},
+    sendsTo: [],
+    consumes: [],
+    inspectsQueues: [],
+    publishesTo: [],
+    forwardsAlarms: true,
+  },
+  api: {
+    purpose:
+      "The HTTP API: definitions, runs, stats, DLQ redrive, workers, tokens, and seed 004's contract for external browser workers.",
+    entry: 'functions/api/handler.ts',
+    memoryMb: 512,
+    // API Gateway HTTP APIs give up after 30 s.
+    timeoutSeconds: 29,
+    architecture: 'arm64',
+    tables: {
+      definitions: 'readWrite',
+      dueIndex: 'readWrite',
+      runs: 'readWrite',
+      items: 'readWrite',
+      workers: 'readWrite',
+      control: 'readWrite',
+    },
+    sendsTo: PRIORITIES,
+    consumes: [],
+    inspectsQueues: PRIORITIES,
+    pullsFrom: PRIORITIES,
+    redrivesFrom: PRIORITIES,
+    publishesTo: [],
+    // Runs finished by external workers get the same summary event as the scraper's.
+    publishesRunEvents: true,
+    servesWebPage: true,
+    readsAlarmStates: true,
+  },
+} as const satisfies Record<string, FunctionDeclaration>;
+
+export type FunctionName = keyof typeof FUNCTIONS;

@@ -1,0 +1,25 @@
+/** Physical names: one rule, used by CDK and the local runtime alike. */
+import type { Priority } from '../definitions/priority.ts';
+import type { TableName } from './tables.ts';
+import type { Severity } from './topics.ts';
+
+/** Stage names become part of resource names, so they are restricted to a safe alphabet. */
+export const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
+
+export function assertValidStage(stage: string): void {
+  if (!STAGE_PATTERN.test(stage)) {
+    throw new Error(
+      `stage "${stage}" is invalid: use 1-16 lowercase letters, digits or '-', starting with a letter`,
+    );
+  }
+}
+
+export const resourceName = (stage: string, name: string): string => `shelfwatch-${stage}-${name}`;
+export const tableName = (stage: string, table: TableName): string => resourceName(stage, table);
+export const queueName = (stage: string, priority: Priority): string =>
+  resourceName(stage, `runs-${priority}`);
+export const deadLetterQueueName = (stage: string, priority: Priority): string =>
+  resourceName(stage, `runs-${priority}-dlq`);
+export const topicName = (stage: string, severity: Severity): string =>
+  resourceName(stage, `alarms-${severity}`);
+export const alarmName = (stage: string, alarm: string): string => resourceName(stage, alarm);

@@ -1,0 +1,61 @@
+/** The run queues, one per priority, each with its DLQ. */
+// The file, not the folder's index: the catalogue stays plain data, loaded without the AWS SDK.
+import { MAX_ATTEMPTS_LIMIT, type Priority } from '../definitions/priority.ts';
+import { SCRAPER_TIMEOUT_SECONDS } from './functions.ts';
+
+export interface QueueDeclaration {
+  readonly priority: Priority;
+  readonly purpose: string;
+  /** Must be at least six times the consumer's timeout (AWS guidance for Lambda event sources). */
+  readonly visibilityTimeoutSeconds: number;
+  /**
+   * Receives before SQS moves a message to the queue's DLQ. Retries reuse the message (a
+   * visibility change), so this must exceed the largest `maxAttempts` a definition may have
+   * (MAX_ATTEMPTS_LIMIT) plus room for duplicates and "later" deferrals: only a message that
+   * keeps crashing its consumer should reach the DLQ.
+   */
+  readonly maxReceiveCount: number;
+  readonly retentionSeconds: number;
+  readonly dlqRetentionSeconds: number;
+  /** Messages per scraper invocation. */
+  readonly batchSize: number;
+  /** Default maximum concurrency of the queue's event source mapping (overridable per deployment). */
+  readonly maxConcurrency: number;
+}
+
+const DAY_SECONDS = 86_400;
+
+const MAX_RECEIVE_COUNT = MAX_ATTEMPTS_LIMIT + 5;
+
+export const QUEUES = {
+  high: {
+    priority: 'high',
+    purpose: 'Runs of high-priority definitions; drained first by Lambda and by external workers.',
+    visibilityTimeoutSeconds: 6 * SCRAPER_TIMEOUT_SECONDS,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+    retentionSeconds: 4 * DAY_SECONDS,
+    dlqRetentionSeconds: 14 * DAY_SECONDS,
+    batchSize: 1,
+    maxConcurrency: 10,
+  },
+  normal: {
+    priority: 'normal',
+    purpose: 'Runs of normal-priority definitions.',
+    visibilityTimeoutSeconds: 6 * SCRAPER_TIMEOUT_SECONDS,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+    retentionSeconds: 4 * DAY_SECONDS,
+    dlqRetentionSeconds: 14 * DAY_SECONDS,
+    batchSize: 1,
+    maxConcurrency: 5,
+  },
+  low: {
+    priority: 'low',
+    purpose: 'Runs of low-priority definitions; never allowed to starve high (own concurrency cap).',
+    visibilityTimeoutSeconds: 6 * SCRAPER_TIMEOUT_SECONDS,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+    retentionSeconds: 4 * DAY_SECONDS,
+    dlqRetentionSeconds: 14 * DAY_SECONDS,
+    batchSize: 1,
+    maxConcurrency: 2,
+  },
+} as const satisfies Record<Priority, QueueDeclaration>;

@@ -1,0 +1,78 @@
+/** The DynamoDB tables: keys, indexes and TTL attribute of each. */
+export type AttributeType = 'S' | 'N';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface IndexDeclaration {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  /** 'ALL' projects every attribute; a list projects the keys plus these attributes. */
+  readonly projection: 'ALL' | 'KEYS_ONLY' | readonly string[];
+}
+
+export interface TableDeclaration {
+  /** Why the table exists, for the architecture page and on-call. */
+  readonly purpose: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly indexes: readonly IndexDeclaration[];
+  /** Attribute holding an epoch-seconds expiry; DynamoDB TTL deletes such items (late: cleanup only). */
+  readonly ttlAttribute?: string;
+}
+
+const s = (name: string): KeyAttribute => ({ name, type: 'S' });
+
+export const TABLES = {
+  definitions: {
+    purpose: 'The watch list: one item per definition (what to scrape, how often, at which priority).',
+    partitionKey: s('definitionId'),
+    indexes: [],
+  },
+  dueIndex: {
+    purpose:
+      'Which definitions are due in which slot: one item per (schedule key, definition), so a slot costs reads proportional to the definitions due in it.',
+    partitionKey: s('dueKey'),
+    sortKey: s('definitionId'),
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  runs: {
+    purpose:
+      'One item per (definition, slot) run: status, attempts, lease (owner, expiry, fencing number), checkpoint and counts.',
+    partitionKey: s('runId'),
+    indexes: [
+      { name: 'byStatus', partitionKey: s('status'), sortKey: s('statusChangedAt'), projection: 'ALL' },
+      { name: 'byDefinition', partitionKey: s('definitionId'), sortKey: s('slot'), projection: 'ALL' },
+      { name: 'byCrawlType', partitionKey: s('crawlType'), sortKey: s('createdAt'), projection: 'ALL' },
+    ],
+    ttlAttribute: 'expiresAt',
+  },
+  items: {
+    purpose:
+      'Time-stamped item snapshots (price, title, rating, rank...) written by scrapers and workers: one per (item, run), so a resumed page rewrites instead of duplicating.',
+    partitionKey: s('itemKey'),
+    sortKey: s('snapshotId'),
+    indexes: [{ name: 'byRun', partitionKey: s('runId'), sortKey: s('itemKey'), projection: 'ALL' }],
+    ttlAttribute: 'expiresAt',
+  },
+  workers: {
+    purpose: 'External browser workers: registration, last heartbeat, counts. Expire when gone.',
+    partitionKey: s('workerId'),
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  control: {
+    purpose:
+      'Small control records: the expander watermark, per-domain request budgets, hashed API tokens, report markers.',
+    partitionKey: s('pk'),
+    sortKey: s('sk'),
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+} as const satisfies Record<string, TableDeclaration>;
+
+export type TableName = keyof typeof TABLES;

@@ -1,0 +1,2 @@
+export * from './token-scope.ts';
+export * from './token-store.ts';
