@@ -5,7 +5,7 @@ import { AlarmTopics } from './constructs/alarm-topics.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Buckets } from './constructs/buckets.ts';
 import { PipelineDashboard } from './constructs/dashboard.ts';
-import { Functions } from './constructs/functions.ts';
+import { Functions } from './constructs/functions/functions.ts';
 import { ShelfwatchHttpApi } from './constructs/http-api.ts';
 import { RunQueues } from './constructs/queues.ts';
 import { RunEvents } from './constructs/run-events.ts';

@@ -6,7 +6,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resourceName } from '../../shared/aws/index.ts';
-import { acknowledge } from './functions.ts';
+import { acknowledge } from './acknowledge.ts';
 
 export interface ShelfwatchHttpApiProps {
   readonly stage: string;
