@@ -13,6 +13,7 @@ import { Schedules } from './constructs/schedules.ts';
 import { Tables } from './constructs/tables.ts';
 
 export interface ShelfwatchStackProps extends StackProps {
+  /** The stage's settings, read from the CDK context and validated by config.ts. */
   readonly config: ShelfwatchConfig;
 }
 

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { BUCKETS, type BucketName } from '../../shared/aws/index.ts';
 
 export interface BucketsProps {
+  /** `retain` keeps the buckets when the stack is deleted; `destroy` deletes them (only if empty). */
   readonly removalPolicy: 'retain' | 'destroy';
 }
 

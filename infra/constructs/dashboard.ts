@@ -13,8 +13,11 @@ import { METRIC_NAMESPACE, metricDimensions, PRIORITIES, resourceName } from '..
 import type { RunQueues } from './queues.ts';
 
 export interface PipelineDashboardProps {
+  /** The stage, part of the dashboard's name and of the metrics' dimensions. */
   readonly stage: string;
+  /** Every alarm, shown by its state. */
   readonly alarms: Record<string, Alarm>;
+  /** The queues whose depth and age are graphed. */
   readonly queues: RunQueues;
 }
 

@@ -9,11 +9,18 @@ import { resourceName } from '../../shared/aws/index.ts';
 import { acknowledge } from './acknowledge.ts';
 
 export interface ShelfwatchHttpApiProps {
+  /** The stage, part of the API's name. */
   readonly stage: string;
+  /** The api function: every route goes to it. */
   readonly handler: IFunction;
+  /** Days the access logs are kept; a CloudWatch Logs retention value. */
   readonly logRetentionDays: number;
+  /** `retain` keeps the access-log group when the stack is deleted; `destroy` deletes it. */
   readonly removalPolicy: 'retain' | 'destroy';
-  /** Steady requests per second across the API, and the burst above it. */
+  /**
+   * Steady requests per second across the API, and the burst above it.
+   * @default DEFAULT_API_THROTTLE (50 per second, bursts of 100)
+   */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 

@@ -3,13 +3,16 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterQueueName, PRIORITIES, type Priority, QUEUES, queueName } from '../../shared/aws/index.ts';
 
+/** The queue of one priority and the DLQ its messages move to after `maxReceiveCount` receives. */
 export interface RunQueue {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
 }
 
 export interface QueuesProps {
+  /** The stage, part of every queue name. */
   readonly stage: string;
+  /** `retain` keeps the queues (and their messages) when the stack is deleted; `destroy` deletes them. */
   readonly removalPolicy: 'retain' | 'destroy';
 }
 
