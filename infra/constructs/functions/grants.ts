@@ -1,4 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Grant, type IRole, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -172,7 +172,17 @@ function grantAlarmStates({ scope, name, declaration, role }: GrantTarget, props
   role.attachInlinePolicy(reads);
   acknowledge(
     reads,
-    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${stageAlarms}]`,
+    `AwsSolutions-IAM5[Resource::${nagWrittenArn(scope, 'cloudwatch', `alarm:${stageAlarms}`)}]`,
     "Alarm states for the web page: DescribeAlarms (read-only) on this stage's alarms only, by their name prefix; the alarms are listed, not known one by one at read time.",
   );
+}
+
+/**
+ * An ARN of this stack's account and region as cdk-nag writes it in a finding: a pseudo parameter
+ * as `<AWS::Region>` while unresolved (tests), its value when the CLI supplies one (`cdk synth`).
+ */
+function nagWrittenArn(scope: Construct, service: string, resource: string): string {
+  const { partition, region, account } = Stack.of(scope);
+  const written = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
+  return `arn:${written(partition, 'AWS::Partition')}:${service}:${written(region, 'AWS::Region')}:${written(account, 'AWS::AccountId')}:${resource}`;
 }
