@@ -130,19 +130,20 @@ function grantReportWrites({ scope, name, declaration, role }: GrantTarget, prop
  * GetSecretValue alone: grantRead() adds DescribeSecret, which no function calls. A name resolves
  * to an ARN with a six-character suffix AWS adds; `-??????` matches it exactly.
  */
-function grantSecrets({ scope, name, declaration, role }: GrantTarget, props: FunctionsProps): void {
-  const secretNames = [
-    declaration.forwardsAlarms ? ['webhook', props.alarmWebhookSecretName] : [],
-    declaration.bundlesChromium ? ['proxy', props.proxySecretName] : [],
-  ].filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '');
-  for (const [purpose, secretName] of secretNames) {
-    const secret = Secret.fromSecretNameV2(scope, `${name}-${purpose}-secret`, secretName);
-    Grant.addToPrincipal({
-      grantee: role,
-      actions: ['secretsmanager:GetSecretValue'],
-      resourceArns: [`${secret.secretArn}-??????`],
-    });
-  }
+function grantSecrets(target: GrantTarget, props: FunctionsProps): void {
+  if (target.declaration.forwardsAlarms) grantSecretValue(target, 'webhook', props.alarmWebhookSecretName);
+  // The proxy is the scraper's, the one function that drives Chromium.
+  if (target.declaration.bundlesChromium) grantSecretValue(target, 'proxy', props.proxySecretName);
+}
+
+function grantSecretValue({ scope, name, role }: GrantTarget, purpose: string, secretName?: string): void {
+  if (!secretName) return;
+  const secret = Secret.fromSecretNameV2(scope, `${name}-${purpose}-secret`, secretName);
+  Grant.addToPrincipal({
+    grantee: role,
+    actions: ['secretsmanager:GetSecretValue'],
+    resourceArns: [`${secret.secretArn}-??????`],
+  });
 }
 
 /** grantPutEventsTo names the bus; the newer grants.allPutEvents() would name every bus ("*"). */
