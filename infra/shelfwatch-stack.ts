@@ -5,7 +5,7 @@ import { AlarmTopics } from './constructs/alarm-topics.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Buckets } from './constructs/buckets.ts';
 import { PipelineDashboard } from './constructs/dashboard.ts';
-import { Functions } from './constructs/functions.ts';
+import { Functions } from './constructs/functions/functions.ts';
 import { ShelfwatchHttpApi } from './constructs/http-api.ts';
 import { RunQueues } from './constructs/queues.ts';
 import { RunEvents } from './constructs/run-events.ts';
@@ -13,6 +13,7 @@ import { Schedules } from './constructs/schedules.ts';
 import { Tables } from './constructs/tables.ts';
 
 export interface ShelfwatchStackProps extends StackProps {
+  /** The stage's settings, read from the CDK context and validated by config.ts. */
   readonly config: ShelfwatchConfig;
 }
 

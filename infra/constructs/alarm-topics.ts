@@ -7,7 +7,12 @@ import { Construct } from 'constructs';
 import { SEVERITIES, type Severity, topicName, TOPICS } from '../../shared/catalogue/index.ts';
 
 export interface AlarmTopicsProps {
+  /** The stage, part of the topic names and display names. */
   readonly stage: string;
+  /**
+   * An address subscribed to both topics (AWS sends it a confirmation first).
+   * @default - no e-mail subscription
+   */
   readonly alarmEmail?: string | undefined;
 }
 

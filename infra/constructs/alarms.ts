@@ -21,9 +21,13 @@ import {
 } from '../../shared/catalogue/index.ts';
 
 export interface AlarmsProps {
+  /** The stage: every alarm is named `shelfwatch-<stage>-<name>`. */
   readonly stage: string;
+  /** The topic of each severity, notified on ALARM and on OK. */
   readonly topics: AlarmTopics;
+  /** The queues whose metrics (DLQ depth, age of oldest message) alarms watch. */
   readonly queues: RunQueues;
+  /** The functions whose metrics (errors, throttles, duration) alarms watch. */
   readonly functions: Record<FunctionName, IFunction>;
 }
 

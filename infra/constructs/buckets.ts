@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { type BucketName, BUCKETS } from '../../shared/catalogue/index.ts';
 
 export interface BucketsProps {
+  /** `retain` keeps the buckets when the stack is deleted; `destroy` deletes them (only if empty). */
   readonly removalPolicy: 'retain' | 'destroy';
 }
 

@@ -14,8 +14,11 @@ import { PRIORITIES } from '../../shared/definitions/index.ts';
 import { METRIC_NAMESPACE, metricDimensions, resourceName } from '../../shared/catalogue/index.ts';
 
 export interface PipelineDashboardProps {
+  /** The stage, part of the dashboard's name and of the metrics' dimensions. */
   readonly stage: string;
+  /** Every alarm, shown by its state. */
   readonly alarms: Record<string, Alarm>;
+  /** The queues whose depth and age are graphed. */
   readonly queues: RunQueues;
 }
 

@@ -5,15 +5,22 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge } from './functions.ts';
 import { resourceName } from '../../shared/catalogue/index.ts';
+import { acknowledge } from './acknowledge.ts';
 
 export interface ShelfwatchHttpApiProps {
+  /** The stage, part of the API's name. */
   readonly stage: string;
+  /** The api function: every route goes to it. */
   readonly handler: IFunction;
+  /** Days the access logs are kept; a CloudWatch Logs retention value. */
   readonly logRetentionDays: number;
+  /** `retain` keeps the access-log group when the stack is deleted; `destroy` deletes it. */
   readonly removalPolicy: 'retain' | 'destroy';
-  /** Steady requests per second across the API, and the burst above it. */
+  /**
+   * Steady requests per second across the API, and the burst above it.
+   * @default DEFAULT_API_THROTTLE (50 per second, bursts of 100)
+   */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 

@@ -4,13 +4,16 @@ import { Construct } from 'constructs';
 import { PRIORITIES, type Priority } from '../../shared/definitions/index.ts';
 import { deadLetterQueueName, queueName, QUEUES } from '../../shared/catalogue/index.ts';
 
+/** The queue of one priority and the DLQ its messages move to after `maxReceiveCount` receives. */
 export interface RunQueue {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
 }
 
 export interface QueuesProps {
+  /** The stage, part of every queue name. */
   readonly stage: string;
+  /** `retain` keeps the queues (and their messages) when the stack is deleted; `destroy` deletes them. */
   readonly removalPolicy: 'retain' | 'destroy';
 }
 

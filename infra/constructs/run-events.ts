@@ -4,7 +4,9 @@ import { Construct } from 'constructs';
 import { resourceName, RUN_EVENTS_BUS } from '../../shared/catalogue/index.ts';
 
 export interface RunEventsProps {
+  /** The stage: the bus is `shelfwatch-<stage>-runs`. */
   readonly stage: string;
+  /** `retain` keeps the bus when the stack is deleted; `destroy` deletes it. */
   readonly removalPolicy: 'retain' | 'destroy';
 }
 

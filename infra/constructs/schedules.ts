@@ -17,8 +17,11 @@ import {
 } from '../../shared/catalogue/index.ts';
 
 export interface SchedulesProps {
+  /** The stage, part of every schedule name. */
   readonly stage: string;
+  /** The expression of each schedule (the catalogue's, or one overridden in the context). */
   readonly expressions: Record<ScheduleName, string>;
+  /** The functions schedules may target. */
   readonly functions: Record<FunctionName, IFunction>;
 }
 

@@ -17,7 +17,9 @@ import {
 } from '../../shared/catalogue/index.ts';
 
 export interface TablesProps {
+  /** The stage: every table is named `shelfwatch-<stage>-<name>`. */
   readonly stage: string;
+  /** `retain` keeps the tables (with deletion protection) when the stack is deleted; `destroy` deletes them. */
   readonly removalPolicy: 'retain' | 'destroy';
 }
 

@@ -67,6 +67,35 @@ describe('cdk-nag AwsSolutions checks', () => {
     }
   });
 
+  it('find nothing unacknowledged when the CLI names an account and a region, as `cdk synth` does', () => {
+    const outdir = temporaryOutdir();
+    const saved = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+    process.env.CDK_DEFAULT_ACCOUNT = '123456789012';
+    process.env.CDK_DEFAULT_REGION = 'eu-central-1';
+    try {
+      // Bundling skipped: the findings are about the template, not the code inside the assets.
+      const { app } = buildApp({ outdir, context: { stage: 'nag', 'aws:cdk:bundling-stacks': [] } });
+      app.synth();
+      const report = JSON.parse(
+        readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'),
+      ) as ValidationReport;
+      assert.deepEqual(
+        report.pluginReports.flatMap((plugin) => plugin.violations),
+        [],
+        'no unacknowledged finding',
+      );
+    } finally {
+      for (const [key, value] of [
+        ['CDK_DEFAULT_ACCOUNT', saved.account],
+        ['CDK_DEFAULT_REGION', saved.region],
+      ] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
   it('stop synthesis when a resource breaks a rule (so the check above is not vacuous)', () => {
     const outdir = temporaryOutdir();
     try {

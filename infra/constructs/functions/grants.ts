@@ -1,0 +1,189 @@
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { Grant, type IRole, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import {
+  alarmName,
+  type FunctionDeclaration,
+  type FunctionName,
+  TABLES,
+  type TableAccess,
+  type TableName,
+} from '../../../shared/catalogue/index.ts';
+import { type Priority } from '../../../shared/definitions/index.ts';
+import { acknowledge } from '../acknowledge.ts';
+import type { FunctionsProps } from './functions.ts';
+
+/** The function whose role is granted what its catalogue entry names. */
+export interface GrantTarget {
+  /** Scope of the few constructs a grant adds (policies, imported secrets), with ids from `name`. */
+  readonly scope: Construct;
+  readonly name: FunctionName;
+  readonly declaration: FunctionDeclaration;
+  readonly role: IRole;
+}
+
+/**
+ * Grants a function's role exactly what its catalogue entry names, each on specific ARNs. L2
+ * grant methods where they give no more than that; an explicit statement, with the reason beside
+ * it, where they would give more.
+ */
+export function grantDeclaredAccess(target: GrantTarget, props: FunctionsProps): void {
+  grantTables(target, props);
+  grantQueues(target, props);
+  grantTopics(target, props);
+  grantReportWrites(target, props);
+  grantSecrets(target, props);
+  grantRunEvents(target, props);
+  grantAlarmStates(target, props);
+}
+
+const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
+
+/**
+ * Written out instead of grantReadData/grantWriteData/grantReadWriteData: those name
+ * `<table>/index/*` (a wildcard resource) rather than the declared indexes, add the stream
+ * actions (GetRecords, GetShardIterator) on tables without a stream, and let writers use indexes.
+ */
+function grantTables({ declaration, role }: GrantTarget, props: FunctionsProps): void {
+  for (const [table, access] of Object.entries(declaration.tables) as [TableName, TableAccess][]) {
+    const tableArn = props.tables.byName[table].tableArn;
+    const reads = access !== 'write';
+    const actions = new Set([...(reads ? READ_ACTIONS : []), ...(access !== 'read' ? WRITE_ACTIONS : [])]);
+    const indexArns = reads ? TABLES[table].indexes.map((index) => `${tableArn}/index/${index.name}`) : [];
+    Grant.addToPrincipal({
+      grantee: role,
+      actions: [...actions].sort(),
+      resourceArns: [tableArn, ...indexArns],
+    });
+  }
+}
+
+/** Consumed queues are granted by their event source mappings (triggers.ts). */
+function grantQueues({ declaration, role }: GrantTarget, props: FunctionsProps): void {
+  const runQueue = (priority: Priority) => props.queues.byPriority[priority];
+  for (const priority of declaration.sendsTo) runQueue(priority).queue.grants.sendMessages(role);
+  for (const priority of declaration.pullsFrom ?? []) runQueue(priority).queue.grants.consumeMessages(role);
+  for (const priority of declaration.redrivesFrom ?? []) {
+    runQueue(priority).deadLetterQueue.grants.consumeMessages(role);
+  }
+  for (const priority of declaration.inspectsQueues) {
+    const { queue, deadLetterQueue } = runQueue(priority);
+    // Depth and age of the queue; the DLQ's messages are read (not deleted) to mark their runs.
+    queue.grants.actions(role, ['sqs:GetQueueAttributes']);
+    deadLetterQueue.grants.actions(role, [
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+      'sqs:ChangeMessageVisibility',
+    ]);
+  }
+}
+
+/** Not grants.publish(): it adds kms:GenerateDataKey* (a wildcard action) on the topics' key. */
+function grantTopics({ declaration, role }: GrantTarget, props: FunctionsProps): void {
+  for (const severity of declaration.publishesTo) {
+    props.topics.bySeverity[severity].grants.actions(role, ['sns:Publish'], {
+      keyActions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    });
+  }
+}
+
+/**
+ * PutObject on `reports/*` only (grants.put() adds legal hold, retention, tagging and s3:Abort*),
+ * in a policy of its own so that the acknowledged wildcard covers this one statement.
+ */
+function grantReportWrites({ scope, name, declaration, role }: GrantTarget, props: FunctionsProps): void {
+  for (const bucketName of declaration.writesTo ?? []) {
+    const bucket = props.buckets.byName[bucketName];
+    const writes = new Policy(scope, `${name}-${bucketName}-writes`, {
+      statements: [
+        new PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects('reports/*')] }),
+      ],
+    });
+    role.attachInlinePolicy(writes);
+    const bucketId = Stack.of(scope).getLogicalId(bucket.node.defaultChild as CfnBucket);
+    acknowledge(
+      writes,
+      `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/reports/*]`,
+      'One report object per UTC day under reports/: the key is not known in advance. PutObject only, this bucket and prefix only.',
+    );
+  }
+}
+
+/**
+ * GetSecretValue alone: grantRead() adds DescribeSecret, which no function calls. A name resolves
+ * to an ARN with a six-character suffix AWS adds; `-??????` matches it exactly.
+ */
+function grantSecrets(target: GrantTarget, props: FunctionsProps): void {
+  if (target.declaration.forwardsAlarms) grantSecretValue(target, 'webhook', props.alarmWebhookSecretName);
+  // The proxy is the scraper's, the one function that drives Chromium.
+  if (target.declaration.bundlesChromium) grantSecretValue(target, 'proxy', props.proxySecretName);
+}
+
+function grantSecretValue({ scope, name, role }: GrantTarget, purpose: string, secretName?: string): void {
+  if (!secretName) return;
+  const secret = Secret.fromSecretNameV2(scope, `${name}-${purpose}-secret`, secretName);
+  Grant.addToPrincipal({
+    grantee: role,
+    actions: ['secretsmanager:GetSecretValue'],
+    resourceArns: [`${secret.secretArn}-??????`],
+  });
+}
+
+/** grantPutEventsTo names the bus; the newer grants.allPutEvents() would name every bus ("*"). */
+function grantRunEvents({ declaration, role }: GrantTarget, props: FunctionsProps): void {
+  if (declaration.publishesRunEvents) props.runEvents.bus.grantPutEventsTo(role);
+}
+
+/** CloudWatch has no L2 grant for DescribeAlarms; the policy of its own carries the acknowledgement. */
+function grantAlarmStates({ scope, name, declaration, role }: GrantTarget, props: FunctionsProps): void {
+  if (!declaration.readsAlarmStates) return;
+  const stageAlarms = alarmName(props.stage, '*');
+  const reads = new Policy(scope, `${name}-alarm-states`, {
+    statements: [
+      new PolicyStatement({
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: [
+          Stack.of(scope).formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: stageAlarms,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    ],
+  });
+  role.attachInlinePolicy(reads);
+  acknowledge(
+    reads,
+    `AwsSolutions-IAM5[Resource::${nagWrittenArn(scope, 'cloudwatch', `alarm:${stageAlarms}`)}]`,
+    "Alarm states for the web page: DescribeAlarms (read-only) on this stage's alarms only, by their name prefix; the alarms are listed, not known one by one at read time.",
+  );
+}
+
+/**
+ * An ARN of this stack's account and region as cdk-nag writes it in a finding: a pseudo parameter
+ * as `<AWS::Region>` while unresolved (tests), its value when the CLI supplies one (`cdk synth`).
+ */
+function nagWrittenArn(scope: Construct, service: string, resource: string): string {
+  const { partition, region, account } = Stack.of(scope);
+  const written = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
+  return `arn:${written(partition, 'AWS::Partition')}:${service}:${written(region, 'AWS::Region')}:${written(account, 'AWS::AccountId')}:${resource}`;
+}
