@@ -1,5 +1,4 @@
-import type { AwsClients } from '../aws/index.ts';
-import { requireTable, type ResourceEnvironment } from '../aws/index.ts';
+import { type AwsClients, requireTable, type ResourceEnvironment } from '../aws/index.ts';
 import type { DefinitionStore } from '../definitions/index.ts';
 import type { RunQueue } from '../queues/index.ts';
 import type { RunStore } from '../runs/index.ts';

@@ -1,7 +1,6 @@
 /** The scraper wired to the resources and settings of a function's environment (Lambda or local). */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { AwsClients } from '../aws/index.ts';
-import { requireTable, type ResourceEnvironment } from '../aws/index.ts';
+import { type AwsClients, requireTable, type ResourceEnvironment } from '../aws/index.ts';
 import type { DefinitionStore } from '../definitions/index.ts';
 import type { RunQueue } from '../queues/index.ts';
 import type { ItemStore, RunSummaryPublisher } from '../results/index.ts';

@@ -4,8 +4,13 @@
  * first use, so a function needs only the resources the catalogue grants it for what it does —
  * the monitor, which scans definitions but never reads the due index, starts without it.
  */
-import type { AwsClients, ResourceEnvironment } from '../aws/index.ts';
-import { requireDeadLetterQueueUrl, requireQueueUrl, requireTable } from '../aws/index.ts';
+import {
+  type AwsClients,
+  requireDeadLetterQueueUrl,
+  requireQueueUrl,
+  requireTable,
+  type ResourceEnvironment,
+} from '../aws/index.ts';
 import { DefinitionStore, PRIORITIES, type Priority } from '../definitions/index.ts';
 import { DeadLetters, RunQueue } from '../queues/index.ts';
 import { EventBridgeSummaryPublisher, ItemStore, type RunSummaryPublisher } from '../results/index.ts';
