@@ -11,6 +11,7 @@ import {
   type ScheduleName,
   STAGE_PATTERN,
 } from '../shared/aws/index.ts';
+import { ShelfwatchError } from '../shared/errors/index.ts';
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
@@ -104,11 +105,15 @@ export interface ShelfwatchConfig extends Omit<ParsedConfig, `maxConcurrency${st
   readonly schedules: Record<ScheduleName, string>;
 }
 
-export class ConfigurationError extends Error {
+/** The deployment's context values do not fit: whoever runs `cdk synth` fixes them. */
+export class ConfigurationError extends ShelfwatchError {
   readonly issues: readonly string[];
   constructor(issues: readonly string[]) {
-    super(`Invalid Shelfwatch configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
-    this.name = 'ConfigurationError';
+    super(
+      'invalid',
+      'INVALID_CONFIGURATION',
+      `Invalid Shelfwatch configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`,
+    );
     this.issues = issues;
   }
 }

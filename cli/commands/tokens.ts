@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { ApiToken, IssuedToken, TokenScope } from '../../shared/api/token-store.ts';
 import { contextOf } from '../context.ts';
-import { CliError, EXIT, usageError } from '../exit-codes.ts';
+import { CliError, usageError } from '../exit-codes.ts';
 
 interface CreateOptions {
   readonly name: string;
@@ -39,16 +39,16 @@ async function createDirectly(options: CreateOptions, scope: TokenScope): Promis
     return await store.create({ name: options.name, scope }, Date.now());
   } catch (error) {
     const name = (error as Error).name;
-    const exitCode =
+    const kind =
       name === 'ResourceNotFoundException'
-        ? EXIT.notFound
+        ? 'not-found'
         : /AccessDenied|UnrecognizedClient|CredentialsProvider|ExpiredToken/i.test(name)
-          ? EXIT.auth
-          : EXIT.failure;
+          ? 'unauthorized'
+          : 'unavailable';
     throw new CliError(
+      kind,
       'DIRECT_WRITE_FAILED',
       `could not write to ${tableName(options.stage, 'control')}: ${name}: ${(error as Error).message}`,
-      exitCode,
     );
   } finally {
     clients.destroy();

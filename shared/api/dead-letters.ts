@@ -15,10 +15,9 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Priority } from '../aws/catalogue.ts';
-import { ValidationError } from '../errors/index.ts';
+import { NotFoundError, ValidationError } from '../errors/index.ts';
 import { parseRunMessage } from '../expansion/run-message.ts';
 import { IllegalTransitionError, RunNotFoundError, type RunStore } from '../runs/index.ts';
-import { NotFoundError } from './errors.ts';
 
 export interface DeadLetter {
   readonly messageId: string;

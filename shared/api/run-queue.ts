@@ -4,6 +4,7 @@
  * most; a longer backoff is recorded on the run (`nextAttemptAt`) and capped here.
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { UnavailableError } from '../errors/index.ts';
 import type { Priority } from '../aws/catalogue.ts';
 import { runMessageOf } from '../expansion/run-message.ts';
 import { sendRunMessages } from '../queues/index.ts';
@@ -28,7 +29,10 @@ export class RunQueue {
       runs.map(runMessageOf),
     );
     if (unsent.length > 0) {
-      throw new Error(`could not queue ${unsent.join(', ')}: ${lastError ?? 'unknown error'}`);
+      throw new UnavailableError(
+        'RUN_NOT_QUEUED',
+        `could not queue ${unsent.join(', ')}: ${lastError ?? 'unknown error'}`,
+      );
     }
   }
 

@@ -5,7 +5,7 @@
  * the same token. A body may also name it (`{ task_id, worker_id?, products }`).
  */
 import { z } from 'zod';
-import { ConflictError } from './errors.ts';
+import { ConflictError } from '../errors/index.ts';
 import { type Item } from '../scraping/extractors/extractor.ts';
 import { type ItemStore, snapshotOf, snapshotSourceOf } from '../results/index.ts';
 import { LeaseLostError, type Run, type RunStore } from '../runs/index.ts';

@@ -17,7 +17,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError } from './errors.ts';
+import { NotFoundError } from '../errors/index.ts';
 
 export const TOKEN_SCOPES = ['operator', 'worker'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];

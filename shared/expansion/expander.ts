@@ -17,6 +17,7 @@
  * transaction; remainders wait for the next page and only the last batch of each may be short.
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { UnavailableError } from '../errors/index.ts';
 import { PRIORITIES, type Priority } from '../aws/catalogue.ts';
 import type { Definition, DefinitionStore } from '../definitions/index.ts';
 import { type OutgoingMessage, SQS_BATCH_LIMIT, sendRunMessages } from '../queues/index.ts';
@@ -150,7 +151,10 @@ export class Expander {
     if (!created && stored.status !== 'PENDING') return stored;
     const { unsent, lastError } = await sendRunMessages(this.options, [runMessageOf(stored)]);
     if (unsent.length > 0)
-      throw new Error(`could not queue run ${run.runId}: ${lastError ?? 'unknown error'}`);
+      throw new UnavailableError(
+        'RUN_NOT_QUEUED',
+        `could not queue run ${run.runId}: ${lastError ?? 'unknown error'}`,
+      );
     try {
       return await this.options.runs.markQueued(run.runId, nowMs);
     } catch (error) {

@@ -10,9 +10,8 @@ import {
   definitionInputSchema,
   DefinitionExistsError,
 } from '../../definitions/index.ts';
-import { type FieldIssue, ValidationError } from '../../errors/index.ts';
+import { ConflictError, type FieldIssue, ValidationError } from '../../errors/index.ts';
 import type { ApiDependencies } from '../dependencies.ts';
-import { ConflictError } from '../errors.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { booleanParam, definitionIdSchema, pageQuery } from '../schemas.ts';
 

@@ -1,7 +1,7 @@
 /** The monitor page: GET / and its files under /web/ (public: they hold no data). */
 import { z } from 'zod';
 import type { ApiDependencies } from '../dependencies.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../../errors/index.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { isWebPageFile } from '../web-page-files.ts';
 
