@@ -1,6 +1,6 @@
 /** The CLI's HTTP client: one request per call, the API's error body turned into a CliError. */
 import type { FieldIssue } from '../shared/errors/index.ts';
-import { CliError, EXIT, exitCodeOfStatus } from './exit-codes.ts';
+import { CliError, kindOfStatus } from './exit-codes.ts';
 
 type Query = Record<string, string | number | boolean | undefined>;
 
@@ -42,9 +42,9 @@ export class ApiClient {
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new CliError(
+        'unavailable',
         'UNREACHABLE',
         `cannot reach ${this.endpoint}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
-        EXIT.failure,
       );
     }
     const text = await response.text();
@@ -59,9 +59,9 @@ export class ApiClient {
         body as { error?: { code?: string; message?: string; issues?: FieldIssue[] } } | undefined
       )?.error;
       throw new CliError(
+        kindOfStatus(response.status),
         error?.code ?? `HTTP_${response.status}`,
         error?.message ?? `the API answered ${response.status} ${response.statusText}`,
-        exitCodeOfStatus(response.status),
         error?.issues ?? [],
       );
     }

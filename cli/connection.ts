@@ -13,7 +13,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { CliError, EXIT, usageError } from './exit-codes.ts';
+import { CliError, usageError } from './exit-codes.ts';
 
 export interface ConnectionFlags {
   readonly endpoint?: string;
@@ -64,9 +64,9 @@ function readConfigFile(file: string, explicit: boolean): ConfigFile {
   }
   if (token !== undefined && process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) {
     throw new CliError(
+      'unauthorized',
       'CONFIG_TOO_OPEN',
       `the config file ${file} holds a token but others may read it: run "chmod 600 ${file}"`,
-      EXIT.auth,
     );
   }
   return { ...(endpoint ? { endpoint } : {}), ...(token ? { token } : {}) };
@@ -103,8 +103,8 @@ export function resolveConnection(
 export function requireToken(token: string | undefined): string {
   if (token) return token;
   throw new CliError(
+    'unauthorized',
     'NO_TOKEN',
     'no API token: pass --token, set SHELFWATCH_TOKEN, or write it to the config file (the first one: shelfwatch tokens create --direct --stage <stage>)',
-    EXIT.auth,
   );
 }

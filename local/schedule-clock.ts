@@ -4,14 +4,17 @@
  * `cron(M H * * ? *)` with a fixed minute and a fixed or `*` hour, in UTC.
  */
 
+import { ShelfwatchError } from '../shared/errors/index.ts';
+
 const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
-export class UnsupportedScheduleError extends Error {
+export class UnsupportedScheduleError extends ShelfwatchError {
   constructor(expression: string) {
     super(
+      'invalid',
+      'UNSUPPORTED_SCHEDULE',
       `the local runtime cannot emulate schedule "${expression}": use rate(N minutes|hours|days) or cron(M H * * ? *) with numbers or * for H`,
     );
-    this.name = 'UnsupportedScheduleError';
   }
 }
 

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { type Engine, eventOf, type OperationProfile, type ScrapeJob, type WorkerEvent } from './job.ts';
 import { sampleTreeMemory, type TreeMemory } from './process-tree-memory.ts';
+import { ShelfwatchError } from '../../shared/errors/index.ts';
 
 const WORKER = fileURLToPath(new URL('../scrape-worker.ts', import.meta.url));
 
@@ -24,7 +25,11 @@ export interface EngineMeasurement {
   readonly memory: TreeMemory;
 }
 
-export class BenchWorkerError extends Error {}
+export class BenchWorkerError extends ShelfwatchError {
+  constructor(message: string) {
+    super('internal', 'BENCH_WORKER_FAILED', message);
+  }
+}
 
 export async function measureEngine(
   engine: Engine,

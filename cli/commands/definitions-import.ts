@@ -23,7 +23,7 @@ import {
 import type { FieldIssue } from '../../shared/errors/index.ts';
 import type { ApiClient } from '../api-client.ts';
 import { contextOf } from '../context.ts';
-import { CliError, EXIT, usageError } from '../exit-codes.ts';
+import { CliError, usageError } from '../exit-codes.ts';
 import type { Output } from '../output.ts';
 
 const BATCH = 100;
@@ -175,7 +175,7 @@ Exit code 2 when any row is rejected (with --partial the good rows are written a
         }
         printReport(output, report, Boolean(options.dryRun));
         if (report.rejected.length > 0) {
-          throw new CliError('IMPORT_REJECTED', 'some rows were rejected', EXIT.usage, [], {
+          throw new CliError('invalid', 'IMPORT_REJECTED', 'some rows were rejected', [], {
             reported: true,
           });
         }

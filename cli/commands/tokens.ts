@@ -8,7 +8,7 @@ import type { ApiToken, IssuedToken } from '../../shared/tokens/index.ts';
 // The file, not the index: the index loads the AWS SDK, which only `--direct` needs.
 import { TOKEN_SCOPES, type TokenScope } from '../../shared/tokens/token-scope.ts';
 import { contextOf } from '../context.ts';
-import { CliError, EXIT, usageError } from '../exit-codes.ts';
+import { CliError, usageError } from '../exit-codes.ts';
 
 interface CreateOptions {
   readonly name: string;
@@ -46,16 +46,16 @@ async function createDirectly(options: CreateOptions, scope: TokenScope): Promis
     return await createStores(resources, clients).tokens.create({ name: options.name, scope }, Date.now());
   } catch (error) {
     const name = (error as Error).name;
-    const exitCode =
+    const kind =
       name === 'ResourceNotFoundException'
-        ? EXIT.notFound
+        ? 'not-found'
         : /AccessDenied|UnrecognizedClient|CredentialsProvider|ExpiredToken/i.test(name)
-          ? EXIT.auth
-          : EXIT.failure;
+          ? 'unauthorized'
+          : 'unavailable';
     throw new CliError(
+      kind,
       'DIRECT_WRITE_FAILED',
       `could not write to ${tableName(options.stage, 'control')}: ${name}: ${(error as Error).message}`,
-      exitCode,
     );
   } finally {
     clients.destroy();

@@ -7,6 +7,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
+import { UnavailableError } from '../../shared/errors/index.ts';
 import { createMetrics, MetricUnit } from '../../shared/monitoring/index.ts';
 import { consumeRunMessage, createRunScraper, readScraperConfig } from '../../shared/scraping/index.ts';
 import { createStores } from '../../shared/stores/index.ts';
@@ -26,9 +27,6 @@ const processor = new BatchProcessor(EventType.SQS);
 
 /** The container's browser (the local runtime and tests close it when they stop). */
 export { browser };
-
-/** Thrown for a message that should come back later: Powertools reports it as a batch item failure. */
-class RetryLater extends Error {}
 
 const OUTCOME_METRICS = {
   succeeded: 'ScraperRunsSucceeded',
@@ -65,7 +63,10 @@ const processBatch = (event: SQSEvent, context: Context): Promise<SQSBatchRespon
       logger.info('message handled', { messageId: record.messageId, verdict, outcome: outcome.kind });
       // Every message is counted by what became of it (skipped and malformed ones too).
       metrics.addMetric(OUTCOME_METRICS[outcome.kind], MetricUnit.Count, 1);
-      if (verdict === 'retry-later') throw new RetryLater(`run message ${record.messageId}: retry later`);
+      // Thrown so that Powertools reports the message as a batch item failure: it comes back later.
+      if (verdict === 'retry-later') {
+        throw new UnavailableError('RETRY_LATER', `run message ${record.messageId}: retry later`);
+      }
     },
     processor,
     // A run to retry later is an expected outcome, not a function error (ScraperErrors would fire).

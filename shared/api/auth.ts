@@ -5,7 +5,7 @@
  * nothing about the API is learnt without one.
  */
 import type { MiddlewareHandler } from 'hono';
-import { AuthenticationError, ForbiddenError } from './errors.ts';
+import { ForbiddenError, UnauthorizedError } from '../errors/index.ts';
 import type { ApiEnv, Principal, Route } from './route.ts';
 import type { TokenStore } from '../tokens/index.ts';
 
@@ -36,10 +36,10 @@ export function authenticate(tokens: Pick<TokenStore, 'authenticate'>): Middlewa
     const header = context.req.header('authorization');
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match?.[1]) {
-      throw new AuthenticationError('send an API token: "Authorization: Bearer swk_..."');
+      throw new UnauthorizedError('send an API token: "Authorization: Bearer swk_..."');
     }
     const outcome = await tokens.authenticate(match[1]);
-    if (!outcome.authenticated) throw new AuthenticationError(REFUSALS[outcome.reason]);
+    if (!outcome.authenticated) throw new UnauthorizedError(REFUSALS[outcome.reason]);
     const { tokenId, name, scope } = outcome.token;
     context.set('principal', { tokenId, name, scope });
     return next();

@@ -3,6 +3,7 @@
  * catalogue. CDK sets them on each Lambda (only for what that function may touch); the local
  * runtime sets the same ones. Code reads them through `resourceEnvironment`, never by hand.
  */
+import { ShelfwatchError } from '../errors/index.ts';
 import {
   BUCKETS,
   type BucketName,
@@ -60,14 +61,16 @@ function readDays(env: NodeJS.ProcessEnv, variable: string, fallback: number): n
   return days;
 }
 
-export class MissingResourceError extends Error {
+/** A function was deployed without a resource it needs: the deployment, not the caller, is at fault. */
+export class MissingResourceError extends ShelfwatchError {
   readonly variable: string;
   constructor(variable: string, what: string) {
     super(
+      'internal',
+      'MISSING_RESOURCE',
       `${what} is not configured: environment variable ${variable} is unset. ` +
         'Grant the function access to it in shared/catalogue/functions.ts, or start it through the local runtime.',
     );
-    this.name = 'MissingResourceError';
     this.variable = variable;
   }
 }

@@ -37,7 +37,7 @@ import { decodeCursor, encodeCursor, pageLimit } from '../paging/index.ts';
 export class DefinitionNotFoundError extends ShelfwatchError {
   readonly definitionId: string;
   constructor(definitionId: string) {
-    super('DEFINITION_NOT_FOUND', `definition ${definitionId} does not exist`);
+    super('not-found', 'DEFINITION_NOT_FOUND', `definition ${definitionId} does not exist`);
     this.definitionId = definitionId;
   }
 }
@@ -45,7 +45,11 @@ export class DefinitionNotFoundError extends ShelfwatchError {
 export class DefinitionExistsError extends ShelfwatchError {
   readonly definitionId: string;
   constructor(definitionId: string) {
-    super('DEFINITION_EXISTS', `definition ${definitionId} already exists: update it, or choose another id`);
+    super(
+      'conflict',
+      'DEFINITION_EXISTS',
+      `definition ${definitionId} already exists: update it, or choose another id`,
+    );
     this.definitionId = definitionId;
   }
 }
@@ -55,6 +59,7 @@ export class DefinitionConflictError extends ShelfwatchError {
   readonly definitionId: string;
   constructor(definitionId: string) {
     super(
+      'conflict',
       'DEFINITION_CONFLICT',
       `definition ${definitionId} was changed concurrently: read it again and retry`,
     );

@@ -13,6 +13,7 @@ export class ValidationError extends ShelfwatchError {
 
   constructor(what: string, issues: readonly FieldIssue[]) {
     super(
+      'invalid',
       'VALIDATION_FAILED',
       `invalid ${what}: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`,
     );

@@ -3,6 +3,7 @@
  * The secret is cached for five minutes so a storm of alarms reads it once.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ShelfwatchError } from '../errors/index.ts';
 import { type ChatWebhook, notificationText, parseChatWebhook, webhookRequest } from './chat-webhook.ts';
 
 export interface ForwardedMessage {
@@ -20,11 +21,14 @@ export interface AlarmForwarderOptions {
 
 const CACHE_MS = 5 * 60_000;
 
-export class WebhookDeliveryError extends Error {
+export class WebhookDeliveryError extends ShelfwatchError {
   readonly status: number;
-  constructor(status: number, kind: string) {
-    super(`the ${kind} webhook answered HTTP ${status}; the notification was not delivered`);
-    this.name = 'WebhookDeliveryError';
+  constructor(status: number, webhookKind: string) {
+    super(
+      'unavailable',
+      'WEBHOOK_NOT_DELIVERED',
+      `the ${webhookKind} webhook answered HTTP ${status}; the notification was not delivered`,
+    );
     this.status = status;
   }
 }

@@ -13,6 +13,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { UnavailableError } from '../errors/index.ts';
 import type { Run } from '../runs/index.ts';
 import { runMessageOf } from './run-message.ts';
 import { type SendOutcome, SQS_MAX_DELAY_SECONDS, sendRunMessages } from './send-run-messages.ts';
@@ -40,7 +41,10 @@ export class RunQueue {
     if (runs.length === 0) return;
     const { unsent, lastError } = await this.send(runs);
     if (unsent.length > 0) {
-      throw new Error(`could not queue ${unsent.join(', ')}: ${lastError ?? 'unknown error'}`);
+      throw new UnavailableError(
+        'RUN_NOT_QUEUED',
+        `could not queue ${unsent.join(', ')}: ${lastError ?? 'unknown error'}`,
+      );
     }
   }
 

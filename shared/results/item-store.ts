@@ -26,6 +26,7 @@ export class SnapshotsNotSavedError extends ShelfwatchError {
   readonly unsaved: number;
   constructor(unsaved: number) {
     super(
+      'unavailable',
       'SNAPSHOTS_NOT_SAVED',
       `${unsaved} item snapshots were not saved after ${MAX_ROUNDS} rounds of retries`,
     );

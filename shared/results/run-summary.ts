@@ -60,7 +60,7 @@ export function summaryOf(run: Run): RunSummary {
 
 export class SummaryNotPublishedError extends ShelfwatchError {
   constructor(runId: string, reason: string) {
-    super('SUMMARY_NOT_PUBLISHED', `the summary event of run ${runId} was refused: ${reason}`);
+    super('internal', 'SUMMARY_NOT_PUBLISHED', `the summary event of run ${runId} was refused: ${reason}`);
   }
 }
 

@@ -6,7 +6,7 @@ import type { RunStatus, TransitionName } from './status.ts';
 export class RunNotFoundError extends ShelfwatchError {
   readonly runId: string;
   constructor(runId: string) {
-    super('RUN_NOT_FOUND', `run ${runId} does not exist`);
+    super('not-found', 'RUN_NOT_FOUND', `run ${runId} does not exist`);
     this.runId = runId;
   }
 }
@@ -19,6 +19,7 @@ export class IllegalTransitionError extends ShelfwatchError {
   readonly run: Run;
   constructor(transition: TransitionName, run: Run) {
     super(
+      'conflict',
       'ILLEGAL_TRANSITION',
       `run ${run.runId} is ${run.status}: "${transition}" is not allowed from that state`,
     );
@@ -42,7 +43,7 @@ export class LeaseLostError extends ShelfwatchError {
     const holder = current?.lease
       ? `now held by ${current.lease.owner} with fencing number ${current.lease.fencingToken}`
       : `now ${current?.status ?? 'gone'}`;
-    super('LEASE_LOST', `lease ${fencingToken} on run ${runId} is no longer held: ${holder}`);
+    super('conflict', 'LEASE_LOST', `lease ${fencingToken} on run ${runId} is no longer held: ${holder}`);
     this.runId = runId;
     this.fencingToken = fencingToken;
     this.current = current;

@@ -9,7 +9,14 @@ import type { BlockReason } from './extractors/index.ts';
 export class PageFailure extends ShelfwatchError {
   readonly failure: Failure;
   constructor(failure: Failure, options?: ErrorOptions) {
-    super('PAGE_FAILED', failure.message, options);
+    // A permanent failure (a 404 page, a target the site refuses) is the definition's to fix;
+    // transient and blocked pages may read fine later.
+    super(
+      failure.failureClass === 'permanent' ? 'invalid' : 'unavailable',
+      'PAGE_FAILED',
+      failure.message,
+      options,
+    );
     this.failure = failure;
   }
 }

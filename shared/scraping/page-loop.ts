@@ -9,6 +9,7 @@
  * checkpoint always names the last page whose items are saved.
  */
 import type { Page } from 'puppeteer-core';
+import { ShelfwatchError } from '../errors/index.ts';
 import type { ItemStore } from '../results/index.ts';
 import { SQS_MAX_DELAY_SECONDS } from '../queues/index.ts';
 import {
@@ -26,11 +27,11 @@ import { loadRunPage, progressOf, saveSnapshots, totalsOf } from './read-run-pag
 import type { UrlCheckOptions } from './url-guard.ts';
 
 /** Stop and hand the run back (not a failure). */
-export class HandBack extends Error {
+export class HandBack extends ShelfwatchError {
   readonly why: 'deadline' | 'budget';
   readonly delaySeconds: number;
   constructor(why: 'deadline' | 'budget', delaySeconds: number) {
-    super(`handing the run back (${why})`);
+    super('unavailable', 'HANDED_BACK', `handing the run back (${why})`);
     this.why = why;
     this.delaySeconds = delaySeconds;
   }

@@ -16,7 +16,7 @@ export class BlockedUrlError extends ShelfwatchError {
   readonly url: string;
   readonly reason: string;
   constructor(url: string, reason: string) {
-    super('URL_BLOCKED', `refusing to scrape ${redact(url)}: ${reason}`);
+    super('invalid', 'URL_BLOCKED', `refusing to scrape ${redact(url)}: ${reason}`);
     this.url = redact(url);
     this.reason = reason;
   }

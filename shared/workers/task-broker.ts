@@ -47,7 +47,11 @@ const isWorkerLease = (run: Run): boolean => run.lease?.owner.startsWith('worker
 /** The worker was forced offline by an operator: it must register again before pulling. */
 export class WorkerOfflineError extends ShelfwatchError {
   constructor(workerId: string) {
-    super('WORKER_OFFLINE', `worker ${workerId} was forced offline: register it again to pull tasks`);
+    super(
+      'conflict',
+      'WORKER_OFFLINE',
+      `worker ${workerId} was forced offline: register it again to pull tasks`,
+    );
   }
 }
 

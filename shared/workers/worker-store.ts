@@ -18,7 +18,8 @@ export class WorkerOfAnotherTokenError extends ShelfwatchError {
   readonly workerId: string;
   constructor(workerId: string) {
     super(
-      'FORBIDDEN',
+      'forbidden',
+      'WORKER_OF_ANOTHER_TOKEN',
       `worker ${workerId} was registered with another API token: use that token, or another worker_id`,
     );
     this.workerId = workerId;
@@ -28,7 +29,7 @@ export class WorkerOfAnotherTokenError extends ShelfwatchError {
 export class WorkerNotFoundError extends ShelfwatchError {
   readonly workerId: string;
   constructor(workerId: string) {
-    super('WORKER_NOT_FOUND', `worker ${workerId} is not registered: register it first`);
+    super('not-found', 'WORKER_NOT_FOUND', `worker ${workerId} is not registered: register it first`);
     this.workerId = workerId;
   }
 }

@@ -23,6 +23,7 @@ export class UnknownExtractorError extends ShelfwatchError {
   readonly crawlType: string;
   constructor(platform: string, crawlType: string) {
     super(
+      'invalid',
       'UNKNOWN_EXTRACTOR',
       `no extractor for platform "${platform}" and crawl type "${crawlType}"; registered: ${
         [...extractors.keys()].join(', ') || 'none'
@@ -37,7 +38,7 @@ export class UnknownExtractorError extends ShelfwatchError {
 export class InvalidTargetError extends ShelfwatchError {
   readonly target: string;
   constructor(target: string, why: string) {
-    super('INVALID_TARGET', `target "${target}" ${why}`);
+    super('invalid', 'INVALID_TARGET', `target "${target}" ${why}`);
     this.target = target;
   }
 }
