@@ -109,11 +109,12 @@ describe('npm start', () => {
       const code = await interrupt(started);
       assert.equal(code, 0, started.output());
       assert.match(started.output(), /Nothing is left running/);
-      assert.deepEqual(
-        processes.filter((pid) => isAlive(pid)),
-        [],
-        'no emulator, scraper or Chromium process is left',
-      );
+      // A process killed during the stop ends a moment later (the kernel reaps it): poll, briefly.
+      const left = await eventually(
+        () => (processes.some((pid) => isAlive(pid)) ? undefined : ([] as number[])),
+        { timeoutMs: 10_000, what: 'the processes below npm start to end' },
+      ).catch(() => processes.filter((pid) => isAlive(pid)));
+      assert.deepEqual(left, [], 'no emulator, scraper or Chromium process is left');
     } finally {
       if (started.child.exitCode === null) started.child.kill('SIGKILL');
     }
