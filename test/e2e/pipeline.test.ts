@@ -8,7 +8,7 @@
  * exactly the poison message, and the right alarms fired and cleared.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -220,7 +220,18 @@ describe('the local pipeline with faults', () => {
         return { pid: invocation.pid, checkpointPage: after?.checkpoint?.page ?? 0 };
       },
       { timeoutMs: 120_000, intervalMs: 100, what: 'the slow run to be two pages in' },
-    );
+    ).catch(async (error: unknown) => {
+      // Say what the slow run was doing, so a timeout on a loaded machine can be read from CI.
+      const run = (await scanRuns()).find((candidate) => candidate.runId === slowRunId);
+      const logged = readFileSync(path.join(folder, 'functions.log'), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('slow-kettles'))
+        .slice(-20);
+      process.stderr.write(
+        `e2e: the slow run ${JSON.stringify(run)}\nrunning: ${JSON.stringify(pipeline.mappings.running())}\nprinted: ${printed.slice(-20).join('\n')}\nits log lines:\n${logged.join('\n')}\n`,
+      );
+      throw error;
+    });
 
     await eventually(() => (pipeline.expandedSlots.length >= SLOTS.length ? true : undefined), {
       timeoutMs: 120_000,
