@@ -149,7 +149,7 @@ describe('the local pipeline with faults', () => {
   const printed: string[] = [];
   let pipeline: LocalPipeline;
   let runs: Run[] = [];
-  let killed: { pid: number; checkpointPage: number } | undefined;
+  let killed: { pid: number; checkpointPage: number; afterSeconds: number } | undefined;
   /** Deliveries of each poison message (by message id), as the event source mapping made them. */
   const poisonDeliveries = new Map<string, number>();
   const started = Date.now();
@@ -206,9 +206,15 @@ describe('the local pipeline with faults', () => {
       progressEveryMs: 0,
     });
 
-    // Slot 1's slow run: killed once two of its five pages are done.
+    // Slot 1's slow run: killed once two of its five pages are done. Meanwhile the slot clock is
+    // paused as soon as the four slots are expanded, so on a loaded machine no more runs pile up in
+    // the queues ahead of it (a growing backlog once kept it from being reached in time).
     const slowRunId = `slow-kettles@${SLOTS[1]}`;
-    killed = await eventually(
+    const fourSlots = eventually(() => (pipeline.expandedSlots.length >= SLOTS.length ? true : undefined), {
+      timeoutMs: 120_000,
+      what: 'four slots to be expanded',
+    }).then(() => pipeline.pauseSlots());
+    const killing = eventually(
       async () => {
         const run = (await scanRuns()).find((candidate) => candidate.runId === slowRunId);
         if (run?.status !== 'RUNNING' || (run.checkpoint?.page ?? 0) < 2) return undefined;
@@ -217,9 +223,13 @@ describe('the local pipeline with faults', () => {
         process.kill(invocation.pid, 'SIGKILL');
         await eventually(() => (isAlive(invocation.pid) ? undefined : true), { what: 'the scraper to die' });
         const after = (await scanRuns()).find((candidate) => candidate.runId === slowRunId);
-        return { pid: invocation.pid, checkpointPage: after?.checkpoint?.page ?? 0 };
+        return {
+          pid: invocation.pid,
+          checkpointPage: after?.checkpoint?.page ?? 0,
+          afterSeconds: Math.round((Date.now() - started) / 1000),
+        };
       },
-      { timeoutMs: 120_000, intervalMs: 100, what: 'the slow run to be two pages in' },
+      { timeoutMs: 180_000, intervalMs: 100, what: 'the slow run to be two pages in' },
     ).catch(async (error: unknown) => {
       // Say what the slow run was doing, so a timeout on a loaded machine can be read from CI.
       const run = (await scanRuns()).find((candidate) => candidate.runId === slowRunId);
@@ -232,12 +242,7 @@ describe('the local pipeline with faults', () => {
       );
       throw error;
     });
-
-    await eventually(() => (pipeline.expandedSlots.length >= SLOTS.length ? true : undefined), {
-      timeoutMs: 120_000,
-      what: 'four slots to be expanded',
-    });
-    await pipeline.pauseSlots();
+    [killed] = await Promise.all([killing, fourSlots]);
     runs = await eventually(
       async () => {
         const all = await scanRuns();
@@ -251,7 +256,7 @@ describe('the local pipeline with faults', () => {
     await pipeline.stop();
     rmSync(folder, { recursive: true, force: true });
     process.stderr.write(
-      `e2e: ${Math.round((Date.now() - started) / 1000)} s; ${runs.length} runs; ${poisonDeliveries.size} poison message(s); killed at page ${killed?.checkpointPage}; alarms: ${printed
+      `e2e: ${Math.round((Date.now() - started) / 1000)} s; ${runs.length} runs; ${poisonDeliveries.size} poison message(s); killed at page ${killed?.checkpointPage} after ${killed?.afterSeconds} s; alarms: ${printed
         .filter((line) => /ALARM|OK {3}/.test(line))
         .map((line) => line.slice(0, 40))
         .join(' | ')}\n`,
