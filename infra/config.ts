@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { PRIORITIES, type Priority } from '../shared/definitions/index.ts';
 import { type ScheduleName, SCHEDULES, STAGE_PATTERN } from '../shared/catalogue/index.ts';
 import { ShelfwatchError } from '../shared/errors/index.ts';
+import { catchUpHoursSetting } from '../shared/expansion/settings.ts';
+import { itemRetentionDaysSetting } from '../shared/results/settings.ts';
+import { runRetentionDaysSetting } from '../shared/runs/settings.ts';
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
@@ -16,7 +19,14 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
-/** Context keys, their defaults and their meaning: the table in the README is generated from this. */
+/** A setting owned by a concept: its description and default, as the concept's zod field states them. */
+const documented = (field: z.ZodType): string =>
+  `${field.description} Default: ${String(field.parse(undefined))}.`;
+
+/**
+ * Context keys, their defaults and their meaning: the README's table documents each (checked by
+ * test/infra/config.test.ts, defaults included).
+ */
 export const CONTEXT_KEYS = {
   stage: 'Stage name; part of every resource name (shelfwatch-<stage>-...). Default: dev.',
   expanderSchedule: `EventBridge Scheduler expression of the expander. Default: ${SCHEDULES.expander.expression}.`,
@@ -25,8 +35,7 @@ export const CONTEXT_KEYS = {
   maxConcurrencyNormal:
     'Maximum concurrent scrapers on the normal queue (2..1000). Default from the catalogue.',
   maxConcurrencyLow: 'Maximum concurrent scrapers on the low queue (2..1000). Default from the catalogue.',
-  expanderCatchUpHours:
-    'After an outage, how many missed hourly slots (including the current one) the expander catches up; older ones are skipped and counted. Default: 24.',
+  expanderCatchUpHours: documented(catchUpHoursSetting),
   alarmEmail: 'E-mail address subscribed to both alarm topics (confirm the subscription mail). Optional.',
   alarmWebhookSecretName:
     'Name of a Secrets Manager secret holding a chat webhook (Slack, DingTalk, Feishu) that receives every alarm. Optional.',
@@ -35,8 +44,8 @@ export const CONTEXT_KEYS = {
   scraperUserAgents:
     "JSON array of user-agent strings the scrapers rotate through (one per run). Optional: Chromium's own.",
   logRetentionDays: 'Days Lambda logs are kept. Default: 30.',
-  runRetentionDays: 'Days a finished run is kept before DynamoDB TTL removes it. Default: 30.',
-  itemRetentionDays: 'Days an item snapshot is kept before DynamoDB TTL removes it. Default: 90.',
+  runRetentionDays: documented(runRetentionDaysSetting),
+  itemRetentionDays: documented(itemRetentionDaysSetting),
   removalPolicy:
     "'retain' keeps tables and queues when the stack is deleted; 'destroy' removes them. Default: retain.",
 } as const;
@@ -62,7 +71,7 @@ const configSchema = z.object({
     .default('dev'),
   expanderSchedule: scheduleExpression.default(SCHEDULES.expander.expression),
   monitorSchedule: scheduleExpression.default(SCHEDULES.monitor.expression),
-  expanderCatchUpHours: positiveInt(168).default(24),
+  expanderCatchUpHours: catchUpHoursSetting,
   maxConcurrencyHigh: positiveInt(1000).min(2).optional(),
   maxConcurrencyNormal: positiveInt(1000).min(2).optional(),
   maxConcurrencyLow: positiveInt(1000).min(2).optional(),
@@ -88,8 +97,8 @@ const configSchema = z.object({
       message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
     })
     .default(30),
-  runRetentionDays: positiveInt(3650).default(30),
-  itemRetentionDays: positiveInt(3650).default(90),
+  runRetentionDays: runRetentionDaysSetting,
+  itemRetentionDays: itemRetentionDaysSetting,
   removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
 });
 

@@ -8,6 +8,7 @@ import {
   createExpander,
   type ExpansionReport,
   parseExpanderEvent,
+  readExpansionSettings,
   type SlotReport,
 } from '../../shared/expansion/index.ts';
 import { createMetrics, MetricUnit } from '../../shared/monitoring/index.ts';
@@ -15,7 +16,12 @@ import { createStores } from '../../shared/stores/index.ts';
 
 const resources = resourceEnvironment();
 const clients = createAwsClients();
-const expander = createExpander(createStores(resources, clients), resources, clients);
+const expander = createExpander(
+  createStores(resources, clients),
+  resources,
+  clients,
+  readExpansionSettings(),
+);
 const logger = new Logger({ serviceName: 'shelfwatch-expander' });
 const metrics = createMetrics(resources.stage);
 

@@ -46,7 +46,7 @@ export interface ApiDependencies {
 export interface ApiOptions {
   readonly clock?: () => number;
   readonly newRequestId?: () => string;
-  /** How long a worker's lease lasts without news. Default: 30 minutes (seed 004). */
+  /** How long a worker's lease lasts without news. Default: DEFAULT_WORKER_LEASE_MS (seed 004). */
   readonly workerLeaseMs?: number;
   /** Called with every run a worker finishes. Default: its summary event (stores.summaries), a lost one logged. */
   readonly onRunFinished?: (run: Run) => Promise<void> | void;

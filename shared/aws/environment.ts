@@ -3,7 +3,8 @@
  * catalogue. CDK sets them on each Lambda (only for what that function may touch); the local
  * runtime sets the same ones. Code reads them through `resourceEnvironment`, never by hand.
  */
-import { ShelfwatchError } from '../errors/index.ts';
+import type { z } from 'zod';
+import { ShelfwatchError, ValidationError } from '../errors/index.ts';
 import {
   BUCKETS,
   type BucketName,
@@ -13,13 +14,12 @@ import {
   type TableName,
 } from '../catalogue/index.ts';
 import { PRIORITIES, type Priority } from '../definitions/index.ts';
+import { ITEM_RETENTION_DAYS_VARIABLE, itemRetentionDaysSetting } from '../results/settings.ts';
+import { RUN_RETENTION_DAYS_VARIABLE, runRetentionDaysSetting } from '../runs/settings.ts';
 
 const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
 export const STAGE_VARIABLE = 'SHELFWATCH_STAGE';
-export const RUN_RETENTION_DAYS_VARIABLE = 'SHELFWATCH_RUN_RETENTION_DAYS';
-export const ITEM_RETENTION_DAYS_VARIABLE = 'SHELFWATCH_ITEM_RETENTION_DAYS';
-export const EXPANDER_CATCH_UP_HOURS_VARIABLE = 'SHELFWATCH_EXPANDER_CATCH_UP_HOURS';
 export const ALARM_WEBHOOK_SECRET_VARIABLE = 'SHELFWATCH_ALARM_WEBHOOK_SECRET_NAME';
 /** The run events bus, named to the functions that publish run summaries. */
 export const EVENT_BUS_VARIABLE = 'SHELFWATCH_EVENT_BUS_NAME';
@@ -41,24 +41,26 @@ export interface ResourceEnvironment {
   readonly runRetentionDays: number;
   /** Days an item snapshot is kept (its TTL). */
   readonly itemRetentionDays: number;
-  /** Missed slots (hours) the expander catches up after an outage. */
-  readonly expanderCatchUpHours: number;
   /** The run events bus, when this function publishes run summaries. */
   readonly eventBusName?: string;
 }
 
-const DEFAULT_RUN_RETENTION_DAYS = 30;
-const DEFAULT_ITEM_RETENTION_DAYS = 90;
-const DEFAULT_CATCH_UP_HOURS = 24;
-
-function readDays(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
+/**
+ * One setting from its variable, through the zod field of the concept that owns it (which holds
+ * the default); empty counts as unset. A bad value stops the function at start, naming the variable.
+ */
+export function settingFromEnvironment<T>(
+  env: NodeJS.ProcessEnv,
+  variable: string,
+  field: z.ZodType<T, unknown>,
+): T {
   const raw = env[variable];
-  if (raw === undefined || raw === '') return fallback;
-  const days = Number(raw);
-  if (!Number.isInteger(days) || days < 1) {
-    throw new TypeError(`${variable} must be a whole number, at least 1 (got "${raw}")`);
-  }
-  return days;
+  const parsed = field.safeParse(raw === '' ? undefined : raw);
+  if (parsed.success) return parsed.data;
+  throw new ValidationError(
+    'environment',
+    parsed.error.issues.map((issue) => ({ field: variable, message: `${issue.message} (got "${raw}")` })),
+  );
 }
 
 /** A function was deployed without a resource it needs: the deployment, not the caller, is at fault. */
@@ -91,9 +93,8 @@ export function resourceEnvironment(env: NodeJS.ProcessEnv = process.env): Resou
     deadLetterQueueUrls: pick(PRIORITIES, deadLetterQueueUrlVariable),
     topicArns: pick(SEVERITIES, topicArnVariable),
     buckets: pick(Object.keys(BUCKETS) as BucketName[], bucketVariable),
-    runRetentionDays: readDays(env, RUN_RETENTION_DAYS_VARIABLE, DEFAULT_RUN_RETENTION_DAYS),
-    itemRetentionDays: readDays(env, ITEM_RETENTION_DAYS_VARIABLE, DEFAULT_ITEM_RETENTION_DAYS),
-    expanderCatchUpHours: readDays(env, EXPANDER_CATCH_UP_HOURS_VARIABLE, DEFAULT_CATCH_UP_HOURS),
+    runRetentionDays: settingFromEnvironment(env, RUN_RETENTION_DAYS_VARIABLE, runRetentionDaysSetting),
+    itemRetentionDays: settingFromEnvironment(env, ITEM_RETENTION_DAYS_VARIABLE, itemRetentionDaysSetting),
     ...(env[EVENT_BUS_VARIABLE] ? { eventBusName: env[EVENT_BUS_VARIABLE] } : {}),
   };
 }

@@ -36,8 +36,8 @@ export interface ExpanderOptions {
   readonly batches: BatchOptions;
   readonly watermark: Watermark;
   readonly queue: RunQueue;
-  /** How many missed slots (hours, including the current one) are caught up. Default 24. */
-  readonly catchUpHours?: number;
+  /** How many missed slots (hours, including the current one) are caught up (settings.ts). */
+  readonly catchUpHours: number;
   /** SendMessageBatch requests in flight. Default 16. */
   readonly sendConcurrency?: number;
   /** Runs collected before a round of writes (a multiple of 100). Default 2,000. */
@@ -113,7 +113,7 @@ export class Expander {
   slotsToExpand(currentSlot: Slot, watermark: Slot | undefined): { slots: Slot[]; skipped: Slot[] } {
     if (watermark === undefined) return { slots: [currentSlot], skipped: [] };
     if (watermark >= currentSlot) return { slots: [], skipped: [] };
-    const window = Math.max(1, this.options.catchUpHours ?? 24);
+    const window = Math.max(1, this.options.catchUpHours);
     const first = addSlots(watermark, 1);
     const windowStart = addSlots(currentSlot, -(window - 1));
     if (first >= windowStart) return { slots: slotsBetween(first, currentSlot), skipped: [] };

@@ -13,6 +13,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SCRAPER_DEFAULTS } from './scraper-config.ts';
 
 export interface BudgetPolicy {
   /** Sustained requests per second to one domain. */
@@ -21,7 +22,11 @@ export interface BudgetPolicy {
   readonly burst: number;
 }
 
-export const DEFAULT_BUDGET: BudgetPolicy = { ratePerSecond: 1, burst: 5 };
+/** The scraper settings' default budget, for a domain with no policy of its own. */
+export const DEFAULT_BUDGET: BudgetPolicy = {
+  ratePerSecond: SCRAPER_DEFAULTS.domainRatePerSecond,
+  burst: SCRAPER_DEFAULTS.domainBurst,
+};
 
 export type BudgetDecision =
   | {

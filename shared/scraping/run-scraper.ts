@@ -31,6 +31,7 @@ import {
 import { HandBack, isUnfinished, readRunPages } from './page-loop.ts';
 import { totalsOf } from './read-run-page.ts';
 import { PageFailure, permanentFailure } from './page-failure.ts';
+import { SCRAPER_DEFAULTS } from './scraper-config.ts';
 import { BlockedUrlError, isPublicAddress, type UrlCheckOptions } from './url-guard.ts';
 import type { RunMessage } from '../queues/index.ts';
 
@@ -72,8 +73,9 @@ export interface RunScraperOptions {
   readonly browser: BrowserHost;
   readonly summaries?: RunSummaryPublisher;
   readonly itemRetentionDays: number;
-  /** Lease length; every checkpoint renews it. Must exceed the longest page. Default 2 minutes. */
+  /** Lease length; every checkpoint renews it. Must exceed the longest page. Default: SCRAPER_DEFAULTS. */
   readonly leaseMs?: number;
+  /** Default: SCRAPER_DEFAULTS. */
   readonly navigationTimeoutMs?: number;
   /** Time kept in reserve at the end of an invocation to checkpoint and hand back. Default 20 s. */
   readonly handBackReserveMs?: number;
@@ -95,17 +97,21 @@ export class RunScraper {
   private readonly options: RunScraperOptions;
   private readonly now: () => number;
   private readonly logger: ScraperLogger;
+  private readonly leaseMs: number;
+  private readonly navigationTimeoutMs: number;
 
   constructor(options: RunScraperOptions) {
     this.options = options;
+    this.leaseMs = options.leaseMs ?? SCRAPER_DEFAULTS.leaseSeconds * 1000;
+    this.navigationTimeoutMs =
+      options.navigationTimeoutMs ?? SCRAPER_DEFAULTS.navigationTimeoutSeconds * 1000;
     this.now = options.clock ?? Date.now;
     this.logger = options.logger ?? silent;
   }
 
   async scrape(message: RunMessage, invocation: Invocation): Promise<ScrapeOutcome> {
     const { runs } = this.options;
-    const leaseMs = this.options.leaseMs ?? 120_000;
-    const acquired = await runs.acquire(message.runId, invocation.owner, this.now(), leaseMs);
+    const acquired = await runs.acquire(message.runId, invocation.owner, this.now(), this.leaseMs);
     if (!acquired.acquired) {
       if (acquired.reason === 'attempts-exhausted' && acquired.run) {
         const run = await runs.exhaust(message.runId, this.now());
@@ -169,7 +175,7 @@ export class RunScraper {
     invocation: Invocation,
     latest: { run: Run },
   ): Promise<Run> {
-    const navigationTimeoutMs = this.options.navigationTimeoutMs ?? 30_000;
+    const { navigationTimeoutMs } = this;
     const origin =
       this.options.originOverride?.(start.platform, start.marketplace) ??
       extractor.originOf(start.marketplace);
@@ -192,7 +198,7 @@ export class RunScraper {
           items: this.options.items,
           budget: this.options.budget,
           itemRetentionDays: this.options.itemRetentionDays,
-          leaseMs: this.options.leaseMs ?? 120_000,
+          leaseMs: this.leaseMs,
           reserveMs: (this.options.handBackReserveMs ?? 20_000) + navigationTimeoutMs,
           maxBudgetWaitMs: this.options.maxBudgetWaitMs ?? 3_000,
           remainingMs: () => invocation.remainingMs(),

@@ -86,6 +86,9 @@ export const scraperConfigSchema = z
 
 export type ScraperConfig = z.infer<typeof scraperConfigSchema>;
 
+/** The defaults, the only ones: RunScraper and BrowserHost fall back to these when not given a value. */
+export const SCRAPER_DEFAULTS: ScraperConfig = scraperConfigSchema.parse({});
+
 export function readScraperConfig(env: NodeJS.ProcessEnv = process.env): ScraperConfig {
   const input = Object.fromEntries(
     Object.entries(SCRAPER_VARIABLES).flatMap(([setting, variable]) => {

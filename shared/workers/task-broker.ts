@@ -32,10 +32,9 @@ import {
   type WorkerStore,
 } from './worker-store.ts';
 import { checkpointOf, countsOf, type SeedProgress } from './seed-task.ts';
+import { DEFAULT_WORKER_LEASE_MS } from './settings.ts';
 import { parseRunMessage, type RunQueue } from '../queues/index.ts';
 
-/** Seed 004 releases a task after 30 minutes without news. */
-export const DEFAULT_WORKER_LEASE_MS = 30 * 60_000;
 /** A message received but not taken comes back this soon (the API may crash between the steps). */
 const RECEIVE_VISIBILITY_SECONDS = 30;
 /** Messages looked at per queue per pull (stale ones are deleted on the way). */

@@ -3,6 +3,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CONTEXT_KEYS, ConfigurationError, type ContextKey, readConfig } from '../../infra/config.ts';
+import { resourceEnvironment } from '../../shared/aws/index.ts';
+import { QUEUES } from '../../shared/catalogue/index.ts';
+import { catchUpHoursSetting, readExpansionSettings } from '../../shared/expansion/index.ts';
+import { itemRetentionDaysSetting } from '../../shared/results/settings.ts';
+import { runRetentionDaysSetting } from '../../shared/runs/settings.ts';
 
 const DEFAULTS = { high: 10, normal: 5, low: 2 };
 const read = (context: Partial<Record<ContextKey, unknown>>) => readConfig((key) => context[key], DEFAULTS);
@@ -56,15 +61,75 @@ describe('deployment configuration', () => {
   });
 });
 
-describe('the README', () => {
-  it('documents every context key, and no key that does not exist', () => {
-    const readme = readFileSync(path.join(import.meta.dirname, '../../README.md'), 'utf8');
-    // The table of the "Configure" section (other sections have tables of their own).
-    const configure = readme.slice(
-      readme.indexOf('\n## Configure'),
-      readme.indexOf('\n## ', readme.indexOf('\n## Configure') + 1),
+describe('settings shared by the environment and the context', () => {
+  it("default alike in the concept's field, the context and the environment", () => {
+    const config = read({});
+    const environment = resourceEnvironment({});
+    const runs = runRetentionDaysSetting.parse(undefined);
+    const items = itemRetentionDaysSetting.parse(undefined);
+    const catchUp = catchUpHoursSetting.parse(undefined);
+    assert.deepEqual([runs, items, catchUp], [30, 90, 24]);
+    assert.equal(config.runRetentionDays, runs);
+    assert.equal(environment.runRetentionDays, runs);
+    assert.equal(config.itemRetentionDays, items);
+    assert.equal(environment.itemRetentionDays, items);
+    assert.equal(config.expanderCatchUpHours, catchUp);
+    assert.equal(readExpansionSettings({}).catchUpHours, catchUp);
+  });
+
+  it('reject the same values in both, and the environment names the variable', () => {
+    assert.throws(() => read({ expanderCatchUpHours: 169 }), ConfigurationError);
+    assert.throws(
+      () => readExpansionSettings({ SHELFWATCH_EXPANDER_CATCH_UP_HOURS: '169' }),
+      /SHELFWATCH_EXPANDER_CATCH_UP_HOURS/,
     );
-    const documented = [...configure.matchAll(/^\| `([a-zA-Z]+)`\s*\|/gm)].map((match) => match[1]);
+    assert.throws(() => read({ runRetentionDays: 0 }), ConfigurationError);
+    assert.throws(
+      () => resourceEnvironment({ SHELFWATCH_RUN_RETENTION_DAYS: '0' }),
+      /SHELFWATCH_RUN_RETENTION_DAYS/,
+    );
+    assert.throws(
+      () => resourceEnvironment({ SHELFWATCH_ITEM_RETENTION_DAYS: '1.5' }),
+      /SHELFWATCH_ITEM_RETENTION_DAYS/,
+    );
+    assert.equal(resourceEnvironment({ SHELFWATCH_ITEM_RETENTION_DAYS: '7' }).itemRetentionDays, 7);
+    assert.equal(resourceEnvironment({ SHELFWATCH_RUN_RETENTION_DAYS: '' }).runRetentionDays, 30);
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync(path.join(import.meta.dirname, '../../README.md'), 'utf8');
+  // The table of the "Configure" section (other sections have tables of their own).
+  const configure = readme.slice(
+    readme.indexOf('\n## Configure'),
+    readme.indexOf('\n## ', readme.indexOf('\n## Configure') + 1),
+  );
+  const rows = [...configure.matchAll(/^\| `([a-zA-Z]+)`\s*\|(.*)\|\s*$/gm)].map(
+    (match) => [match[1] as ContextKey, match[2] as string] as const,
+  );
+
+  it('documents every context key, and no key that does not exist', () => {
+    const documented = rows.map(([key]) => key);
     assert.deepEqual(documented.sort(), Object.keys(CONTEXT_KEYS).sort());
+  });
+
+  it('states the default the configuration applies, and none where there is none', () => {
+    // The app's own concurrency defaults (infra/build-app.ts), not this file's test values.
+    const config = readConfig(() => undefined, {
+      high: QUEUES.high.maxConcurrency,
+      normal: QUEUES.normal.maxConcurrency,
+      low: QUEUES.low.maxConcurrency,
+    });
+    const applied: Partial<Record<ContextKey, string | number>> = {
+      ...config,
+      maxConcurrencyHigh: config.maxConcurrency.high,
+      maxConcurrencyNormal: config.maxConcurrency.normal,
+      maxConcurrencyLow: config.maxConcurrency.low,
+    };
+    for (const [key, text] of rows) {
+      const stated = /Default: `?([^`|]+?)`?\.\s*$/.exec(text.trim())?.[1];
+      const value = applied[key];
+      assert.equal(stated, value === undefined ? undefined : String(value), `README default of ${key}`);
+    }
   });
 });

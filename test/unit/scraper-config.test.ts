@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../shared/errors/index.ts';
 import { parseProxySettings, proxyServerOf, readScraperConfig } from '../../shared/scraping/index.ts';
+import { SCRAPER_DEFAULTS, SCRAPER_VARIABLES } from '../../shared/scraping/scraper-config.ts';
 
 describe('the scraper configuration', () => {
   it('has defaults for everything, so an empty environment is a working one', () => {
@@ -44,6 +47,25 @@ describe('the scraper configuration', () => {
             'SHELFWATCH_SITE_ORIGINS',
           ]),
     );
+  });
+});
+
+describe('the settings table of docs/scraper.md', () => {
+  it('states the default of every numeric setting as the schema has it', () => {
+    const doc = readFileSync(path.join(import.meta.dirname, '../../docs/scraper.md'), 'utf8');
+    const stated = new Map(
+      [...doc.matchAll(/^\| `(SHELFWATCH_[A-Z_]+)`\s*\|\s*([^|]+?)\s*\|/gm)].map(
+        (match) => [match[1] as string, match[2] as string] as const,
+      ),
+    );
+    const numeric = Object.entries(SCRAPER_DEFAULTS).flatMap(([setting, value]) =>
+      typeof value === 'number' ? [[setting, value] as const] : [],
+    );
+    assert.ok(numeric.length >= 5);
+    for (const [setting, value] of numeric) {
+      const variable = SCRAPER_VARIABLES[setting as keyof typeof SCRAPER_VARIABLES];
+      assert.equal(stated.get(variable), String(value), `docs/scraper.md default of ${variable}`);
+    }
   });
 });
 

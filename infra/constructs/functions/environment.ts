@@ -3,10 +3,7 @@ import {
   bucketVariable,
   deadLetterQueueUrlVariable,
   EVENT_BUS_VARIABLE,
-  EXPANDER_CATCH_UP_HOURS_VARIABLE,
-  ITEM_RETENTION_DAYS_VARIABLE,
   queueUrlVariable,
-  RUN_RETENTION_DAYS_VARIABLE,
   STAGE_VARIABLE,
   tableVariable,
   topicArnVariable,
@@ -19,6 +16,9 @@ import {
 } from '../../../shared/catalogue/index.ts';
 import { WEB_ROOT_VARIABLE } from '../../../shared/api/web-page-files.ts';
 import { SCRAPER_VARIABLES } from '../../../shared/scraping/scraper-config.ts';
+import { EXPANDER_CATCH_UP_HOURS_VARIABLE } from '../../../shared/expansion/settings.ts';
+import { ITEM_RETENTION_DAYS_VARIABLE } from '../../../shared/results/settings.ts';
+import { RUN_RETENTION_DAYS_VARIABLE } from '../../../shared/runs/settings.ts';
 import { CHROMIUM_BIN, lambdaPathOf, WEB_PAGE } from './bundling.ts';
 import type { FunctionsProps } from './functions.ts';
 

@@ -8,9 +8,10 @@
  */
 import chromium from '@sparticuz/chromium';
 import puppeteer, { type Browser, type HTTPRequest, type Page, type ResourceType } from 'puppeteer-core';
+import { SCRAPER_DEFAULTS } from '../scraper-config.ts';
 
 export interface BrowserHostOptions {
-  /** Relaunch the browser after this many pages (bounds memory growth). Default: 50. */
+  /** Relaunch the browser after this many pages (bounds memory growth). Default: SCRAPER_DEFAULTS. */
   readonly recycleAfterPages?: number;
   /** Extra Chromium flags (e.g. --host-resolver-rules to pin DNS answers). */
   readonly extraArgs?: readonly string[];
@@ -33,6 +34,7 @@ export interface PageOptions {
   /** Decides, per request URL, whether it may go out (the SSRF guard for subresources). */
   readonly allowRequest?: (url: string) => boolean;
   readonly userAgent?: string;
+  /** Default: SCRAPER_DEFAULTS. */
   readonly navigationTimeoutMs?: number;
   /** Run the page's scripts (default true). Server-rendered pages read faster, and safer, without. */
   readonly javaScript?: boolean;
@@ -97,7 +99,9 @@ export class BrowserHost {
     this.contextsOpen += 1;
     try {
       const page = await context.newPage();
-      page.setDefaultNavigationTimeout(options.navigationTimeoutMs ?? 30_000);
+      page.setDefaultNavigationTimeout(
+        options.navigationTimeoutMs ?? SCRAPER_DEFAULTS.navigationTimeoutSeconds * 1000,
+      );
       if (options.userAgent) await page.setUserAgent({ userAgent: options.userAgent });
       if (options.javaScript === false) await page.setJavaScriptEnabled(false);
       const { proxy } = this;
@@ -124,7 +128,10 @@ export class BrowserHost {
       this.contextsOpen -= 1;
       this.pagesServed += 1;
       this.pagesOnThisBrowser += 1;
-      if (this.pagesOnThisBrowser >= (this.options.recycleAfterPages ?? 50) && this.contextsOpen === 0) {
+      if (
+        this.pagesOnThisBrowser >= (this.options.recycleAfterPages ?? SCRAPER_DEFAULTS.recycleAfterPages) &&
+        this.contextsOpen === 0
+      ) {
         await this.close();
       }
     }
