@@ -30,7 +30,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ValidationError } from '../errors/index.ts';
 import { slotStartMs } from '../schedule/index.ts';
 import { IllegalTransitionError, LeaseLostError, RunNotFoundError } from './errors.ts';
-import type { Failure } from './failure.ts';
+import { type Failure, MAX_DELAY_SECONDS } from './failure.ts';
 import {
   type Checkpoint,
   type Lease,
@@ -361,9 +361,13 @@ export class RunStore {
 
   /** Hands the run back: RUNNING → RETRY_WAIT, lease cleared, next attempt after the delay. */
   async release(lease: Lease, release: Release, nowMs: number): Promise<Run> {
-    if (!Number.isFinite(release.delaySeconds) || release.delaySeconds < 0 || release.delaySeconds > 43_200) {
+    if (
+      !Number.isFinite(release.delaySeconds) ||
+      release.delaySeconds < 0 ||
+      release.delaySeconds > MAX_DELAY_SECONDS
+    ) {
       throw new ValidationError('release', [
-        { field: 'delaySeconds', message: 'must be from 0 to 43200 (12 hours)' },
+        { field: 'delaySeconds', message: `must be from 0 to ${MAX_DELAY_SECONDS} (the longest backoff)` },
       ]);
     }
     const set: Record<string, unknown> = {
