@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import {
   type Definition,
+  DEFINITIONS_PER_REQUEST,
   type DefinitionFields,
   validateWatchList,
   WATCH_LIST_OPTIONAL_COLUMNS,
@@ -25,8 +26,6 @@ import type { ApiClient } from '../api-client.ts';
 import { contextOf } from '../context.ts';
 import { CliError, usageError } from '../exit-codes.ts';
 import type { Output } from '../output.ts';
-
-const BATCH = 100;
 
 interface ValidRow {
   readonly row: number;
@@ -62,8 +61,8 @@ function rowIssue(issue: FieldIssue, batch: readonly ValidRow[]): WatchListIssue
 
 async function writeAtomically(api: ApiClient, rows: readonly ValidRow[]): Promise<ImportReport> {
   const created: string[] = [];
-  for (let start = 0; start < rows.length; start += BATCH) {
-    const batch = rows.slice(start, start + BATCH);
+  for (let start = 0; start < rows.length; start += DEFINITIONS_PER_REQUEST) {
+    const batch = rows.slice(start, start + DEFINITIONS_PER_REQUEST);
     try {
       const answer = await api.post<{ definitions: Definition[] }>('/definitions', {
         definitions: batch.map((row) => row.definition),
@@ -91,8 +90,8 @@ async function writePartially(
 ): Promise<Pick<ImportReport, 'created' | 'rejected'>> {
   const created: string[] = [];
   const rejected: WatchListIssue[] = [];
-  for (let start = 0; start < rows.length; start += BATCH) {
-    const batch = rows.slice(start, start + BATCH);
+  for (let start = 0; start < rows.length; start += DEFINITIONS_PER_REQUEST) {
+    const batch = rows.slice(start, start + DEFINITIONS_PER_REQUEST);
     const answer = await api.post<{ definitions: Definition[]; rejected: FieldIssue[] }>('/definitions', {
       definitions: batch.map((row) => row.definition),
       mode: 'partial',

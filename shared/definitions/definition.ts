@@ -9,6 +9,9 @@ import { scheduleSchema } from '../schedule/index.ts';
 import { crawlTypeIds, findCrawlType, findPlatform, platformIds } from './registry.ts';
 import { MAX_ATTEMPTS_LIMIT, PRIORITIES } from './priority.ts';
 
+/** Definitions one request may create (POST /definitions); the CLI's import sends batches of this size. */
+export const DEFINITIONS_PER_REQUEST = 100;
+
 export const DEFINITION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export const paramsSchema = z

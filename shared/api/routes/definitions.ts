@@ -8,6 +8,7 @@ import {
   type DefinitionFields,
   definitionInputSchema,
   DefinitionExistsError,
+  DEFINITIONS_PER_REQUEST,
 } from '../../definitions/index.ts';
 import { ConflictError, type FieldIssue, ValidationError } from '../../errors/index.ts';
 import type { ApiDependencies } from '../dependencies.ts';
@@ -16,14 +17,13 @@ import { booleanParam, definitionIdSchema, pageQuery } from '../schemas.ts';
 import { mapWithConcurrency } from '../../concurrency/index.ts';
 
 const TAG = 'definitions';
-const MAX_BATCH = 100;
 const fields = definitionInputSchema.shape;
 
 const idParams = z.object({ definitionId: definitionIdSchema }).strict();
 
 export const createDefinitionsBody = z
   .object({
-    definitions: z.array(z.unknown()).min(1).max(MAX_BATCH),
+    definitions: z.array(z.unknown()).min(1).max(DEFINITIONS_PER_REQUEST),
     /** atomic (default): any bad row and nothing is written. partial: good rows are written, bad ones reported. */
     mode: z.enum(['atomic', 'partial']).default('atomic'),
   })
