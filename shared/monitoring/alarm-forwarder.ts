@@ -62,7 +62,13 @@ export class AlarmForwarder {
     const { SecretString } = await this.options.secrets.send(
       new GetSecretValueCommand({ SecretId: this.options.secretName }),
     );
-    if (!SecretString) throw new Error(`secret ${this.options.secretName} has no string value`);
+    if (!SecretString) {
+      throw new ShelfwatchError(
+        'internal',
+        'WEBHOOK_SECRET_EMPTY',
+        `secret ${this.options.secretName} has no string value`,
+      );
+    }
     const webhook = parseChatWebhook(SecretString);
     this.cached = { webhook, readAt: nowMs };
     return webhook;

@@ -13,7 +13,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { UnavailableError } from '../errors/index.ts';
+import { ShelfwatchError, UnavailableError } from '../errors/index.ts';
 import type { Run } from '../runs/index.ts';
 import { runMessageOf } from './run-message.ts';
 import { type SendOutcome, SQS_MAX_DELAY_SECONDS, sendRunMessages } from './send-run-messages.ts';
@@ -113,7 +113,11 @@ export class RunQueue {
     const name = eventSourceArn.split(':').at(-1) ?? '';
     const url = Object.values(this.queueUrls).find((candidate) => candidate.endsWith(`/${name}`));
     if (!url)
-      throw new Error(`message from ${eventSourceArn}, which is not one of the configured run queues`);
+      throw new ShelfwatchError(
+        'internal',
+        'UNKNOWN_RUN_QUEUE',
+        `message from ${eventSourceArn}, which is not one of the configured run queues`,
+      );
     return url;
   }
 }

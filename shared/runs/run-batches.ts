@@ -15,6 +15,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Run } from './run.ts';
 import { fromItem, type RunItem, toItem } from './run-item.ts';
 import { chunk, mapWithConcurrency, sleep } from '../concurrency/index.ts';
+import { UnavailableError } from '../errors/index.ts';
 
 export const TRANSACTION_LIMIT = 100;
 const MAX_ROUNDS = 8;
@@ -99,7 +100,8 @@ async function writeConditionally<T>(
       });
       pending = retry;
       if (round >= MAX_ROUNDS && pending.length > 0) {
-        throw new Error(
+        throw new UnavailableError(
+          'TRANSACTION_CONFLICTS',
           `could not ${what}: ${pending.length} left after ${MAX_ROUNDS} rounds of transaction conflicts`,
         );
       }
