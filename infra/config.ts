@@ -27,6 +27,8 @@ const documented = (field: z.ZodType): string =>
  * Context keys, their defaults and their meaning: the README's table documents each (checked by
  * test/infra/config.test.ts, defaults included).
  */
+const REMOVAL_POLICIES = ['retain', 'destroy'] as const;
+
 export const CONTEXT_KEYS = {
   stage: 'Stage name; part of every resource name (shelfwatch-<stage>-...). Default: dev.',
   expanderSchedule: `EventBridge Scheduler expression of the expander. Default: ${SCHEDULES.expander.expression}.`,
@@ -99,10 +101,13 @@ const configSchema = z.object({
     .default(30),
   runRetentionDays: runRetentionDaysSetting,
   itemRetentionDays: itemRetentionDaysSetting,
-  removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
+  removalPolicy: z.enum(REMOVAL_POLICIES).default('retain'),
 });
 
 type ParsedConfig = z.infer<typeof configSchema>;
+
+/** What `cdk destroy` does to stateful resources (tables, queues, buckets, logs). */
+export type RemovalPolicyName = (typeof REMOVAL_POLICIES)[number];
 
 export interface ShelfwatchConfig extends Omit<ParsedConfig, `maxConcurrency${string}`> {
   readonly maxConcurrency: Record<Priority, number>;

@@ -2,10 +2,11 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { type BucketName, BUCKETS } from '../../shared/catalogue/index.ts';
+import type { RemovalPolicyName } from '../config.ts';
 
 export interface BucketsProps {
   /** `retain` keeps the buckets when the stack is deleted; `destroy` deletes them (only if empty). */
-  readonly removalPolicy: 'retain' | 'destroy';
+  readonly removalPolicy: RemovalPolicyName;
 }
 
 /** The catalogue's buckets: private, encrypted, TLS only, expiring, with server access logs. */

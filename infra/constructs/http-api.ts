@@ -7,6 +7,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resourceName } from '../../shared/catalogue/index.ts';
 import { acknowledge } from './acknowledge.ts';
+import type { RemovalPolicyName } from '../config.ts';
 
 export interface ShelfwatchHttpApiProps {
   /** The stage, part of the API's name. */
@@ -16,7 +17,7 @@ export interface ShelfwatchHttpApiProps {
   /** Days the access logs are kept; a CloudWatch Logs retention value. */
   readonly logRetentionDays: number;
   /** `retain` keeps the access-log group when the stack is deleted; `destroy` deletes it. */
-  readonly removalPolicy: 'retain' | 'destroy';
+  readonly removalPolicy: RemovalPolicyName;
   /**
    * Steady requests per second across the API, and the burst above it.
    * @default DEFAULT_API_THROTTLE (50 per second, bursts of 100)

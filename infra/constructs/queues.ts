@@ -3,6 +3,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PRIORITIES, type Priority } from '../../shared/definitions/index.ts';
 import { deadLetterQueueName, queueName, QUEUES } from '../../shared/catalogue/index.ts';
+import type { RemovalPolicyName } from '../config.ts';
 
 /** The queue of one priority and the DLQ its messages move to after `maxReceiveCount` receives. */
 export interface RunQueue {
@@ -14,7 +15,7 @@ export interface QueuesProps {
   /** The stage, part of every queue name. */
   readonly stage: string;
   /** `retain` keeps the queues (and their messages) when the stack is deleted; `destroy` deletes them. */
-  readonly removalPolicy: 'retain' | 'destroy';
+  readonly removalPolicy: RemovalPolicyName;
 }
 
 /** One queue per priority, each with its own DLQ and redrive policy; SSE and TLS enforced. */

@@ -2,12 +2,13 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { resourceName, RUN_EVENTS_BUS } from '../../shared/catalogue/index.ts';
+import type { RemovalPolicyName } from '../config.ts';
 
 export interface RunEventsProps {
   /** The stage: the bus is `shelfwatch-<stage>-runs`. */
   readonly stage: string;
   /** `retain` keeps the bus when the stack is deleted; `destroy` deletes it. */
-  readonly removalPolicy: 'retain' | 'destroy';
+  readonly removalPolicy: RemovalPolicyName;
 }
 
 /** The EventBridge bus of run-summary events, with an archive so consumers can replay a week. */

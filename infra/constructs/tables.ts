@@ -15,12 +15,13 @@ import {
   tableName,
   TABLES,
 } from '../../shared/catalogue/index.ts';
+import type { RemovalPolicyName } from '../config.ts';
 
 export interface TablesProps {
   /** The stage: every table is named `shelfwatch-<stage>-<name>`. */
   readonly stage: string;
   /** `retain` keeps the tables (with deletion protection) when the stack is deleted; `destroy` deletes them. */
-  readonly removalPolicy: 'retain' | 'destroy';
+  readonly removalPolicy: RemovalPolicyName;
 }
 
 const attribute = (key: KeyAttribute) => ({

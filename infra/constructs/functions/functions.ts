@@ -21,6 +21,7 @@ import { ExecutionRole } from './execution-role.ts';
 import { grantDeclaredAccess } from './grants.ts';
 import { FunctionLogGroup } from './log-group.ts';
 import { connectTriggers } from './triggers.ts';
+import type { RemovalPolicyName } from '../../config.ts';
 
 export interface FunctionsProps {
   /** The stage: prefixes every function name and is passed to each function (SHELFWATCH_STAGE). */
@@ -34,7 +35,7 @@ export interface FunctionsProps {
   /** How many past hourly slots the expander catches up (SHELFWATCH_EXPANDER_CATCH_UP_HOURS). */
   readonly expanderCatchUpHours: number;
   /** `retain` keeps the log groups when the stack is deleted; `destroy` deletes them. */
-  readonly removalPolicy: 'retain' | 'destroy';
+  readonly removalPolicy: RemovalPolicyName;
   /** Maximum concurrency of each queue's event source mapping: high is never starved by low. */
   readonly maxConcurrency: Record<Priority, number>;
   /** The catalogue's tables; a function gets the access its entry names. */

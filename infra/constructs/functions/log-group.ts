@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { RemovalPolicyName } from '../../config.ts';
 
 export interface FunctionLogGroupProps {
   /** The Lambda function's name: the group is `/aws/lambda/<functionName>`, where Lambda writes by default. */
@@ -8,7 +9,7 @@ export interface FunctionLogGroupProps {
   /** Days the logs are kept; must be a CloudWatch Logs retention value (config.ts checks it). */
   readonly retentionDays: number;
   /** `retain` keeps the logs when the stack is deleted; `destroy` deletes them with it. */
-  readonly removalPolicy: 'retain' | 'destroy';
+  readonly removalPolicy: RemovalPolicyName;
 }
 
 /**
