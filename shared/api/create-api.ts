@@ -115,7 +115,7 @@ export function createApi(deps: ApiDependencies): Hono<ApiEnv> {
     }),
   );
   app.use(authenticate(deps.tokens));
-  for (const route of apiRoutes(deps)) registerRoute(app, route, authorize);
+  for (const route of apiRoutes(deps)) registerRoute(app, route, { authorize, cursors: deps.cursors });
   app.notFound((context) =>
     context.json(
       {
