@@ -7,6 +7,7 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { type FieldIssue, ValidationError } from '../errors/index.ts';
 import { type CursorSeal, listingOf } from '../paging/index.ts';
+import { bodyShapeIssue } from './body-limits.ts';
 import type { TokenScope } from '../tokens/index.ts';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -87,6 +88,9 @@ function issuesOf(part: 'path' | 'query' | 'body', error: z.ZodError): FieldIssu
 async function readBody(context: Context): Promise<unknown> {
   const text = await context.req.text();
   if (text.trim() === '') return undefined;
+  // Before JSON.parse: a body nested too deep or too wide is refused unparsed.
+  const shapeIssue = bodyShapeIssue(text);
+  if (shapeIssue) throw new ValidationError('request', [shapeIssue]);
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -3,6 +3,7 @@
  * a settable clock, one token per scope, and `call()` driving the app in-process.
  */
 import { randomUUID } from 'node:crypto';
+import { type Agent, request as httpRequest } from 'node:http';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import {
@@ -153,3 +154,43 @@ export const definitionRow = (id: string, overrides: Record<string, unknown> = {
   params: { maxPages: 5, maxItems: 100 },
   ...overrides,
 });
+
+/**
+ * One request over real HTTP (node:http, a keep-alive agent): the answer, or a rejection if the
+ * connection was reset or dropped — which the API must never do.
+ */
+export function httpCall<T = ErrorBody>(
+  agent: Agent,
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: string | Buffer } = {},
+): Promise<Answer<T>> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = {};
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = Buffer.byteLength(options.body);
+    }
+    const request = httpRequest(new URL(path, baseUrl), { method, headers, agent }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // not JSON: kept as text for the assertion that will fail on it
+        }
+        resolve({ status: response.statusCode ?? 0, body: parsed as T });
+      });
+    });
+    request.on('error', (error) =>
+      reject(new Error(`${method} ${path}: connection failed: ${error.message}`)),
+    );
+    request.end(options.body);
+  });
+}
