@@ -8,6 +8,7 @@ import { ValidationError } from '../errors/index.ts';
 import { scheduleSchema } from '../schedule/index.ts';
 import { crawlTypeIds, findCrawlType, findPlatform, platformIds } from './registry.ts';
 import { MAX_ATTEMPTS_LIMIT, PRIORITIES } from './priority.ts';
+import { checkVisibleText } from './visible-text.ts';
 
 export const DEFINITION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -33,7 +34,7 @@ export const definitionInputSchema = z
     crawlType: z.string().refine((id) => findCrawlType(id) !== undefined, {
       error: () => `must be a registered crawl type: ${crawlTypeIds().join(', ')}`,
     }),
-    target: z.string().trim().min(1, 'must not be empty').max(2048),
+    target: z.string().trim().min(1, 'must not be empty').max(2048).superRefine(checkVisibleText),
     schedule: scheduleSchema,
     priority: z.enum(PRIORITIES).default('normal'),
     maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).default(3),
