@@ -98,8 +98,8 @@ export async function apiStage(local: LocalInfrastructure, options: ApiOptions =
 
 async function dumpState(local: LocalInfrastructure, stage: ProvisionedStage): Promise<string> {
   const { documents, sqs } = local.clients;
-  const tables: Record<string, unknown[]> = {};
-  for (const table of Object.keys(TABLES) as TableName[]) {
+  // Every table and queue is read at once: the dump runs after every fuzz batch.
+  const scan = async (table: TableName): Promise<[string, string[]]> => {
     const items: unknown[] = [];
     let cursor: Record<string, unknown> | undefined;
     do {
@@ -113,24 +113,27 @@ async function dumpState(local: LocalInfrastructure, stage: ProvisionedStage): P
       items.push(...(page.Items ?? []));
       cursor = page.LastEvaluatedKey;
     } while (cursor);
-    tables[table] = items.map((item) => JSON.stringify(item, sortedKeys)).sort();
-  }
-  const queues: Record<string, unknown> = {};
-  for (const priority of PRIORITIES) {
-    for (const [name, url] of [
-      [priority, stage.resources.queues[priority].url],
-      [`${priority}-dlq`, stage.resources.queues[priority].deadLetterUrl],
-    ] as const) {
-      const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: url,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      queues[name] = Attributes;
-    }
-  }
-  return JSON.stringify({ tables, queues });
+    return [table, items.map((item) => JSON.stringify(item, sortedKeys)).sort()];
+  };
+  const depths = async (name: string, url: string): Promise<[string, unknown]> => {
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return [name, Attributes];
+  };
+  const [tables, queues] = await Promise.all([
+    Promise.all((Object.keys(TABLES) as TableName[]).map(scan)),
+    Promise.all(
+      PRIORITIES.flatMap((priority) => [
+        depths(priority, stage.resources.queues[priority].url),
+        depths(`${priority}-dlq`, stage.resources.queues[priority].deadLetterUrl),
+      ]),
+    ),
+  ]);
+  return JSON.stringify({ tables: Object.fromEntries(tables), queues: Object.fromEntries(queues) });
 }
 
 /** JSON.stringify replacer that sorts object keys (and shows Sets), so equal items print equally. */
