@@ -2,7 +2,7 @@
  * The API as one Hono app: the same app runs in Lambda (functions/api/handler.ts), on a local
  * port (local/api-server.ts) and in tests (`app.request(...)`).
  *
- *   request id → body limit → authentication → route (authorize, validate, handle) → JSON
+ *   request id → body size limit → authentication → route (authorize, validate, handle) → JSON
  *   any error  → errors.ts: 4xx with the fields named, or 500 with a reference (logged)
  */
 import { randomUUID } from 'node:crypto';
@@ -10,6 +10,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { authenticate, authorize } from './auth.ts';
+import { MAX_BODY_BYTES, payloadTooLargeBody } from './body-limits.ts';
 import type { ApiDependencies } from './dependencies.ts';
 import { errorAnswer, type ErrorBody } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
@@ -23,9 +24,6 @@ import { statsRoutes } from './routes/stats.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { webRoutes } from './routes/web.ts';
 import { workerRoutes } from './routes/workers.ts';
-
-/** Largest body accepted (seed 004 ingest batches of 100 products fit many times over). */
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Every route of the API, in the order they are registered. */
 export function apiRoutes(deps: ApiDependencies): Route[] {
@@ -101,21 +99,11 @@ export function createApi(deps: ApiDependencies): Hono<ApiEnv> {
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (context) =>
-        context.json(
-          {
-            error: {
-              code: 'PAYLOAD_TOO_LARGE',
-              message: `the body is over ${MAX_BODY_BYTES} bytes: send fewer rows per request`,
-              issues: [{ field: '(body)', message: `must be at most ${MAX_BODY_BYTES} bytes` }],
-            },
-          },
-          413,
-        ),
+      onError: (context) => context.json(payloadTooLargeBody(), 413),
     }),
   );
   app.use(authenticate(deps.tokens));
-  for (const route of apiRoutes(deps)) registerRoute(app, route, authorize);
+  for (const route of apiRoutes(deps)) registerRoute(app, route, { authorize, cursors: deps.cursors });
   app.notFound((context) =>
     context.json(
       {

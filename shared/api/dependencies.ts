@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AwsClients, requireTable, type ResourceEnvironment } from '../aws/index.ts';
 import type { DefinitionStore } from '../definitions/index.ts';
+import { CursorKeyStore, CursorSeal } from '../paging/index.ts';
 import { createExpander, type Expander } from '../expansion/index.ts';
 import {
   type AlarmSource,
@@ -37,6 +38,8 @@ export interface ApiDependencies {
   /** Alarms in state ALARM (CloudWatch when deployed, the local evaluator locally). */
   readonly alarms: AlarmSource;
   readonly webPage: WebPageFiles;
+  /** Seals the cursors of paged listings to their listing (key: the control table's). */
+  readonly cursors: CursorSeal;
   readonly clock: () => number;
   readonly newRequestId: () => string;
   /** Where unexpected errors (answered 500) are logged; the handler passes its Powertools Logger. */
@@ -107,6 +110,9 @@ export function createApiDependencies(
     }),
     alarms: options.alarmSource ?? UNAVAILABLE_ALARM_SOURCE,
     webPage: new WebPageFiles(options.webRoot),
+    cursors: new CursorSeal(
+      new CursorKeyStore({ documents: clients.documents, tableName: requireTable(resources, 'control') }),
+    ),
     clock: options.clock ?? Date.now,
     newRequestId: options.newRequestId ?? randomUUID,
     logError,

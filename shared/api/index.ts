@@ -1,4 +1,5 @@
 export * from './auth.ts';
+export * from './body-limits.ts';
 export * from './create-api.ts';
 export * from './dependencies.ts';
 export * from './errors.ts';

@@ -6,6 +6,8 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { type FieldIssue, ValidationError } from '../errors/index.ts';
+import { type CursorSeal, listingOf } from '../paging/index.ts';
+import { bodyShapeIssue } from './body-limits.ts';
 import type { TokenScope } from '../tokens/index.ts';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -57,6 +59,12 @@ export interface Route<
   readonly response?: z.ZodType;
   /** Whether the route can change state (the fuzz test expects these to refuse bad input). */
   readonly mutates: boolean;
+  /**
+   * A paged listing: its query has `cursor` and its answer may have one. The answer's cursor is
+   * sealed to this listing (route, path parameters, every query filter but `limit`), and the
+   * query's is opened before the handler sees it (see shared/paging/cursor-seal.ts).
+   */
+  readonly paged?: boolean;
   handle(input: RouteInput<P, Q, B>): Promise<unknown>;
 }
 
@@ -80,11 +88,24 @@ function issuesOf(part: 'path' | 'query' | 'body', error: z.ZodError): FieldIssu
 async function readBody(context: Context): Promise<unknown> {
   const text = await context.req.text();
   if (text.trim() === '') return undefined;
+  // Before JSON.parse: a body nested too deep or too wide is refused unparsed.
+  const shapeIssue = bodyShapeIssue(text);
+  if (shapeIssue) throw new ValidationError('request', [shapeIssue]);
   try {
     return JSON.parse(text) as unknown;
   } catch {
     throw new ValidationError('request', [{ field: '(body)', message: 'is not valid JSON' }]);
   }
+}
+
+/** The listing a paged route's query names: route, path parameters and filters, not limit or cursor. */
+function listingFor(route: Route, params: unknown, query: unknown): string {
+  const filters: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(params ?? {})) filters[`:${name}`] = value;
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (name !== 'limit' && name !== 'cursor') filters[name] = value;
+  }
+  return listingOf(`${route.method.toUpperCase()} ${route.path}`, filters);
 }
 
 /** Validates path, query and body together: one answer lists every bad field. */
@@ -107,15 +128,30 @@ async function inputOf(
   return { params, query, body, principal: context.get('principal') };
 }
 
+/** A paged route's input with its cursor opened, and its answer with the next cursor sealed. */
+async function handlePaged(
+  route: Route,
+  input: RouteInput<z.ZodType, z.ZodType, z.ZodType>,
+  cursors: CursorSeal,
+): Promise<unknown> {
+  const listing = listingFor(route, input.params, input.query);
+  const query = input.query as { cursor?: string };
+  const opened = query.cursor ? { ...query, cursor: await cursors.open(listing, query.cursor) } : query;
+  const result = (await route.handle({ ...input, query: opened })) as { cursor?: unknown };
+  if (typeof result.cursor !== 'string') return result;
+  return { ...result, cursor: await cursors.seal(listing, result.cursor) };
+}
+
 /** Registers a route on the app; `authorize` checks the caller's scope before any validation. */
 export function registerRoute(
   app: Hono<ApiEnv>,
   route: Route,
-  authorize: (principal: Principal, route: Route) => void,
+  options: { authorize: (principal: Principal, route: Route) => void; cursors: CursorSeal },
 ): void {
   app.on(route.method.toUpperCase(), route.path, async (context) => {
-    if (route.scope !== 'public') authorize(context.get('principal'), route);
-    const result = await route.handle(await inputOf(route, context));
+    if (route.scope !== 'public') options.authorize(context.get('principal'), route);
+    const input = await inputOf(route, context);
+    const result = route.paged ? await handlePaged(route, input, options.cursors) : await route.handle(input);
     // The web page's files are answered as they are; everything else is JSON.
     if (result instanceof Response) return result;
     return context.json(result as object, route.successStatus ?? 200);

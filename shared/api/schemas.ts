@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFINITION_ID_PATTERN, PRIORITIES } from '../definitions/index.ts';
+import { MAX_CURSOR_CHARS } from '../paging/index.ts';
 import { RUN_STATUSES } from '../runs/index.ts';
 import { TOKEN_ID_PATTERN } from '../tokens/index.ts';
 
@@ -31,7 +32,11 @@ export const integerParam = (min: number, max: number) =>
 
 export const booleanParam = z.enum(['true', 'false']).transform((text) => text === 'true');
 
-export const cursorParam = z.string().min(1).max(2048);
+/** A cursor a paged listing handed out (opaque; opened and checked in route.ts). */
+export const cursorParam = z
+  .string()
+  .min(1, 'is empty: omit `cursor` for the first page of a listing')
+  .max(MAX_CURSOR_CHARS, `is longer than any cursor a listing hands out (${MAX_CURSOR_CHARS} characters)`);
 
 /** `limit` and `cursor` of a paged listing. */
 export const pageQuery = (maxLimit: number) => ({

@@ -8,6 +8,7 @@ import { ValidationError } from '../errors/index.ts';
 import { scheduleSchema } from '../schedule/index.ts';
 import { crawlTypeIds, findCrawlType, findPlatform, platformIds } from './registry.ts';
 import { MAX_ATTEMPTS_LIMIT, PRIORITIES } from './priority.ts';
+import { checkVisibleText } from './visible-text.ts';
 
 /** Definitions one request may create (POST /definitions); the CLI's import sends batches of this size. */
 export const DEFINITIONS_PER_REQUEST = 100;
@@ -36,7 +37,7 @@ export const definitionInputSchema = z
     crawlType: z.string().refine((id) => findCrawlType(id) !== undefined, {
       error: () => `must be a registered crawl type: ${crawlTypeIds().join(', ')}`,
     }),
-    target: z.string().trim().min(1, 'must not be empty').max(2048),
+    target: z.string().trim().min(1, 'must not be empty').max(2048).superRefine(checkVisibleText),
     schedule: scheduleSchema,
     priority: z.enum(PRIORITIES).default('normal'),
     maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).default(3),

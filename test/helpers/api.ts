@@ -3,6 +3,7 @@
  * a settable clock, one token per scope, and `call()` driving the app in-process.
  */
 import { randomUUID } from 'node:crypto';
+import { type Agent, request as httpRequest } from 'node:http';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import {
@@ -97,8 +98,8 @@ export async function apiStage(local: LocalInfrastructure, options: ApiOptions =
 
 async function dumpState(local: LocalInfrastructure, stage: ProvisionedStage): Promise<string> {
   const { documents, sqs } = local.clients;
-  const tables: Record<string, unknown[]> = {};
-  for (const table of Object.keys(TABLES) as TableName[]) {
+  // Every table and queue is read at once: the dump runs after every fuzz batch.
+  const scan = async (table: TableName): Promise<[string, string[]]> => {
     const items: unknown[] = [];
     let cursor: Record<string, unknown> | undefined;
     do {
@@ -112,24 +113,27 @@ async function dumpState(local: LocalInfrastructure, stage: ProvisionedStage): P
       items.push(...(page.Items ?? []));
       cursor = page.LastEvaluatedKey;
     } while (cursor);
-    tables[table] = items.map((item) => JSON.stringify(item, sortedKeys)).sort();
-  }
-  const queues: Record<string, unknown> = {};
-  for (const priority of PRIORITIES) {
-    for (const [name, url] of [
-      [priority, stage.resources.queues[priority].url],
-      [`${priority}-dlq`, stage.resources.queues[priority].deadLetterUrl],
-    ] as const) {
-      const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: url,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      queues[name] = Attributes;
-    }
-  }
-  return JSON.stringify({ tables, queues });
+    return [table, items.map((item) => JSON.stringify(item, sortedKeys)).sort()];
+  };
+  const depths = async (name: string, url: string): Promise<[string, unknown]> => {
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return [name, Attributes];
+  };
+  const [tables, queues] = await Promise.all([
+    Promise.all((Object.keys(TABLES) as TableName[]).map(scan)),
+    Promise.all(
+      PRIORITIES.flatMap((priority) => [
+        depths(priority, stage.resources.queues[priority].url),
+        depths(`${priority}-dlq`, stage.resources.queues[priority].deadLetterUrl),
+      ]),
+    ),
+  ]);
+  return JSON.stringify({ tables: Object.fromEntries(tables), queues: Object.fromEntries(queues) });
 }
 
 /** JSON.stringify replacer that sorts object keys (and shows Sets), so equal items print equally. */
@@ -153,3 +157,43 @@ export const definitionRow = (id: string, overrides: Record<string, unknown> = {
   params: { maxPages: 5, maxItems: 100 },
   ...overrides,
 });
+
+/**
+ * One request over real HTTP (node:http, a keep-alive agent): the answer, or a rejection if the
+ * connection was reset or dropped — which the API must never do.
+ */
+export function httpCall<T = ErrorBody>(
+  agent: Agent,
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: string | Buffer } = {},
+): Promise<Answer<T>> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = {};
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = Buffer.byteLength(options.body);
+    }
+    const request = httpRequest(new URL(path, baseUrl), { method, headers, agent }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // not JSON: kept as text for the assertion that will fail on it
+        }
+        resolve({ status: response.statusCode ?? 0, body: parsed as T });
+      });
+    });
+    request.on('error', (error) =>
+      reject(new Error(`${method} ${path}: connection failed: ${error.message}`)),
+    );
+    request.end(options.body);
+  });
+}

@@ -173,6 +173,7 @@ export function definitionRoutes(deps: ApiDependencies): Route[] {
           ...pageQuery(1000),
         })
         .strict(),
+      paged: true,
       handle: ({ query }) => deps.definitions.list(query),
     }),
     defineRoute({

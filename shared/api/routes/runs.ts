@@ -94,6 +94,7 @@ export function runRoutes(deps: ApiDependencies): Route[] {
       description:
         'One of status, crawlType or definitionId selects the index (in that order); the others filter each page, so a page may hold fewer than `limit` runs while `cursor` says more may follow.',
       query: listRunsQuery,
+      paged: true,
       async handle({ query }) {
         const page = await listRuns(deps, query);
         const runs = page.runs.filter(matches(query));
@@ -119,6 +120,7 @@ export function runRoutes(deps: ApiDependencies): Route[] {
       summary: 'The item snapshots a run saved, a page at a time',
       params: idParams,
       query: z.object(pageQuery(1000)).strict(),
+      paged: true,
       handle: ({ params, query }) => deps.items.listByRun(params.runId, query),
     }),
     defineRoute({

@@ -1,5 +1,6 @@
 /** API tokens: list, create (the token is shown once), revoke. */
 import { z } from 'zod';
+import { checkVisibleText } from '../../definitions/index.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { tokenIdSchema } from '../schemas.ts';
@@ -9,7 +10,7 @@ const TAG = 'tokens';
 
 export const createTokenBody = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: z.string().trim().min(1).max(100).superRefine(checkVisibleText),
     scope: z.enum(TOKEN_SCOPES),
   })
   .strict();

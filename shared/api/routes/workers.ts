@@ -35,6 +35,7 @@ export function workerRoutes(deps: ApiDependencies): Route[] {
       mutates: false,
       summary: 'List workers with their last heartbeat, status and success rate',
       query: z.object(pageQuery(1000)).strict(),
+      paged: true,
       async handle({ query }) {
         const now = deps.clock();
         const page = await deps.workers.list(query);
