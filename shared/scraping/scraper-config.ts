@@ -9,6 +9,7 @@ import { ValidationError } from '../errors/index.ts';
 export const SCRAPER_VARIABLES = {
   leaseSeconds: 'SHELFWATCH_SCRAPER_LEASE_SECONDS',
   navigationTimeoutSeconds: 'SHELFWATCH_SCRAPER_NAVIGATION_TIMEOUT_SECONDS',
+  maxResponseBytes: 'SHELFWATCH_SCRAPER_MAX_RESPONSE_BYTES',
   recycleAfterPages: 'SHELFWATCH_SCRAPER_RECYCLE_AFTER_PAGES',
   domainRatePerSecond: 'SHELFWATCH_SCRAPER_DOMAIN_RATE_PER_SECOND',
   domainBurst: 'SHELFWATCH_SCRAPER_DOMAIN_BURST',
@@ -27,6 +28,13 @@ export const scraperConfigSchema = z
   .object({
     leaseSeconds: seconds(120, 900),
     navigationTimeoutSeconds: seconds(30, 120),
+    /** HTTP fetch mode: a page whose body (on the wire or decoded) is larger fails (permanent). */
+    maxResponseBytes: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(256 * 1024 * 1024)
+      .default(16 * 1024 * 1024),
     recycleAfterPages: z.coerce.number().int().min(1).max(10_000).default(50),
     domainRatePerSecond: z.coerce.number().positive().max(1_000).default(1),
     domainBurst: z.coerce.number().int().min(1).max(10_000).default(5),

@@ -30,6 +30,20 @@ describe('the scraper configuration', () => {
     assert.equal(config.proxySecretName, 'shelfwatch/prod/proxy');
   });
 
+  it('caps HTTP responses at 16 MiB by default and refuses a cap below 64 KiB, naming its variable', () => {
+    assert.equal(readScraperConfig({}).maxResponseBytes, 16 * 1024 * 1024);
+    assert.equal(
+      readScraperConfig({ SHELFWATCH_SCRAPER_MAX_RESPONSE_BYTES: '2097152' }).maxResponseBytes,
+      2 * 1024 * 1024,
+    );
+    assert.throws(
+      () => readScraperConfig({ SHELFWATCH_SCRAPER_MAX_RESPONSE_BYTES: '1000' }),
+      (error: unknown) =>
+        error instanceof ValidationError &&
+        error.issues.some((issue) => issue.field === 'SHELFWATCH_SCRAPER_MAX_RESPONSE_BYTES'),
+    );
+  });
+
   it('names the environment variable of every bad setting', () => {
     assert.throws(
       () =>
