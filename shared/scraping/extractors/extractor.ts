@@ -2,12 +2,14 @@
  * What an extractor is. One extractor per (platform, crawl type) knows:
  *   - the URL of each page for a definition's target (pagination),
  *   - how to read a page: a declarative `PageSpec` (block-page rules, then layout variants tried
- *     in order) that the generic in-page reader (`readPage`) applies inside Chromium,
+ *     in order) that either evaluator applies: `readPage` inside Chromium, `readHtml` in Node on
+ *     the page's HTML (the same raw strings from both; page-reading.ts says what text means),
  *   - how to turn the raw strings it read into items (`parse`, pure Node code, unit-testable),
  *   - which fields an item must have (completeness).
  *
  * Keeping the in-page part declarative means one small function crosses into the browser for
- * every extractor, and all parsing (prices, counts, embedded JSON) is plain, testable TypeScript.
+ * every extractor, the same spec can be read without a browser, and all parsing (prices, counts,
+ * embedded JSON) is plain, testable TypeScript.
  */
 import type { Item, ItemField } from '../../results/index.ts';
 
@@ -76,8 +78,16 @@ export interface ParseContext {
   readonly pageNumber: number;
 }
 
+/**
+ * How a page was read: fetched over plain HTTP and its spec evaluated in Node (`extractHtml`), or
+ * loaded in Chromium and evaluated there (`extractPage`). Both give the same items.
+ */
+export type FetchMode = 'http' | 'browser';
+
 /** A page after parsing. */
 export interface PageExtraction {
+  /** Which way the page was read; set by `extractPage` / `extractHtml`, not by `parse`. */
+  readonly mode?: FetchMode;
   readonly blocked?: BlockReason;
   /** The layout variant (or embedded-data path) that yielded the items; none: unknown layout. */
   readonly variant?: string;

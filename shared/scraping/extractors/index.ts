@@ -1,6 +1,8 @@
 export * from './extractor.ts';
 export * from './extract-page.ts';
 export * from './normalize.ts';
+export * from './page-reading.ts';
+export * from './read-html.ts';
 export * from './read-page.ts';
 export * from './registry.ts';
 

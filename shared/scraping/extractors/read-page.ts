@@ -1,29 +1,41 @@
 /**
- * The one function that runs inside the browser for every extractor (passed to
- * `page.evaluate(readPage, spec)`). It applies a declarative PageSpec to the document and returns
- * raw strings; parsing happens in Node. It must stay self-contained: no imports, no helpers
- * outside its body (only its source text crosses into the page).
+ * The browser's evaluator of a PageSpec: the one function that runs inside Chromium for every
+ * extractor (`page.evaluate(readPage, spec, PAGE_READING)`). It applies the spec to the document
+ * and returns raw strings; parsing happens in Node. It must stay self-contained: no imports, no
+ * helpers outside its body (only its source text crosses into the page). Its twin for parsed
+ * HTML in Node is `readHtml` (read-html.ts): a change of meaning here is made there too, and
+ * test/integration/evaluator-identity.test.ts holds both to the same output on every saved page.
  */
 import type { BlockReason, FieldRule, PageSpec, RawPage } from './extractor.ts';
+import type { PageReading } from './page-reading.ts';
 
-export function readPage(spec: PageSpec): RawPage {
+export function readPage(spec: PageSpec, reading: PageReading): RawPage {
   const clean = (text: string | null | undefined): string => (text ?? '').replace(/\s+/g, ' ').trim();
 
-  // textContent includes the source of inline scripts and styles (Amazon puts some inside the
-  // very elements read, e.g. #availability): a person never sees it.
-  const NOT_TEXT = 'script, style, noscript, template';
+  const NOT_TEXT = reading.textlessElements.join(', ');
+  // textContent without the textless elements' subtrees (the element itself may be one: an
+  // ld+json script is read whole). A walk, not a clone: the body of a product page is megabytes.
   const textOf = (element: Element): string => {
     if (!element.querySelector(NOT_TEXT)) return element.textContent ?? '';
-    const copy = element.cloneNode(true) as Element;
-    for (const hidden of copy.querySelectorAll(NOT_TEXT)) hidden.remove();
-    return copy.textContent ?? '';
+    // (No TreeWalker filter: with JavaScript off the page cannot call back into a filter.)
+    let text = '';
+    const stack: Node[] = Array.from(element.childNodes).reverse();
+    while (stack.length > 0) {
+      const node = stack.pop() as Node;
+      if (node.nodeType === Node.TEXT_NODE) text += (node as Text).data;
+      else if (node instanceof Element && !node.matches(NOT_TEXT)) {
+        for (let index = node.childNodes.length - 1; index >= 0; index -= 1)
+          stack.push(node.childNodes[index] as Node);
+      }
+    }
+    return text;
   };
 
   const valueOf = (element: Element, rule: FieldRule): string => {
     let value: string;
     if (rule.attribute === 'href' && element instanceof HTMLAnchorElement) value = element.href;
-    else if (rule.attribute === 'src' && element instanceof HTMLImageElement)
-      value = element.currentSrc || element.src;
+    // The `src` attribute resolved, not `currentSrc`: the srcset candidate depends on the screen.
+    else if (rule.attribute === 'src' && element instanceof HTMLImageElement) value = element.src;
     else if (rule.attribute) value = element.getAttribute(rule.attribute) ?? '';
     else value = textOf(element);
     value = clean(value);
@@ -68,7 +80,9 @@ export function readPage(spec: PageSpec): RawPage {
     return record;
   };
 
-  const pageText = `${document.title} ${clean(document.body?.innerText ?? document.body?.textContent).slice(0, 20_000)}`;
+  // The body's text as for fields, not innerText: what innerText leaves out depends on layout.
+  const bodyText = document.body ? clean(textOf(document.body)) : '';
+  const pageText = `${document.title} ${bodyText.slice(0, reading.pageTextChars)}`;
   let blocked: BlockReason | undefined;
   for (const rule of spec.blocks) {
     const bySelector = rule.selector ? document.querySelector(rule.selector) !== null : true;
