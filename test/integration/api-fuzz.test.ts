@@ -92,7 +92,13 @@ interface Request {
 }
 
 const routeKey = (route: Route) => `${route.method.toUpperCase()} ${route.path}`;
-const fails = (schema: z.ZodType | undefined, value: unknown) => !!schema && !schema.safeParse(value).success;
+/**
+ * Whether `schema` refuses `value` as the API will receive it: judged on the JSON round trip, not
+ * the generated value (`{ __proto__: … }` has no own key and is sent as `{}`, which a body of
+ * optional fields accepts — a "refused" case that created a run once in ~10 runs).
+ */
+const fails = (schema: z.ZodType | undefined, value: unknown) =>
+  !!schema && !schema.safeParse(value === undefined ? value : JSON.parse(JSON.stringify(value))).success;
 
 const nasty = fc.oneof(
   fc.jsonValue(),
@@ -106,7 +112,8 @@ const nasty = fc.oneof(
     {},
     'x'.repeat(5000),
     '__proto__',
-    { __proto__: { polluted: true } },
+    { __proto__: { polluted: true } }, // sent as {}
+    JSON.parse('{"__proto__":{"polluted":true}}') as unknown, // an own __proto__ key
     { constructor: { prototype: {} } },
     '\u0000',
     '2026-13-45T99:99:99Z',
