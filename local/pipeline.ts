@@ -15,6 +15,7 @@ import { createStores } from '../shared/stores/index.ts';
 import { type Slot, slotOf } from '../shared/schedule/index.ts';
 import { SCRAPER_VARIABLES } from '../shared/scraping/index.ts';
 import { type ApiServer, startApiServer } from './api-server.ts';
+import { startOnPort } from './port-in-use.ts';
 import { DEMO_WATCH_LIST, demoShopOrigins, seedWatchList } from './demo-watch-list.ts';
 import { type LocalEventBus, startLocalEventBus } from './event-bus.ts';
 import { LOCAL_CREDENTIALS } from './emulators.ts';
@@ -121,7 +122,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   try {
     const infrastructure = await startLocalInfrastructure({ stage, dataDir: options.dataDir });
     stops.push(() => infrastructure.stop());
-    const shop = await startDemoShop({ port: options.shopPort ?? 0, rules: options.shopRules ?? [] });
+    const shopPort = options.shopPort ?? 0;
+    const shop = await startOnPort('shop', shopPort, () =>
+      startDemoShop({ port: shopPort, rules: options.shopRules ?? [] }),
+    );
     stops.push(() => shop.stop());
     const bus = await startLocalEventBus(
       options.dataDir ? { file: path.join(options.dataDir, 'events.jsonl') } : {},
@@ -211,7 +215,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       // The web page's "alarms in ALARM": the alarms this runtime evaluates from the catalogue.
       alarmSource: localAlarmSource(infrastructure.stage, runtime.alarms),
     });
-    const api = await startApiServer({ port: options.apiPort ?? 0, dependencies });
+    const apiPort = options.apiPort ?? 0;
+    const api = await startOnPort('api', apiPort, () => startApiServer({ port: apiPort, dependencies }));
     stops.push(() => api.stop());
     const operatorToken = await localOperatorToken(dependencies.tokens, options.dataDir, Date.now());
     const seeded = await seedWatchList(stores.definitions, options.watchList ?? DEMO_WATCH_LIST, Date.now());
