@@ -127,6 +127,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       startDemoShop({ port: shopPort, rules: options.shopRules ?? [] }),
     );
     stops.push(() => shop.stop());
+    // The one loopback host:port the SSRF guard lets through, for the scrapers and the API alike.
+    const shopHost = `127.0.0.1:${shop.port}`;
     const bus = await startLocalEventBus(
       options.dataDir ? { file: path.join(options.dataDir, 'events.jsonl') } : {},
     );
@@ -138,7 +140,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
       [EVENT_BUS_VARIABLE]: busName,
       [SCRAPER_VARIABLES.siteOrigins]: JSON.stringify(demoShopOrigins(shop.url)),
-      [SCRAPER_VARIABLES.allowHosts]: `127.0.0.1:${shop.port}`,
+      [SCRAPER_VARIABLES.allowHosts]: shopHost,
       [SCRAPER_VARIABLES.leaseSeconds]: String(timings.leaseSeconds),
       [SCRAPER_VARIABLES.navigationTimeoutSeconds]: String(timings.navigationTimeoutSeconds),
       // Politeness is for real sites: the demo shop on loopback takes what the scrapers ask.
@@ -211,6 +213,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     // The API's stores publish run summaries on this runtime's own event bus.
     const stores = createStores(resources, { ...infrastructure.clients, events: eventsClient.events });
     const dependencies = createApiDependencies(stores, resources, infrastructure.clients, {
+      urlCheck: { allowHosts: [shopHost] },
       logError: (message, details) => print(`API: ${message} ${JSON.stringify(details)}`),
       // The web page's "alarms in ALARM": the alarms this runtime evaluates from the catalogue.
       alarmSource: localAlarmSource(infrastructure.stage, runtime.alarms),

@@ -19,6 +19,7 @@ import type { Run, RunStore } from '../runs/index.ts';
 import type { Stores } from '../stores/index.ts';
 import type { TokenStore } from '../tokens/index.ts';
 import { SnapshotIngest, TaskBroker, type WorkerStore } from '../workers/index.ts';
+import { TargetGuard, type TargetUrlCheckOptions } from '../scraping/index.ts';
 import { WebPageFiles } from './web-page-files.ts';
 
 export interface ApiDependencies {
@@ -37,6 +38,8 @@ export interface ApiDependencies {
   /** Alarms in state ALARM (CloudWatch when deployed, the local evaluator locally). */
   readonly alarms: AlarmSource;
   readonly webPage: WebPageFiles;
+  /** The SSRF guard on URLs stored as work: definition targets and seed task urls. */
+  readonly targetGuard: TargetGuard;
   readonly clock: () => number;
   readonly newRequestId: () => string;
   /** Where unexpected errors (answered 500) are logged; the handler passes its Powertools Logger. */
@@ -55,6 +58,8 @@ export interface ApiOptions {
   readonly alarmSource?: AlarmSource;
   /** Folder of the web page's files. Default: SHELFWATCH_WEB_ROOT, else the repository's web/. */
   readonly webRoot?: string;
+  /** The creation-time SSRF guard's options: the local runtime allow-lists its demo shop. */
+  readonly urlCheck?: TargetUrlCheckOptions;
 }
 
 export function createApiDependencies(
@@ -107,6 +112,7 @@ export function createApiDependencies(
     }),
     alarms: options.alarmSource ?? UNAVAILABLE_ALARM_SOURCE,
     webPage: new WebPageFiles(options.webRoot),
+    targetGuard: new TargetGuard(options.urlCheck),
     clock: options.clock ?? Date.now,
     newRequestId: options.newRequestId ?? randomUUID,
     logError,

@@ -110,7 +110,12 @@ export const seedTaskInputSchema = z
   .object({
     platform: z.string().min(1).max(32),
     market: z.string().min(1).max(8),
-    url: z.string().min(1).max(2048),
+    /** The page the worker opens, handed back as is on pull; checked by the SSRF guard. */
+    url: z
+      .string()
+      .min(1)
+      .max(2048)
+      .regex(/^https?:\/\//i, 'must be an http(s) URL'),
     /** detail_page, category_page, search_page, bestsellers_page, or a crawl type id. */
     data_type: z.string().min(1).max(32),
     /** 0..10 as in seed 004 (7+ high, 4-6 normal, 0-3 low), or high | normal | low. */
@@ -253,14 +258,21 @@ export function marketRoutes(deps: ApiDependencies): Route[] {
       method: 'post',
       path: '/market/tasks/create',
       tag: TAG,
-      scope: 'worker',
+      // Seed 004: tasks are created by an administrator or a scheduler, not by workers. A worker
+      // token that could create tasks could also plant a URL for every other worker to open.
+      scope: 'operator',
       mutates: true,
-      summary: 'API 5: create tasks in a batch (all or nothing); each becomes a one-off run, queued now',
+      summary:
+        'API 5 (operator token): create tasks in a batch (all or nothing); each becomes a one-off run, queued now',
       body: createTasksBody,
-      successStatus: 201,
+      // Seed 004 answers 200 with success: true (no 201).
       async handle({ body }) {
         const now = deps.clock();
         const definitions = definitionsOf(deps, body.tasks, now);
+        await deps.targetGuard.assertSafe(
+          'tasks',
+          body.tasks.map((task, index) => ({ field: `tasks.${index}.url`, target: task.url })),
+        );
         const created = await mapWithConcurrency(definitions, 8, (fields) =>
           deps.definitions.create(fields, now),
         );
