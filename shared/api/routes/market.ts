@@ -7,8 +7,10 @@ import { z } from 'zod';
 import {
   type DefinitionFields,
   definitionInputSchema,
+  EXECUTORS,
   MAX_ATTEMPTS_LIMIT,
   PRIORITIES,
+  workerPayloadSchema,
 } from '../../definitions/index.ts';
 import { type FieldIssue, ValidationError } from '../../errors/index.ts';
 import type { ApiDependencies } from '../dependencies.ts';
@@ -86,25 +88,38 @@ export const completeBody = z
   })
   .strict();
 
-const payloadSchema = z
-  .string()
-  .max(4096)
-  .transform((text, context) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      context.addIssue({ code: 'custom', message: 'is not valid JSON' });
-      return z.NEVER;
-    }
+/** Seed 004's defaults, as its worker script applies them (`params.max_pages || 5`). */
+const SEED_MAX_PAGES = 5;
+const SEED_MAX_PRODUCTS = 100;
+
+/**
+ * payload_json: a JSON object; `max_pages` and `max_products` are checked (they also bound a
+ * scraper's run), any other key is kept as given and handed back to the worker on pull.
+ */
+const payloadParamsSchema = z
+  .object({
+    max_products: z.number().int().min(1).max(10_000).optional(),
+    max_pages: z.number().int().min(1).max(100).optional(),
   })
-  .pipe(
-    z
-      .object({
-        max_products: z.number().int().min(1).max(10_000).optional(),
-        max_pages: z.number().int().min(1).max(100).optional(),
-      })
-      .strict(),
-  );
+  .catchall(z.json());
+
+const payloadSchema = workerPayloadSchema.transform((text, context) => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    context.addIssue({ code: 'custom', message: 'must be a JSON object' });
+    return z.NEVER;
+  }
+  const parsed = payloadParamsSchema.safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+    return z.NEVER;
+  }
+  return { text, value: parsed.data };
+});
 
 export const seedTaskInputSchema = z
   .object({
@@ -122,6 +137,8 @@ export const seedTaskInputSchema = z
     priority: z.union([z.number().int().min(0).max(100), z.enum(PRIORITIES)]).default(5),
     payload_json: payloadSchema.optional(),
     max_retries: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).optional(),
+    /** Beyond seed 004: who executes it. Default `worker` (seed tasks are for external workers). */
+    executor: z.enum(EXECUTORS).default('worker'),
   })
   .strict();
 
@@ -136,11 +153,12 @@ const SEED_FIELD: Readonly<Record<string, string>> = {
   maxAttempts: 'max_retries',
   'params.maxPages': 'payload_json.max_pages',
   'params.maxItems': 'payload_json.max_products',
+  workerPayload: 'payload_json',
 };
 
 /** A one-off definition carrying the task: disabled (never scheduled), run once now. */
 function definitionOf(task: SeedTaskInput, id: string, nowMs: number): unknown {
-  const payload = task.payload_json ?? {};
+  const payload = task.payload_json?.value ?? {};
   return {
     id,
     platform: task.platform,
@@ -150,8 +168,14 @@ function definitionOf(task: SeedTaskInput, id: string, nowMs: number): unknown {
     schedule: { kind: 'once', at: new Date(nowMs).toISOString() },
     priority: priorityOf(task.priority),
     ...(task.max_retries !== undefined ? { maxAttempts: task.max_retries } : {}),
-    params: { maxPages: payload.max_pages ?? 1, maxItems: payload.max_products ?? 100 },
+    params: {
+      maxPages: payload.max_pages ?? SEED_MAX_PAGES,
+      maxItems: payload.max_products ?? SEED_MAX_PRODUCTS,
+    },
     enabled: false,
+    executor: task.executor,
+    // Handed back on pull exactly as created ("{}" when none was given: the worker's defaults apply).
+    workerPayload: task.payload_json?.text ?? '{}',
   };
 }
 
