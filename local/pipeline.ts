@@ -15,6 +15,7 @@ import { createStores } from '../shared/stores/index.ts';
 import { type Slot, slotOf } from '../shared/schedule/index.ts';
 import { SCRAPER_VARIABLES } from '../shared/scraping/index.ts';
 import { type ApiServer, startApiServer } from './api-server.ts';
+import { startOnPort } from './port-in-use.ts';
 import { DEMO_WATCH_LIST, demoShopOrigins, seedWatchList } from './demo-watch-list.ts';
 import { type LocalEventBus, startLocalEventBus } from './event-bus.ts';
 import { LOCAL_CREDENTIALS } from './emulators.ts';
@@ -121,8 +122,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   try {
     const infrastructure = await startLocalInfrastructure({ stage, dataDir: options.dataDir });
     stops.push(() => infrastructure.stop());
-    const shop = await startDemoShop({ port: options.shopPort ?? 0, rules: options.shopRules ?? [] });
+    const shopPort = options.shopPort ?? 0;
+    const shop = await startOnPort('shop', shopPort, () =>
+      startDemoShop({ port: shopPort, rules: options.shopRules ?? [] }),
+    );
     stops.push(() => shop.stop());
+    // The one loopback host:port the SSRF guard lets through, for the scrapers and the API alike.
+    const shopHost = `127.0.0.1:${shop.port}`;
     const bus = await startLocalEventBus(
       options.dataDir ? { file: path.join(options.dataDir, 'events.jsonl') } : {},
     );
@@ -134,7 +140,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
       [EVENT_BUS_VARIABLE]: busName,
       [SCRAPER_VARIABLES.siteOrigins]: JSON.stringify(demoShopOrigins(shop.url)),
-      [SCRAPER_VARIABLES.allowHosts]: `127.0.0.1:${shop.port}`,
+      [SCRAPER_VARIABLES.allowHosts]: shopHost,
       [SCRAPER_VARIABLES.leaseSeconds]: String(timings.leaseSeconds),
       [SCRAPER_VARIABLES.navigationTimeoutSeconds]: String(timings.navigationTimeoutSeconds),
       // Politeness is for real sites: the demo shop on loopback takes what the scrapers ask.
@@ -207,11 +213,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     // The API's stores publish run summaries on this runtime's own event bus.
     const stores = createStores(resources, { ...infrastructure.clients, events: eventsClient.events });
     const dependencies = createApiDependencies(stores, resources, infrastructure.clients, {
+      urlCheck: { allowHosts: [shopHost] },
       logError: (message, details) => print(`API: ${message} ${JSON.stringify(details)}`),
       // The web page's "alarms in ALARM": the alarms this runtime evaluates from the catalogue.
       alarmSource: localAlarmSource(infrastructure.stage, runtime.alarms),
     });
-    const api = await startApiServer({ port: options.apiPort ?? 0, dependencies });
+    const apiPort = options.apiPort ?? 0;
+    const api = await startOnPort('api', apiPort, () => startApiServer({ port: apiPort, dependencies }));
     stops.push(() => api.stop());
     const operatorToken = await localOperatorToken(dependencies.tokens, options.dataDir, Date.now());
     const seeded = await seedWatchList(stores.definitions, options.watchList ?? DEMO_WATCH_LIST, Date.now());

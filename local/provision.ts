@@ -11,6 +11,7 @@ import {
   type KeySchemaElement,
   type Projection,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -103,6 +104,7 @@ export async function createTable(
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    await addMissingIndexes(dynamodb, name, table);
     return;
   }
   const described = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
@@ -114,6 +116,32 @@ export async function createTable(
       new UpdateTimeToLiveCommand({
         TableName: name,
         TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+      }),
+    );
+  }
+}
+
+/**
+ * A table kept in a data folder from an earlier version gets the indexes the catalogue has added
+ * since (one UpdateTable each, as a CloudFormation update would), so a persisted start still works.
+ */
+async function addMissingIndexes(dynamodb: DynamoDBClient, name: string, table: TableDeclaration) {
+  const described = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+  const present = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of table.indexes.filter((candidate) => !present.has(candidate.name))) {
+    await dynamodb.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: attributeDefinitions(table),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.name,
+              KeySchema: keySchema(index.partitionKey, index.sortKey),
+              Projection: projection(index),
+            },
+          },
+        ],
       }),
     );
   }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type LocalPipeline, startLocalPipeline } from './pipeline.ts';
 import { nextFiringMs } from './schedule-clock.ts';
+import { PortInUseError } from './port-in-use.ts';
 import { PRIORITIES } from '../shared/definitions/index.ts';
 import {
   type ScheduleName,
@@ -207,6 +208,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof PortInUseError) {
+    // An everyday situation, not a bug: say what to do, no stack. What had started is stopped.
+    console.error(`Cannot start: ${error.message}.\nEverything started before was stopped.`);
+    process.exit(1);
+  }
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -20,6 +20,7 @@ import type { Run, RunStore } from '../runs/index.ts';
 import type { Stores } from '../stores/index.ts';
 import type { TokenStore } from '../tokens/index.ts';
 import { SnapshotIngest, TaskBroker, type WorkerStore } from '../workers/index.ts';
+import { TargetGuard, type TargetUrlCheckOptions } from '../scraping/index.ts';
 import { WebPageFiles } from './web-page-files.ts';
 
 export interface ApiDependencies {
@@ -40,6 +41,8 @@ export interface ApiDependencies {
   readonly webPage: WebPageFiles;
   /** Seals the cursors of paged listings to their listing (key: the control table's). */
   readonly cursors: CursorSeal;
+  /** The SSRF guard on URLs stored as work: definition targets and seed task urls. */
+  readonly targetGuard: TargetGuard;
   readonly clock: () => number;
   readonly newRequestId: () => string;
   /** Where unexpected errors (answered 500) are logged; the handler passes its Powertools Logger. */
@@ -58,6 +61,8 @@ export interface ApiOptions {
   readonly alarmSource?: AlarmSource;
   /** Folder of the web page's files. Default: SHELFWATCH_WEB_ROOT, else the repository's web/. */
   readonly webRoot?: string;
+  /** The creation-time SSRF guard's options: the local runtime allow-lists its demo shop. */
+  readonly urlCheck?: TargetUrlCheckOptions;
 }
 
 export function createApiDependencies(
@@ -113,6 +118,7 @@ export function createApiDependencies(
     cursors: new CursorSeal(
       new CursorKeyStore({ documents: clients.documents, tableName: requireTable(resources, 'control') }),
     ),
+    targetGuard: new TargetGuard(options.urlCheck),
     clock: options.clock ?? Date.now,
     newRequestId: options.newRequestId ?? randomUUID,
     logError,

@@ -48,6 +48,15 @@ export const TABLES = {
       { name: 'byStatus', partitionKey: s('status'), sortKey: s('statusChangedAt'), projection: 'ALL' },
       { name: 'byDefinition', partitionKey: s('definitionId'), sortKey: s('slot'), projection: 'ALL' },
       { name: 'byCrawlType', partitionKey: s('crawlType'), sortKey: s('createdAt'), projection: 'ALL' },
+      // Sparse: only runs external workers may take (executor worker or any), until they finish;
+      // keyed by priority and the time from which a worker may take it (queued, backoff over,
+      // lease expired). A worker's pull reads the part whose time has come: nothing, usually.
+      {
+        name: 'byWorkerReadiness',
+        partitionKey: s('workerPool'),
+        sortKey: { name: 'workerReadyAt', type: 'N' },
+        projection: 'KEYS_ONLY',
+      },
     ],
     ttlAttribute: 'expiresAt',
   },

@@ -15,6 +15,63 @@ export const DEFINITIONS_PER_REQUEST = 100;
 
 export const DEFINITION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/**
+ * Who executes a definition's runs: the Lambda `scraper`s (their runs go on the SQS queues), the
+ * external browser `worker`s of seed 004 (their runs wait in the runs table's byWorkerReadiness
+ * index, never on a queue), or `any` (both; the first to take the lease has it). Definitions
+ * stored before executors existed are the scrapers'.
+ */
+export const EXECUTORS = ['scraper', 'worker', 'any'] as const;
+export type Executor = (typeof EXECUTORS)[number];
+
+export const executorOf = (subject: { readonly executor?: Executor | undefined }): Executor =>
+  subject.executor ?? 'scraper';
+
+/** May consumers of this kind take runs executed by `executor`? */
+export const mayExecute = (consumer: 'scraper' | 'worker', executor: Executor): boolean =>
+  executor === 'any' || executor === consumer;
+
+const MAX_PAYLOAD_DEPTH = 16;
+
+/** Deepest nesting of brackets and braces in JSON text, strings skipped; read before parsing. */
+function nestingOf(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (inString) {
+      if (char === '\\') index += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') deepest = Math.max(deepest, (depth += 1));
+    else if (char === '}' || char === ']') depth -= 1;
+  }
+  return deepest;
+}
+
+/**
+ * Seed 004's `payload_json` as created: a JSON object (text, at most 4 KiB, 16 levels deep) that
+ * external workers get back on pull, merged with the progress saved so far.
+ */
+export const workerPayloadSchema = z
+  .string()
+  .max(4096)
+  .refine((text) => nestingOf(text) <= MAX_PAYLOAD_DEPTH, {
+    message: `must nest at most ${MAX_PAYLOAD_DEPTH} levels deep`,
+  })
+  .refine(
+    (text) => {
+      try {
+        const value = JSON.parse(text) as unknown;
+        return value !== null && typeof value === 'object' && !Array.isArray(value);
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be a JSON object' },
+  );
+
 export const paramsSchema = z
   .object({
     maxPages: z.number().int().min(1).max(100).default(1),
@@ -43,6 +100,9 @@ export const definitionInputSchema = z
     maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).default(3),
     params: paramsSchema.default({ maxPages: 1, maxItems: 100 }),
     enabled: z.boolean().default(true),
+    executor: z.enum(EXECUTORS).default('scraper'),
+    /** For external workers: seed 004's payload_json as created. Default: params in seed names. */
+    workerPayload: workerPayloadSchema.optional(),
   })
   .strict()
   .superRefine((definition, context) => {

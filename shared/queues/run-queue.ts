@@ -1,8 +1,12 @@
 /**
  * The run queues of one environment, one per priority: every send, receive and delete of a run
  * message goes through here (expander's run now, monitor's repair, scraper's hand back, API
- * retries and redrives, the worker broker's pull). SQS delays a message by 15 minutes at most;
+ * retries and redrives, the worker broker). SQS delays a message by 15 minutes at most;
  * a longer backoff is recorded on the run (`nextAttemptAt`) and the delay capped here.
+ *
+ * A run executed only by external workers (executor `worker`) gets no message: the scrapers must
+ * never see it. Its queue is the runs table's byWorkerReadiness index, which every transition
+ * keeps current (the run is ready for a worker from `workerReadyAt` on); sending it "succeeds".
  */
 import {
   ChangeMessageVisibilityCommand,
@@ -17,7 +21,10 @@ import { ShelfwatchError, UnavailableError } from '../errors/index.ts';
 import type { Run } from '../runs/index.ts';
 import { runMessageOf } from './run-message.ts';
 import { type SendOutcome, SQS_MAX_DELAY_SECONDS, sendRunMessages } from './send-run-messages.ts';
-import type { Priority } from '../definitions/index.ts';
+import { mayExecute, type Priority } from '../definitions/index.ts';
+
+/** Runs that scrapers may execute travel as messages; the others wait in the worker index. */
+const hasMessage = (run: Run): boolean => mayExecute('scraper', run.executor);
 
 export class RunQueue {
   private readonly sqs: SQSClient;
@@ -29,11 +36,13 @@ export class RunQueue {
   }
 
   /** Sends one message per run (batched); reports which runs went and which did not. */
-  send(runs: readonly Run[], concurrency?: number): Promise<SendOutcome> {
-    return sendRunMessages(
+  async send(runs: readonly Run[], concurrency?: number): Promise<SendOutcome> {
+    const forWorkers = runs.filter((run) => !hasMessage(run)).map((run) => run.runId);
+    const outcome = await sendRunMessages(
       { sqs: this.sqs, queueUrls: this.queueUrls, ...(concurrency !== undefined ? { concurrency } : {}) },
-      runs.map(runMessageOf),
+      runs.filter(hasMessage).map(runMessageOf),
     );
+    return forWorkers.length > 0 ? { ...outcome, sent: [...outcome.sent, ...forWorkers] } : outcome;
   }
 
   /** Sends one message per run (batched); throws if any could not be sent. */
@@ -50,6 +59,7 @@ export class RunQueue {
 
   /** A fresh message for the run, delivered after `delaySeconds` (at most SQS's 15 minutes). */
   async sendLater(run: Run, delaySeconds: number): Promise<void> {
+    if (!hasMessage(run)) return;
     await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrls[run.priority],

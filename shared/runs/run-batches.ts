@@ -61,9 +61,11 @@ export async function markRunsQueued(
       TableName: options.tableName,
       Key: { runId },
       ConditionExpression: '#status = :pending',
-      UpdateExpression: 'SET #status = :queued, statusChangedAt = :now, updatedAt = :now',
+      // workerReadyAt: from now on, an external worker may take it (if its executor lets one).
+      UpdateExpression:
+        'SET #status = :queued, statusChangedAt = :now, updatedAt = :now, workerReadyAt = :nowMs',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':pending': 'PENDING', ':queued': 'QUEUED', ':now': now },
+      ExpressionAttributeValues: { ':pending': 'PENDING', ':queued': 'QUEUED', ':now': now, ':nowMs': nowMs },
     },
   }));
   return written;

@@ -44,6 +44,13 @@ import {
 import { fromItem, type RunItem, toItem } from './run-item.ts';
 import { isTerminal, type RunStatus, TRANSITIONS, type TransitionName } from './status.ts';
 import { decodeCursor, encodeCursor, pageLimit } from '../paging/index.ts';
+import { executorOf, mayExecute, type Priority } from '../definitions/index.ts';
+
+/** The sparse index of runs external workers may take, by priority and `workerReadyAt` (run-item.ts). */
+export const WORKER_READINESS_INDEX = 'byWorkerReadiness';
+
+/** Lease owners that are external workers (seed 004) are `worker:<worker id>`; scrapers are anything else. */
+export const isWorkerOwner = (owner: string): boolean => owner.startsWith('worker:');
 
 export interface RunStoreOptions {
   readonly documents: DynamoDBDocumentClient;
@@ -56,7 +63,8 @@ export type AcquireOutcome =
   | { readonly acquired: true; readonly run: Run; readonly lease: Lease }
   | {
       readonly acquired: false;
-      readonly reason: 'not-found' | 'terminal' | 'leased' | 'attempts-exhausted';
+      /** `other-executor`: the run is for the other kind of consumer (scrapers vs external workers). */
+      readonly reason: 'not-found' | 'terminal' | 'leased' | 'attempts-exhausted' | 'other-executor';
       readonly run?: Run;
     };
 
@@ -104,6 +112,9 @@ export interface RunPage {
 
 const iso = (epochMs: number): string => new Date(epochMs).toISOString();
 
+/** A finished run leaves the sparse worker index. */
+const LEAVE_WORKER_INDEX = ['workerPool', 'workerReadyAt'];
+
 function statusList(transition: TransitionName): { expression: string; values: Record<string, RunStatus> } {
   const from = TRANSITIONS[transition].from as readonly RunStatus[];
   const values: Record<string, RunStatus> = {};
@@ -146,6 +157,8 @@ export class RunStore {
       params: definition.params,
       priority: definition.priority,
       maxAttempts: definition.maxAttempts,
+      executor: executorOf(definition),
+      ...(definition.workerPayload !== undefined ? { workerPayload: definition.workerPayload } : {}),
       status: 'PENDING',
       statusChangedAt: now,
       createdAt: now,
@@ -193,7 +206,7 @@ export class RunStore {
 
   /** PENDING → QUEUED once its message is sent. Throws IllegalTransitionError if it is past PENDING. */
   async markQueued(runId: string, nowMs: number): Promise<Run> {
-    return this.transition('markQueued', runId, nowMs);
+    return this.transition('markQueued', runId, nowMs, { set: { workerReadyAt: nowMs } });
   }
 
   async cancel(runId: string, nowMs: number): Promise<Run> {
@@ -230,7 +243,7 @@ export class RunStore {
           ':observed': run.lease.expiresAtMs,
           ':cutoff': expiredBeforeMs,
         },
-        set: { requeuedForToken: run.lease.fencingToken, requeuedAt: iso(nowMs) },
+        set: { requeuedForToken: run.lease.fencingToken, requeuedAt: iso(nowMs), workerReadyAt: nowMs },
         remove: ['leaseOwner', 'leaseExpiresAt'],
       });
     } catch (error) {
@@ -255,7 +268,7 @@ export class RunStore {
   /** Operator retry: FAILED / CANCELLED / DEAD_LETTERED → QUEUED with attempts starting over. */
   async reopen(runId: string, nowMs: number): Promise<Run> {
     return this.transition('reopen', runId, nowMs, {
-      set: { attempts: 0, blockedAttempts: 0 },
+      set: { attempts: 0, blockedAttempts: 0, workerReadyAt: nowMs },
       remove: ['expiresAt', 'finishedAt', 'nextAttemptAt', 'leaseOwner', 'leaseExpiresAt'],
     });
   }
@@ -268,6 +281,10 @@ export class RunStore {
    */
   async acquire(runId: string, owner: string, nowMs: number, leaseMs: number): Promise<AcquireOutcome> {
     const from = statusList('acquire');
+    // Scrapers never take a run meant for external workers, nor workers one meant for scrapers.
+    const executorCondition = isWorkerOwner(owner)
+      ? 'executor IN (:worker, :any)'
+      : '(attribute_not_exists(executor) OR executor <> :worker)';
     try {
       const { Attributes } = await this.documents.send(
         new UpdateCommand({
@@ -275,9 +292,9 @@ export class RunStore {
           Key: { runId },
           ConditionExpression:
             `attribute_exists(runId) AND attempts < maxAttempts AND ${from.expression} ` +
-            'AND (#status <> :running OR leaseExpiresAt <= :nowMs)',
+            `AND (#status <> :running OR leaseExpiresAt <= :nowMs) AND ${executorCondition}`,
           UpdateExpression:
-            'SET #status = :running, leaseOwner = :owner, leaseExpiresAt = :expires, ' +
+            'SET #status = :running, leaseOwner = :owner, leaseExpiresAt = :expires, workerReadyAt = :expires, ' +
             'fencingToken = fencingToken + :one, attempts = attempts + :one, ' +
             'statusChangedAt = :now, updatedAt = :now REMOVE nextAttemptAt',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -289,6 +306,8 @@ export class RunStore {
             ':nowMs': nowMs,
             ':now': iso(nowMs),
             ':one': 1,
+            ':worker': 'worker',
+            ...(isWorkerOwner(owner) ? { ':any': 'any' } : {}),
           },
           ReturnValues: ReturnValue.ALL_NEW,
           ReturnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure.ALL_OLD,
@@ -301,6 +320,9 @@ export class RunStore {
       const run = this.existingOf(error);
       if (!run) return { acquired: false, reason: 'not-found' };
       if (isTerminal(run.status)) return { acquired: false, reason: 'terminal', run };
+      if (!mayExecute(isWorkerOwner(owner) ? 'worker' : 'scraper', run.executor)) {
+        return { acquired: false, reason: 'other-executor', run };
+      }
       if (run.status === 'RUNNING' && run.lease && run.lease.expiresAtMs > nowMs) {
         return { acquired: false, reason: 'leased', run };
       }
@@ -311,7 +333,7 @@ export class RunStore {
   /** Extends the lease. Throws LeaseLostError if it is no longer held. */
   async heartbeat(lease: Lease, nowMs: number, leaseMs: number): Promise<Lease> {
     const run = await this.holderUpdate(lease, nowMs, {
-      set: { leaseExpiresAt: nowMs + leaseMs },
+      set: { leaseExpiresAt: nowMs + leaseMs, workerReadyAt: nowMs + leaseMs },
     });
     return run.lease as Lease;
   }
@@ -319,7 +341,12 @@ export class RunStore {
   /** Records progress and extends the lease (a checkpoint is also a heartbeat). */
   async checkpoint(lease: Lease, progress: Progress, nowMs: number, leaseMs: number): Promise<Run> {
     return this.holderUpdate(lease, nowMs, {
-      set: { leaseExpiresAt: nowMs + leaseMs, checkpoint: progress.checkpoint, counts: progress.counts },
+      set: {
+        leaseExpiresAt: nowMs + leaseMs,
+        workerReadyAt: nowMs + leaseMs,
+        checkpoint: progress.checkpoint,
+        counts: progress.counts,
+      },
     });
   }
 
@@ -354,7 +381,7 @@ export class RunStore {
     if (completion.failure) set.lastFailure = { ...completion.failure, at: iso(nowMs) };
     return this.holderUpdate(lease, nowMs, {
       set,
-      remove: ['leaseOwner', 'leaseExpiresAt'],
+      remove: ['leaseOwner', 'leaseExpiresAt', ...LEAVE_WORKER_INDEX],
       addBlocked: completion.failure?.failureClass === 'blocked',
     });
   }
@@ -374,6 +401,7 @@ export class RunStore {
       status: 'RETRY_WAIT',
       statusChangedAt: iso(nowMs),
       nextAttemptAt: iso(nowMs + release.delaySeconds * 1000),
+      workerReadyAt: nowMs + release.delaySeconds * 1000,
     };
     if (release.failure) set.lastFailure = { ...release.failure, at: iso(nowMs) };
     if (release.progress) {
@@ -396,6 +424,25 @@ export class RunStore {
 
   listByDefinition(definitionId: string, options: ListOptions = {}): Promise<RunPage> {
     return this.query('byDefinition', 'definitionId', definitionId, 'slot', options);
+  }
+
+  /**
+   * Ids of runs external workers may take now in one priority, longest ready first: queued, due
+   * after a retry's backoff, or held under a lease that has expired. One Query on the sparse
+   * index, which holds no run a worker cannot take and no finished run: when nothing is ready it
+   * reads nothing, however many runs are in flight.
+   */
+  async readyForWorkers(priority: Priority, nowMs: number, limit: number): Promise<string[]> {
+    const { Items = [] } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: WORKER_READINESS_INDEX,
+        KeyConditionExpression: 'workerPool = :pool AND workerReadyAt <= :nowMs',
+        ExpressionAttributeValues: { ':pool': priority, ':nowMs': nowMs },
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => String(item.runId));
   }
 
   listByCrawlType(crawlType: string, options: ListOptions = {}): Promise<RunPage> {
@@ -461,6 +508,7 @@ export class RunStore {
     const from = statusList(transition);
     const removals = [...(options.remove ?? [])];
     if (options.terminal && !removals.includes('leaseOwner')) removals.push('leaseOwner', 'leaseExpiresAt');
+    if (options.terminal) removals.push(...LEAVE_WORKER_INDEX);
     const update = new RunUpdate(nowMs, options.set ?? {}, removals);
     Object.assign(update.values, from.values, options.extraValues, { ':to': TRANSITIONS[transition].to });
     update.assignments.push('#status = :to', 'statusChangedAt = :now');

@@ -3,7 +3,7 @@
  * execution: status, attempts, the lease, the checkpoint and the counts.
  */
 import { z } from 'zod';
-import type { Definition, DefinitionParams, Priority } from '../definitions/index.ts';
+import type { Definition, DefinitionParams, Executor, Priority } from '../definitions/index.ts';
 import { ValidationError } from '../errors/index.ts';
 import type { Slot } from '../schedule/index.ts';
 import type { Failure } from './failure.ts';
@@ -103,6 +103,10 @@ export interface Run {
   readonly params: DefinitionParams;
   readonly priority: Priority;
   readonly maxAttempts: number;
+  /** Who may take the run's lease: scrapers, external workers, or either (from the definition). */
+  readonly executor: Executor;
+  /** Seed 004's payload_json as created, for external workers (see seed-task.ts). */
+  readonly workerPayload?: string;
   // Execution.
   readonly status: RunStatus;
   readonly statusChangedAt: string;
@@ -133,7 +137,8 @@ export interface NewRun {
   readonly definition: Pick<
     Definition,
     'id' | 'platform' | 'marketplace' | 'crawlType' | 'target' | 'params' | 'priority' | 'maxAttempts'
-  >;
+  > &
+    Partial<Pick<Definition, 'executor' | 'workerPayload'>>;
   readonly slot: Slot;
   readonly trigger?: 'schedule' | 'manual';
   /** For manual runs: makes the id unique. */

@@ -7,3 +7,4 @@ export * from './consume-run-message.ts';
 export * from './scraper-config.ts';
 export * from './create-run-scraper.ts';
 export * from './proxy.ts';
+export * from './target-guard.ts';

@@ -35,7 +35,8 @@ import { SCRAPER_DEFAULTS } from './scraper-config.ts';
 import { BlockedUrlError, isPublicAddress, type UrlCheckOptions } from './url-guard.ts';
 import type { RunMessage } from '../queues/index.ts';
 
-export type SkipReason = 'not-found' | 'terminal' | 'leased' | 'lease-lost';
+/** `other-executor`: a run for external workers, which a scraper never takes (its message is deleted). */
+export type SkipReason = 'not-found' | 'terminal' | 'leased' | 'lease-lost' | 'other-executor';
 
 export type ScrapeOutcome =
   | { readonly kind: 'succeeded'; readonly run: Run }

@@ -91,6 +91,37 @@ export function isPublicAddress(address: string): boolean {
   return !blocked.check(address, 'ipv6');
 }
 
+/**
+ * Names that point at a non-public address by design, refused without asking DNS (so also where
+ * DNS is unreachable): the loopback and site-local suffixes, cloud metadata names, and public
+ * wildcard-DNS services that answer with the address written in the name (127.0.0.1.nip.io).
+ */
+const LOCAL_SUFFIXES = ['localhost', 'local', 'localdomain', 'internal', 'home.arpa'];
+const LOOPBACK_NAMES = ['localtest.me', 'lvh.me', 'vcap.me'];
+const ADDRESS_IN_NAME_DOMAINS = ['nip.io', 'sslip.io', 'xip.io', 'traefik.me', 'localh.st'];
+
+const isUnder = (host: string, domain: string): boolean => host === domain || host.endsWith(`.${domain}`);
+
+/** Why a host name is refused whatever DNS says, or undefined. */
+export function refusedHostName(hostname: string): string | undefined {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (isIP(host)) return undefined;
+  const local = LOCAL_SUFFIXES.find((suffix) => isUnder(host, suffix));
+  if (local) return `host ${host} is a local name (.${local}), not a public site`;
+  const loopback = LOOPBACK_NAMES.find((name) => isUnder(host, name));
+  if (loopback) return `host ${host} is a public name for the loopback address (${loopback})`;
+  const wildcard = ADDRESS_IN_NAME_DOMAINS.find((domain) => isUnder(host, domain));
+  if (wildcard) {
+    const labels = host.slice(0, -wildcard.length - 1);
+    const dotted = /(\d{1,3})[.-](\d{1,3})[.-](\d{1,3})[.-](\d{1,3})$/.exec(labels);
+    const address = dotted ? dotted.slice(1).join('.') : undefined;
+    if (address === undefined || isIP(address) !== 4 || !isPublicAddress(address)) {
+      return `host ${host} names its own address (${wildcard}), which is not a public address`;
+    }
+  }
+  return undefined;
+}
+
 export type Resolver = (host: string) => Promise<string[]>;
 
 const systemResolver: Resolver = async (host) =>
@@ -108,7 +139,46 @@ export interface CheckedUrl {
   readonly addresses: string[];
 }
 
+/** Before every request: the host must resolve, to public addresses only. */
 export async function checkScrapeUrl(raw: string, options: UrlCheckOptions = {}): Promise<CheckedUrl> {
+  return checkUrl(raw, options, 'refuse');
+}
+
+export interface TargetUrlCheckOptions extends UrlCheckOptions {
+  /** How long creation waits for DNS; a slower answer counts as "does not resolve now". Default 2 s. */
+  readonly resolveTimeoutMs?: number;
+}
+
+/**
+ * When a URL is stored as work (a definition's target, a seed task's url): the same checks, but a
+ * host that does not resolve now (or not within the timeout) is accepted. Nothing connects to it
+ * at creation, and every consumer checks again before each request (DNS may change meanwhile).
+ */
+export async function checkTargetUrl(raw: string, options: TargetUrlCheckOptions = {}): Promise<void> {
+  const resolve = options.resolve ?? systemResolver;
+  const timeoutMs = options.resolveTimeoutMs ?? 2000;
+  const bounded: Resolver = (host) =>
+    new Promise((done, fail) => {
+      const timer = setTimeout(() => fail(new Error(`no DNS answer within ${timeoutMs} ms`)), timeoutMs);
+      resolve(host).then(
+        (addresses) => {
+          clearTimeout(timer);
+          done(addresses);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          fail(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  await checkUrl(raw, { ...options, resolve: bounded }, 'accept');
+}
+
+async function checkUrl(
+  raw: string,
+  options: UrlCheckOptions,
+  unresolvable: 'refuse' | 'accept',
+): Promise<CheckedUrl> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -121,16 +191,21 @@ export async function checkScrapeUrl(raw: string, options: UrlCheckOptions = {})
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   const allowed = options.allowHosts?.includes(`${host}:${port}`) ?? false;
-  let addresses: string[];
+  const refusedName = allowed ? undefined : refusedHostName(host);
+  if (refusedName !== undefined) throw new BlockedUrlError(raw, refusedName);
+  let addresses: string[] = [];
   if (isIP(host)) addresses = [host];
   else {
     try {
       addresses = await (options.resolve ?? systemResolver)(host);
     } catch {
-      throw new BlockedUrlError(raw, `host ${host} does not resolve`);
+      if (unresolvable === 'refuse') throw new BlockedUrlError(raw, `host ${host} does not resolve`);
     }
   }
-  if (addresses.length === 0) throw new BlockedUrlError(raw, `host ${host} does not resolve`);
+  if (addresses.length === 0) {
+    if (unresolvable === 'refuse') throw new BlockedUrlError(raw, `host ${host} does not resolve`);
+    return { url, addresses };
+  }
   if (!allowed) {
     const refused = addresses.find((address) => !isPublicAddress(address));
     if (refused !== undefined)

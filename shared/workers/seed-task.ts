@@ -106,10 +106,13 @@ function savedProgressOf(checkpoint: Checkpoint | undefined): Record<string, unk
 const isHttpUrl = (value: string): boolean => /^https?:\/\//i.test(value);
 
 /**
- * The page a worker opens: the saved next page if the run is resumed, else the first page the
- * run's extractor builds from the target (an ASIN, a keyword...), else the target if it is a URL.
+ * The page a worker opens. A URL target is the task's url as created, query string and all,
+ * also when resumed (seed 004's worker compares it with the page it is on; where to continue is
+ * in payload_json: current_page, next_url). Otherwise: the saved next page if the run is
+ * resumed, else the page the run's extractor builds from the target (an ASIN, a keyword...).
  */
 function pageUrlOf(run: Run): string | null {
+  if (isHttpUrl(run.target)) return run.target;
   if (run.checkpoint?.nextUrl) return run.checkpoint.nextUrl;
   const extractor = findExtractor(run.platform, run.crawlType);
   if (extractor) {
@@ -123,7 +126,16 @@ function pageUrlOf(run: Run): string | null {
       // An invalid target for the extractor: the worker gets the raw target and decides.
     }
   }
-  return isHttpUrl(run.target) ? run.target : null;
+  return null;
+}
+
+/**
+ * The params a worker gets: seed 004's payload_json as the task was created with (every key, as
+ * given), or for a run of a definition without one, its params in seed names.
+ */
+function createdPayloadOf(run: Run): Record<string, unknown> {
+  if (run.workerPayload !== undefined) return JSON.parse(run.workerPayload) as Record<string, unknown>;
+  return { max_pages: run.params.maxPages, max_products: run.params.maxItems };
 }
 
 /** A run as seed 004's `task` (API 2's answer). */
@@ -131,7 +143,7 @@ export interface SeedTask {
   readonly id: string;
   readonly platform: string;
   readonly market: string;
-  /** The page to open: the target when it is a URL, otherwise null (see `target`). */
+  /** The page to open: the URL the task was created with; for an ASIN or keyword target, its page (or null). */
   readonly url: string | null;
   readonly target: string;
   readonly data_type: string;
@@ -143,11 +155,7 @@ export interface SeedTask {
 }
 
 export function seedTaskOf(run: Run): SeedTask {
-  const payload = {
-    max_pages: run.params.maxPages,
-    max_products: run.params.maxItems,
-    ...savedProgressOf(run.checkpoint),
-  };
+  const payload = { ...createdPayloadOf(run), ...savedProgressOf(run.checkpoint) };
   return {
     id: run.runId,
     platform: run.platform,

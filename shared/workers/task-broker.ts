@@ -2,19 +2,26 @@
  * External browser workers (seed 004) take runs through this broker. A pulled run is held with
  * a lease owned by `worker:<worker id>`, like a scraper's; every progress report and every
  * register call (seed 004's heartbeat) extends it. A worker that falls silent loses the run when
- * the lease expires:
+ * the lease expires.
+ *
+ * Workers take only runs whose executor is `worker` or `any`; those runs sit in the runs table's
+ * sparse index byWorkerReadiness, keyed (priority, workerReadyAt): the time from which a worker
+ * may take the run — when it was queued, the end of a retry's backoff, or its lease's expiry.
  *
  *   pull, for each priority high → normal → low:
- *     1. runs of that priority held by a *worker* whose lease has expired: taken over at once
- *        (acquire is conditional on the expiry; the fencing number grows, the old holder's
- *        writes are refused from then on), resuming from the saved checkpoint;
- *     2. messages on that priority's queue: acquire the run's lease, then delete the message.
- *   The monitor's repair re-queues the same runs 30 minutes after expiry; whichever comes first
- *   wins, the other's conditional write is refused.
+ *     Query the index for runs of that priority ready now (oldest first), and acquire the first
+ *     one that can be taken (conditional: a racing worker or scraper gets it, or not; the fencing
+ *     number grows, so an expired holder's writes are refused from then on). A taken-over run
+ *     resumes from its checkpoint.
+ *
+ * A pull costs the same few requests however many runs are in flight: a held run is in the
+ * index only under its future expiry, so it is not read. Runs for `worker`s never go on an SQS
+ * queue, so no scraper sees them; `any` runs also go on the queue, and whoever acquires first
+ * has the run. The monitor's repair re-queues runs whose lease expired 30 minutes ago; whichever
+ * comes first wins, the other's conditional write is refused.
  */
-import type { Message } from '@aws-sdk/client-sqs';
-import { type DefinitionStore, PRIORITIES, type Priority } from '../definitions/index.ts';
-import { ShelfwatchError, ValidationError } from '../errors/index.ts';
+import { type DefinitionStore, PRIORITIES } from '../definitions/index.ts';
+import { ShelfwatchError } from '../errors/index.ts';
 import {
   type Failure,
   IllegalTransitionError,
@@ -33,15 +40,12 @@ import {
 } from './worker-store.ts';
 import { checkpointOf, countsOf, type SeedProgress } from './seed-task.ts';
 import { DEFAULT_WORKER_LEASE_MS } from './settings.ts';
-import { parseRunMessage, type RunQueue } from '../queues/index.ts';
+import type { RunQueue } from '../queues/index.ts';
 
-/** A message received but not taken comes back this soon (the API may crash between the steps). */
-const RECEIVE_VISIBILITY_SECONDS = 30;
-/** Messages looked at per queue per pull (stale ones are deleted on the way). */
-const MESSAGES_PER_QUEUE = 10;
+/** Ready runs looked at per priority per pull (each one a conditional acquire until one is taken). */
+const READY_PER_PRIORITY = 10;
 
 export const workerLeaseOwner = (workerId: string): string => `worker:${workerId}`;
-const isWorkerLease = (run: Run): boolean => run.lease?.owner.startsWith('worker:') ?? false;
 
 /** The worker was forced offline by an operator: it must register again before pulling. */
 export class WorkerOfflineError extends ShelfwatchError {
@@ -105,14 +109,11 @@ export class TaskBroker {
     const held = worker.currentRunId ? await this.options.runs.get(worker.currentRunId) : undefined;
     if (held && this.isHeldBy(held, workerId) && (held.lease as Lease).expiresAtMs > nowMs) return held;
 
-    const expired = await this.expiredWorkerRuns(nowMs);
     for (const priority of PRIORITIES) {
-      for (const run of expired.filter((candidate) => candidate.priority === priority)) {
-        const taken = await this.take(run.runId, workerId, nowMs);
+      for (const runId of await this.options.runs.readyForWorkers(priority, nowMs, READY_PER_PRIORITY)) {
+        const taken = await this.take(runId, workerId, nowMs);
         if (taken) return this.holding(workerId, taken, nowMs);
       }
-      const taken = await this.takeFromQueue(priority, workerId, nowMs);
-      if (taken) return this.holding(workerId, taken, nowMs);
     }
     await this.options.workers.heartbeat(workerId, nowMs, null);
     return undefined;
@@ -262,14 +263,6 @@ export class TaskBroker {
     return run;
   }
 
-  private async expiredWorkerRuns(nowMs: number): Promise<Run[]> {
-    const expired: Run[] = [];
-    for await (const page of this.options.runs.allByStatus('RUNNING')) {
-      expired.push(...page.filter((run) => isWorkerLease(run) && (run.lease as Lease).expiresAtMs <= nowMs));
-    }
-    return expired;
-  }
-
   /** Acquires the run for the worker; a run out of attempts is failed on the way. */
   private async take(runId: string, workerId: string, nowMs: number): Promise<Run | undefined> {
     const outcome = await this.options.runs.acquire(runId, workerLeaseOwner(workerId), nowMs, this.leaseMs);
@@ -283,32 +276,5 @@ export class TaskBroker {
       }
     }
     return undefined;
-  }
-
-  private async takeFromQueue(priority: Priority, workerId: string, nowMs: number): Promise<Run | undefined> {
-    for (let looked = 0; looked < MESSAGES_PER_QUEUE; looked += 1) {
-      const message = await this.options.queue.receiveOne(priority, RECEIVE_VISIBILITY_SECONDS);
-      if (!message) return undefined;
-      const runId = runIdOf(message);
-      if (runId === undefined) continue; // unreadable: left to reach the DLQ, where the monitor counts it
-      const taken = await this.take(runId, workerId, nowMs);
-      const current = taken ?? (await this.options.runs.get(runId));
-      // Taken now, finished, gone, or a duplicate of a worker's run: the message has done its job.
-      // A run a scraper holds keeps the message: it comes back after the visibility timeout.
-      if (taken || !current || current.status !== 'RUNNING' || isWorkerLease(current)) {
-        await this.options.queue.delete(priority, message.ReceiptHandle);
-      }
-      if (taken) return taken;
-    }
-    return undefined;
-  }
-}
-
-function runIdOf(message: Message): string | undefined {
-  try {
-    return parseRunMessage(message.Body ?? '').runId;
-  } catch (error) {
-    if (error instanceof ValidationError) return undefined;
-    throw error;
   }
 }

@@ -320,7 +320,10 @@ function isJson(text: string): boolean {
 async function seed(api: ApiStage, sqs: SQSClient): Promise<void> {
   const created = await api.call('POST', '/definitions', {
     body: {
-      definitions: [definitionRow('fz-1'), definitionRow('fz-2', { enabled: false, priority: 'high' })],
+      definitions: [
+        definitionRow('fz-1', { executor: 'any' }),
+        definitionRow('fz-2', { enabled: false, priority: 'high' }),
+      ],
     },
   });
   assert.equal(created.status, 201);

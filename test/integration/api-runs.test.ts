@@ -107,7 +107,7 @@ describe('the runs, stats, DLQ and workers API', () => {
 
   it('lists the items of a run a page at a time', async () => {
     const api = await apiStage(local());
-    const [run] = await runsOf(api, [definitionRow('items-1')]);
+    const [run] = await runsOf(api, [definitionRow('items-1', { executor: 'any' })]);
     const registered = await api.call('POST', '/market/tasks/worker/register', {
       token: api.workerToken,
       body: { worker_id: 'w1' },
@@ -246,7 +246,7 @@ describe('the runs, stats, DLQ and workers API', () => {
 
   it('lists workers and forces one offline, putting the task it held back on the queue', async () => {
     const api = await apiStage(local());
-    const [run] = await runsOf(api, [definitionRow('off-1', { priority: 'low' })]);
+    const [run] = await runsOf(api, [definitionRow('off-1', { priority: 'low', executor: 'any' })]);
     await drainQueue(local().clients.sqs, api.stage.resources.queues.low.url);
     const registered = await api.call('POST', '/market/tasks/worker/register', {
       token: api.workerToken,

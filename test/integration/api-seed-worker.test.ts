@@ -6,13 +6,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startApiServer, type ApiServer } from '../../local/api-server.ts';
 import type { Run } from '../../shared/runs/index.ts';
-import { apiStage, type ApiStage } from '../helpers/api.ts';
+import { apiStage, type ApiStage, definitionRow } from '../helpers/api.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 
 const MINUTE = 60_000;
 
 interface SeedTask {
   id: string;
+  retry_count: number;
   platform: string;
   market: string;
   url: string | null;
@@ -119,7 +120,8 @@ describe('a seed 004 browser worker against the API over HTTP', () => {
 
   it('registers, pulls high first, saves progress twice, crashes, and another worker resumes from the saved page', async () => {
     const first = new SeedWorker(server.url, api.workerToken, 'chrome-worker-001');
-    const created = await first.sendToBackend('/market/tasks/create', {
+    const admin = new SeedWorker(server.url, api.operatorToken, 'admin'); // seed 004: 管理员 creates tasks
+    const created = await admin.sendToBackend('/market/tasks/create', {
       tasks: [
         {
           platform: 'ozon',
@@ -145,7 +147,7 @@ describe('a seed 004 browser worker against the API over HTTP', () => {
         },
       ],
     });
-    assert.equal(created.status, 201, JSON.stringify(created.json));
+    assert.equal(created.status, 200, JSON.stringify(created.json));
     const [lowId, highId, normalId] = created.json.task_ids as [string, string, string];
 
     assert.deepEqual((await first.registerWorker()).json, { success: true, worker_id: 'chrome-worker-001' });
@@ -269,7 +271,8 @@ describe('a seed 004 browser worker against the API over HTTP', () => {
     const other = new SeedWorker(server.url, api.workerToken, 'steady-2');
     await holder.registerWorker();
     await other.registerWorker();
-    const created = await holder.sendToBackend('/market/tasks/create', {
+    const admin = new SeedWorker(server.url, api.operatorToken, 'admin');
+    const created = await admin.sendToBackend('/market/tasks/create', {
       tasks: [
         {
           platform: 'ozon',
@@ -292,8 +295,20 @@ describe('a seed 004 browser worker against the API over HTTP', () => {
     assert.equal(run.status, 'RETRY_WAIT');
     assert.equal(run.lastFailure?.message, 'captcha wall');
     assert.ok(run.nextAttemptAt && Date.parse(run.nextAttemptAt) > api.now, 'after a backoff');
-    const stats = await api.call<{ queues: Record<string, { delayed: number }> }>('GET', '/stats');
-    assert.equal(stats.body.queues.normal?.delayed, 1, 'its message waits out the backoff on the queue');
+    const stats = await api.call<{ queues: Record<string, { visible: number; delayed: number }> }>(
+      'GET',
+      '/stats',
+    );
+    assert.deepEqual(
+      [stats.body.queues.normal?.visible, stats.body.queues.normal?.delayed],
+      [0, 0],
+      'a task for workers never goes on a scraper queue: it waits out the backoff in the worker index',
+    );
+    assert.equal(await other.pullTask(), null, 'not before the backoff is over');
+    api.now = Date.parse(run.nextAttemptAt);
+    const retried = await other.pullTask();
+    assert.equal(retried?.id, taskId, 'the next worker gets it once the backoff is over');
+    assert.equal(retried?.retry_count, 1);
   });
 
   it('lets a worker token act only as its own workers, and refuses items for a lease it no longer holds', async () => {
@@ -303,7 +318,8 @@ describe('a seed 004 browser worker against the API over HTTP', () => {
     const intruder = new SeedWorker(server.url, otherToken, 'team-a-1');
     assert.equal((await mine.registerWorker()).status, 200);
     assert.equal((await intruder.registerWorker()).status, 403, 'a worker id stays with its token');
-    const created = await mine.sendToBackend('/market/tasks/create', {
+    const admin = new SeedWorker(server.url, api.operatorToken, 'admin');
+    const created = await admin.sendToBackend('/market/tasks/create', {
       tasks: [
         {
           platform: 'ozon',
@@ -330,5 +346,45 @@ describe('a seed 004 browser worker against the API over HTTP', () => {
     });
     assert.equal(late.status, 409, 'the lease has expired: its items are refused');
     assert.equal((await api.deps.items.listByRun(taskId as string)).snapshots.length, 0);
+  });
+
+  it('keeps scrapers off tasks for workers and workers off runs for scrapers, whoever asks first', async () => {
+    api = await apiStage(local());
+    const forWorkers = await api.call<{ task_ids: string[] }>('POST', '/market/tasks/create', {
+      body: {
+        tasks: [
+          {
+            platform: 'ozon',
+            market: 'RU',
+            url: 'https://www.ozon.ru/category/w-1/',
+            data_type: 'category_page',
+          },
+          {
+            platform: 'ozon',
+            market: 'RU',
+            url: 'https://www.ozon.ru/category/a-1/',
+            data_type: 'category_page',
+            executor: 'any',
+          },
+        ],
+      },
+    });
+    assert.equal(forWorkers.status, 200, JSON.stringify(forWorkers.body));
+    const [workerTask, anyTask] = forWorkers.body.task_ids as [string, string];
+    const stats = await api.call<{ queues: Record<string, { visible: number }> }>('GET', '/stats');
+    assert.equal(stats.body.queues.normal?.visible, 1, 'only the `any` task has a message for the scrapers');
+    const scraper = await api.deps.runs.acquire(workerTask, 'scraper-invocation-1', api.now, 60_000);
+    assert.deepEqual([scraper.acquired, !scraper.acquired && scraper.reason], [false, 'other-executor']);
+    assert.equal((await api.deps.runs.require(workerTask)).status, 'QUEUED', 'untouched');
+    assert.ok((await api.deps.runs.acquire(anyTask, 'scraper-invocation-1', api.now, 60_000)).acquired);
+
+    const created = await api.call('POST', '/definitions', {
+      body: { definitions: [definitionRow('scraped-1')] },
+    });
+    assert.equal(created.status, 201);
+    const scheduled = await api.deps.expander.runNow('scraped-1', 'request-0001', api.now);
+    assert.equal(scheduled.executor, 'scraper', "definitions are the scrapers' by default");
+    const worker = await api.deps.runs.acquire(scheduled.runId, 'worker:w-1', api.now, 60_000);
+    assert.deepEqual([worker.acquired, !worker.acquired && worker.reason], [false, 'other-executor']);
   });
 });

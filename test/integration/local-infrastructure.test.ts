@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { resourceEnvironment } from '../../shared/aws/index.ts';
+import { createTable } from '../../local/provision.ts';
 import { eventually, useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { PRIORITIES } from '../../shared/definitions/index.ts';
 import { QUEUES, type TableName, TABLES } from '../../shared/catalogue/index.ts';
@@ -129,5 +130,22 @@ describe('the local infrastructure', () => {
       assert.equal(resources.queueUrls[priority], local().resources.queues[priority].url);
       assert.equal(resources.deadLetterQueueUrls[priority], local().resources.queues[priority].deadLetterUrl);
     }
+  });
+
+  // Last: it adds a table the listing test above does not expect.
+  it('adds the indexes the catalogue gained since a kept table was created', async () => {
+    const { dynamodb } = local().clients;
+    const name = 'shelfwatch-upgrade-runs';
+    const older = {
+      ...TABLES.runs,
+      indexes: TABLES.runs.indexes.filter((i) => i.name !== 'byWorkerReadiness'),
+    };
+    await createTable(dynamodb, name, older);
+    await createTable(dynamodb, name, TABLES.runs); // a start with the data folder kept
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+    assert.deepEqual(
+      (Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName).sort(),
+      TABLES.runs.indexes.map((index) => index.name).sort(),
+    );
   });
 });

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -142,6 +144,44 @@ describe('npm start', () => {
     assert.notEqual(tokenOf(third.output()), token, 'a new token after a reset');
     assert.equal(await interrupt(third), 0, third.output());
   });
+
+  for (const [server, option] of [
+    ['demo shop', '--shop-port'],
+    ['API', '--api-port'],
+  ] as const) {
+    it(`says which port is taken and which option picks another when the ${server}'s port is in use, and leaves nothing running`, async () => {
+      const occupant = createServer((_request, response) => response.end('taken'));
+      occupant.listen(0, '127.0.0.1');
+      await once(occupant, 'listening');
+      const { port } = occupant.address() as AddressInfo;
+      try {
+        const started = start([option, String(port), '--in-memory', '--stage', 'porttest']);
+        // Every process started below npm start, seen while it runs (emulators, scrapers, Chromium).
+        const seen = new Set<number>();
+        const watch = setInterval(() => {
+          for (const pid of descendantsOf(started.child.pid ?? -1)) seen.add(pid);
+        }, 50);
+        const [code] = (await once(started.child, 'exit')) as [number | null];
+        clearInterval(watch);
+        const output = started.output();
+        assert.equal(code, 1, output);
+        assert.ok(output.includes(`port ${port}`), `names the port taken:\n${output}`);
+        assert.ok(output.includes(`${option} <port>`), `names the option that picks another:\n${output}`);
+        assert.doesNotMatch(output, /^\s+at /m, 'no stack trace');
+        assert.doesNotMatch(output, /Unhandled 'error' event|node:events/, 'no unhandled error event');
+        assert.ok(seen.size >= 1, 'DynamoDB Local was started before the port was tried');
+        const left = await eventually(
+          () => ([...seen].some((pid) => isAlive(pid)) ? undefined : ([] as number[])),
+          { timeoutMs: 10_000, what: 'the processes npm start started to end' },
+        ).catch(() => [...seen].filter((pid) => isAlive(pid)));
+        assert.deepEqual(left, [], 'no emulator, scraper or Chromium process is left');
+        const still = await fetch(`http://127.0.0.1:${port}/`);
+        assert.equal(await still.text(), 'taken', 'the server that held the port is untouched');
+      } finally {
+        occupant.close();
+      }
+    });
+  }
 
   it('refuses an unknown flag or a bad value with exit code 2 and the usage, starting nothing', () => {
     for (const [args, message] of [

@@ -61,7 +61,7 @@ async function seed(api: ApiStage, sqs: SQSClient): Promise<Run> {
     body: {
       definitions: [
         definitionRow('ozon-phones', { priority: 'high' }),
-        definitionRow('ozon-tvs'),
+        definitionRow('ozon-tvs', { executor: 'any' }),
         definitionRow('kettles-uk', {
           platform: 'amazon',
           marketplace: 'UK',

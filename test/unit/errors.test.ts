@@ -77,6 +77,7 @@ const SAMPLES: Record<string, readonly Sample[]> = {
   ConfigurationError: [{ args: [['maxConcurrencyHigh: must be at least 1']], kind: 'invalid' }],
   EmulatorStartError: [{ args: ['DynamoDB Local did not answer'], kind: 'internal' }],
   UnsupportedScheduleError: [{ args: ['cron(0/5 * * * ? *)'], kind: 'invalid' }],
+  PortInUseError: [{ args: ['shop', 4100], kind: 'conflict' }],
   BenchWorkerError: [{ args: ['the crawlee worker exited with 1'], kind: 'internal' }],
 };
 

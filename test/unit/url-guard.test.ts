@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { BlockedUrlError, checkScrapeUrl, isPublicAddress } from '../../shared/scraping/index.ts';
+import {
+  BlockedUrlError,
+  checkScrapeUrl,
+  checkTargetUrl,
+  isPublicAddress,
+  refusedHostName,
+  TargetGuard,
+} from '../../shared/scraping/index.ts';
 
 const resolvingTo =
   (...addresses: string[]) =>
@@ -115,5 +122,63 @@ describe('the SSRF guard', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+
+  it('refuses names that point at a non-public address by design, without asking DNS', async () => {
+    const neverAsked = () => Promise.reject(new Error('DNS must not be asked'));
+    for (const url of [
+      'http://localhost:8080/',
+      'http://shop.localhost/',
+      'http://localtest.me/',
+      'http://anything.localtest.me/x',
+      'http://lvh.me/',
+      'http://127.0.0.1.nip.io/',
+      'http://app.10-0-0-1.nip.io/',
+      'http://169.254.169.254.sslip.io/latest/meta-data/',
+      'http://nip.io/',
+      'http://metadata.google.internal/computeMetadata/v1/',
+      'http://ip-10-0-0-1.ec2.internal/',
+      'http://printer.local/',
+      'http://router.home.arpa/',
+    ]) {
+      await assert.rejects(checkScrapeUrl(url, { resolve: neverAsked }), BlockedUrlError, url);
+      await assert.rejects(checkTargetUrl(url, { resolve: neverAsked }), BlockedUrlError, url);
+    }
+    assert.equal(
+      refusedHostName('93.184.216.34.nip.io'),
+      undefined,
+      'a public address in the name is its own',
+    );
+    assert.equal(refusedHostName('www.ozon.ru'), undefined);
+  });
+
+  it('at creation, refuses what the scrapers refuse, but accepts a host that does not resolve now', async () => {
+    await checkTargetUrl('https://www.ozon.ru/category/x/?page=2', {
+      resolve: () => Promise.reject(new Error('ENOTFOUND')),
+    });
+    await checkTargetUrl('https://slow.example/', {
+      resolve: () => new Promise(() => undefined), // never answers: the timeout decides
+      resolveTimeoutMs: 50,
+    });
+    await assert.rejects(
+      checkTargetUrl('https://rebind.example/', { resolve: resolvingTo('93.184.216.34', '10.0.0.7') }),
+      BlockedUrlError,
+    );
+  });
+
+  it('names the field of every refused URL target, and lets targets that are not URLs pass', async () => {
+    const guard = new TargetGuard({ resolve: () => Promise.reject(new Error('ENOTFOUND')) });
+    const issues = await guard.issuesOf([
+      { field: 'tasks.0.url', target: 'http://127.1:4100/' },
+      { field: 'tasks.1.url', target: 'https://www.ozon.ru/category/x/' },
+      { field: 'definitions.2.target', target: '//169.254.169.254/latest/' },
+      { field: 'definitions.3.target', target: 'B0CHX1W1XY' },
+      { field: 'definitions.4.target', target: 'electric kettle' },
+    ]);
+    assert.deepEqual(
+      issues.map((issue) => issue.field),
+      ['tasks.0.url', 'definitions.2.target'],
+    );
+    assert.match(issues[0]?.message ?? '', /127\.0\.0\.1.*not a public address/);
   });
 });

@@ -41,6 +41,8 @@ export const definitionPatchBody = z
     maxAttempts: fields.maxAttempts.unwrap().optional(),
     params: fields.params.unwrap().optional(),
     enabled: fields.enabled.unwrap().optional(),
+    executor: fields.executor.unwrap().optional(),
+    workerPayload: fields.workerPayload,
     /** Refuse the change (409) unless the stored version is this one. */
     expectedVersion: z.number().int().min(1).optional(),
   })
@@ -86,6 +88,21 @@ function validateRows(rows: readonly unknown[]): {
     valid.set(index, parsed.data);
   });
   return { valid, issues };
+}
+
+/** Rows whose URL target the SSRF guard refuses move from `valid` to `issues`. */
+async function refuseUnsafeTargets(
+  deps: ApiDependencies,
+  valid: Map<number, DefinitionFields>,
+  issues: FieldIssue[],
+): Promise<void> {
+  const refused = await deps.targetGuard.issuesOf(
+    [...valid].map(([index, row]) => ({ field: `definitions.${index}.target`, target: row.target })),
+  );
+  for (const issue of refused) {
+    valid.delete(Number(issue.field.split('.')[1]));
+    issues.push(issue);
+  }
 }
 
 async function existingIds(
@@ -137,6 +154,7 @@ export function definitionRoutes(deps: ApiDependencies): Route[] {
       successStatus: 201,
       async handle({ body }) {
         const { valid, issues } = validateRows(body.definitions);
+        await refuseUnsafeTargets(deps, valid, issues);
         const conflicts = await existingIds(deps, valid);
         if (body.mode === 'atomic') {
           if (issues.length > 0) throw new ValidationError('definitions', issues);
@@ -195,8 +213,11 @@ export function definitionRoutes(deps: ApiDependencies): Route[] {
       summary: 'Change fields of a definition',
       params: idParams,
       body: definitionPatchBody,
-      handle: ({ params, body }) => {
+      handle: async ({ params, body }) => {
         const { expectedVersion, ...patch } = body;
+        if (patch.target !== undefined) {
+          await deps.targetGuard.assertSafe('definition', [{ field: 'target', target: patch.target }]);
+        }
         return deps.definitions.update(params.definitionId, patch, deps.clock(), expectedVersion);
       },
     }),

@@ -7,8 +7,10 @@ import { z } from 'zod';
 import {
   type DefinitionFields,
   definitionInputSchema,
+  EXECUTORS,
   MAX_ATTEMPTS_LIMIT,
   PRIORITIES,
+  workerPayloadSchema,
 } from '../../definitions/index.ts';
 import { type FieldIssue, ValidationError } from '../../errors/index.ts';
 import type { ApiDependencies } from '../dependencies.ts';
@@ -86,37 +88,57 @@ export const completeBody = z
   })
   .strict();
 
-const payloadSchema = z
-  .string()
-  .max(4096)
-  .transform((text, context) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      context.addIssue({ code: 'custom', message: 'is not valid JSON' });
-      return z.NEVER;
-    }
+/** Seed 004's defaults, as its worker script applies them (`params.max_pages || 5`). */
+const SEED_MAX_PAGES = 5;
+const SEED_MAX_PRODUCTS = 100;
+
+/**
+ * payload_json: a JSON object; `max_pages` and `max_products` are checked (they also bound a
+ * scraper's run), any other key is kept as given and handed back to the worker on pull.
+ */
+const payloadParamsSchema = z
+  .object({
+    max_products: z.number().int().min(1).max(10_000).optional(),
+    max_pages: z.number().int().min(1).max(100).optional(),
   })
-  .pipe(
-    z
-      .object({
-        max_products: z.number().int().min(1).max(10_000).optional(),
-        max_pages: z.number().int().min(1).max(100).optional(),
-      })
-      .strict(),
-  );
+  .catchall(z.json());
+
+const payloadSchema = workerPayloadSchema.transform((text, context) => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    context.addIssue({ code: 'custom', message: 'must be a JSON object' });
+    return z.NEVER;
+  }
+  const parsed = payloadParamsSchema.safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+    return z.NEVER;
+  }
+  return { text, value: parsed.data };
+});
 
 export const seedTaskInputSchema = z
   .object({
     platform: z.string().min(1).max(32),
     market: z.string().min(1).max(8),
-    url: z.string().min(1).max(2048),
+    /** The page the worker opens, handed back as is on pull; checked by the SSRF guard. */
+    url: z
+      .string()
+      .min(1)
+      .max(2048)
+      .regex(/^https?:\/\//i, 'must be an http(s) URL'),
     /** detail_page, category_page, search_page, bestsellers_page, or a crawl type id. */
     data_type: z.string().min(1).max(32),
     /** 0..10 as in seed 004 (7+ high, 4-6 normal, 0-3 low), or high | normal | low. */
     priority: z.union([z.number().int().min(0).max(100), z.enum(PRIORITIES)]).default(5),
     payload_json: payloadSchema.optional(),
     max_retries: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).optional(),
+    /** Beyond seed 004: who executes it. Default `worker` (seed tasks are for external workers). */
+    executor: z.enum(EXECUTORS).default('worker'),
   })
   .strict();
 
@@ -131,11 +153,12 @@ const SEED_FIELD: Readonly<Record<string, string>> = {
   maxAttempts: 'max_retries',
   'params.maxPages': 'payload_json.max_pages',
   'params.maxItems': 'payload_json.max_products',
+  workerPayload: 'payload_json',
 };
 
 /** A one-off definition carrying the task: disabled (never scheduled), run once now. */
 function definitionOf(task: SeedTaskInput, id: string, nowMs: number): unknown {
-  const payload = task.payload_json ?? {};
+  const payload = task.payload_json?.value ?? {};
   return {
     id,
     platform: task.platform,
@@ -145,8 +168,14 @@ function definitionOf(task: SeedTaskInput, id: string, nowMs: number): unknown {
     schedule: { kind: 'once', at: new Date(nowMs).toISOString() },
     priority: priorityOf(task.priority),
     ...(task.max_retries !== undefined ? { maxAttempts: task.max_retries } : {}),
-    params: { maxPages: payload.max_pages ?? 1, maxItems: payload.max_products ?? 100 },
+    params: {
+      maxPages: payload.max_pages ?? SEED_MAX_PAGES,
+      maxItems: payload.max_products ?? SEED_MAX_PRODUCTS,
+    },
     enabled: false,
+    executor: task.executor,
+    // Handed back on pull exactly as created ("{}" when none was given: the worker's defaults apply).
+    workerPayload: task.payload_json?.text ?? '{}',
   };
 }
 
@@ -253,14 +282,21 @@ export function marketRoutes(deps: ApiDependencies): Route[] {
       method: 'post',
       path: '/market/tasks/create',
       tag: TAG,
-      scope: 'worker',
+      // Seed 004: tasks are created by an administrator or a scheduler, not by workers. A worker
+      // token that could create tasks could also plant a URL for every other worker to open.
+      scope: 'operator',
       mutates: true,
-      summary: 'API 5: create tasks in a batch (all or nothing); each becomes a one-off run, queued now',
+      summary:
+        'API 5 (operator token): create tasks in a batch (all or nothing); each becomes a one-off run, queued now',
       body: createTasksBody,
-      successStatus: 201,
+      // Seed 004 answers 200 with success: true (no 201).
       async handle({ body }) {
         const now = deps.clock();
         const definitions = definitionsOf(deps, body.tasks, now);
+        await deps.targetGuard.assertSafe(
+          'tasks',
+          body.tasks.map((task, index) => ({ field: `tasks.${index}.url`, target: task.url })),
+        );
         const created = await mapWithConcurrency(definitions, 8, (fields) =>
           deps.definitions.create(fields, now),
         );
