@@ -78,6 +78,8 @@ const SAMPLES: Record<string, readonly Sample[]> = {
   EmulatorStartError: [{ args: ['DynamoDB Local did not answer'], kind: 'internal' }],
   UnsupportedScheduleError: [{ args: ['cron(0/5 * * * ? *)'], kind: 'invalid' }],
   PortInUseError: [{ args: ['shop', 4100], kind: 'conflict' }],
+  CursorKeyMalformedError: [{ args: ['shelfwatch-dev-control'], kind: 'internal' }],
+  ProxyRefusedError: [{ args: ['the proxy answered 407'], kind: 'unavailable' }],
   BenchWorkerError: [{ args: ['the crawlee worker exited with 1'], kind: 'internal' }],
 };
 
