@@ -55,6 +55,7 @@ const SAMPLES: Record<string, readonly Sample[]> = {
   WorkerOfAnotherTokenError: [{ args: ['chrome-worker-001'], kind: 'forbidden' }],
   WorkerNotFoundError: [{ args: ['chrome-worker-001'], kind: 'not-found' }],
   SnapshotsNotSavedError: [{ args: [4], kind: 'unavailable' }],
+  HistoryPartitionValueError: [{ args: ['snapshots', 'marketplace', 'U/S'], kind: 'invalid' }],
   SummaryNotPublishedError: [{ args: [RUN_ID, 'InternalFailure: try again'], kind: 'internal' }],
   BlockedUrlError: [{ args: ['http://169.254.169.254/', 'a link-local address'], kind: 'invalid' }],
   PageFailure: [
