@@ -101,3 +101,16 @@ export const partitionPathOf = <Row>(table: HistoryTable<Row>, values: readonly 
   [tablePrefixOf(table), ...table.partitionKeys.map((key, index) => `${key.name}=${values[index]}`)].join(
     '/',
   );
+
+/**
+ * The de-duplicated rows of a table read from `source` (a raw view or table of every copy): one
+ * row per identity, the latest by `latestBy`. Plain SQL that DuckDB and Athena (Trino) both run,
+ * so the view is the same text in both engines.
+ */
+export function dedupedSelectOf<Row>(table: HistoryTable<Row>, source: string): string {
+  const names = [...table.columns, ...table.partitionKeys].map((column) => column.name).join(', ');
+  return (
+    `SELECT ${names} FROM (SELECT *, row_number() OVER (PARTITION BY ${table.identity.join(', ')} ` +
+    `ORDER BY ${table.latestBy} DESC) AS copy_rank FROM ${source}) AS copies WHERE copy_rank = 1`
+  );
+}
