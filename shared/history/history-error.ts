@@ -13,3 +13,18 @@ export class HistoryPartitionValueError extends ShelfwatchError {
     this.field = field;
   }
 }
+
+/** DuckDB refused a query over the history (a syntax error, an unknown column...): its words, as given. */
+export class HistoryQueryError extends ShelfwatchError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('invalid', 'HISTORY_QUERY_FAILED', `the history query failed: ${message}`, options);
+  }
+}
+
+/** An export would overwrite a file that exists. */
+export class ExportTargetExistsError extends ShelfwatchError {
+  readonly field = 'out';
+  constructor(file: string) {
+    super('conflict', 'EXPORT_TARGET_EXISTS', `${file} exists: name a new file (exports never overwrite)`);
+  }
+}
