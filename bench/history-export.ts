@@ -17,7 +17,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { FolderHistoryDestination, SNAPSHOT_HISTORY, writeHistory } from '../shared/history/index.ts';
+import {
+  FolderHistoryDestination,
+  queryHistory,
+  SNAPSHOT_HISTORY,
+  writeHistory,
+} from '../shared/history/index.ts';
 import { type ItemSnapshot, snapshotOf } from '../shared/results/index.ts';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
@@ -116,6 +121,15 @@ try {
   ]);
   console.log(
     `query   one item's ${query.stdout.trim().split('\n').length - 1} prices: ${query.seconds.toFixed(2)} s (process start included), peak RSS ${query.peakRssMiB.toFixed(0)} MiB`,
+  );
+  const inProcessStarted = performance.now();
+  const prices = await queryHistory(
+    history,
+    `SELECT captured_at, price FROM snapshots WHERE item_key = 'amazon#US#B000000042' ORDER BY captured_at`,
+    100_000,
+  );
+  console.log(
+    `query   the same in this process (DuckDB opened, views, query): ${prices.rows.length} rows in ${((performance.now() - inProcessStarted) / 1000).toFixed(2)} s`,
   );
 } finally {
   await rm(root, { recursive: true, force: true });

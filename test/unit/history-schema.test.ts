@@ -3,6 +3,7 @@
  * Parquet writer gets are all read from SNAPSHOT_HISTORY.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   glueColumnsOf,
@@ -106,5 +107,27 @@ describe('snapshot history schema', () => {
           error.message.includes('partition key marketplace'),
       );
     }
+  });
+
+  it('is the schema docs/history.md lists, column by column, with the Glue types', () => {
+    const doc = readFileSync(new URL('../../docs/history.md', import.meta.url), 'utf8');
+    const start = doc.indexOf('<!-- history-schema:');
+    assert.notEqual(start, -1, 'docs/history.md has no marked schema table');
+    const lines = doc.slice(start).split('\n').slice(2);
+    const rows = lines.slice(
+      2,
+      lines.findIndex((line) => !line.startsWith('|')),
+    );
+    const documented = rows.map((row) => {
+      const [name = '', type = ''] = row
+        .split('|')
+        .slice(1, 3)
+        .map((cell) => /`([^`]+)`/.exec(cell)?.[1] ?? '');
+      return [name, type];
+    });
+    const declared = [...glueColumnsOf(SNAPSHOT_HISTORY), ...gluePartitionKeysOf(SNAPSHOT_HISTORY)].map(
+      (column) => [column.name, column.type],
+    );
+    assert.deepEqual(documented, declared);
   });
 });
