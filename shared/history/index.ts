@@ -6,3 +6,4 @@ export * from './history-reader.ts';
 export * from './history-table.ts';
 export * from './parquet-writer.ts';
 export * from './snapshot-history.ts';
+export * from './stream-records.ts';

@@ -77,7 +77,7 @@ describe('the Shelfwatch stack', () => {
     }
   });
 
-  it('declares every catalogue table on demand, with PITR, its keys, indexes and TTL', () => {
+  it('declares every catalogue table on demand, with PITR, its keys, indexes, TTL and stream', () => {
     const tables = resourcesOf(synth.json, 'AWS::DynamoDB::GlobalTable');
     assert.equal(Object.keys(tables).length, Object.keys(TABLES).length);
     for (const [name, table] of Object.entries(TABLES) as [TableName, (typeof TABLES)[TableName]][]) {
@@ -96,6 +96,7 @@ describe('the Shelfwatch stack', () => {
           table.indexes.length === 0
             ? Match.absent()
             : table.indexes.map((index) => Match.objectLike({ IndexName: index.name })),
+        StreamSpecification: 'stream' in table ? { StreamViewType: table.stream } : Match.absent(),
       });
     }
   });
