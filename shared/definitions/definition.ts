@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors/index.ts';
 import { scheduleSchema } from '../schedule/index.ts';
 import { crawlTypeIds, findCrawlType, findPlatform, platformIds } from './registry.ts';
+import { FETCH_MODES } from './fetch-mode.ts';
 import { MAX_ATTEMPTS_LIMIT, PRIORITIES } from './priority.ts';
 import { checkVisibleText } from './visible-text.ts';
 
@@ -43,6 +44,8 @@ export const definitionInputSchema = z
     maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).default(3),
     params: paramsSchema.default({ maxPages: 1, maxItems: 100 }),
     enabled: z.boolean().default(true),
+    /** Overrides the extractor's fetch mode for this definition's runs; absent: the extractor's. */
+    fetchMode: z.enum(FETCH_MODES).optional(),
   })
   .strict()
   .superRefine((definition, context) => {

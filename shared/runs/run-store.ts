@@ -146,6 +146,7 @@ export class RunStore {
       params: definition.params,
       priority: definition.priority,
       maxAttempts: definition.maxAttempts,
+      ...(definition.fetchMode ? { fetchMode: definition.fetchMode } : {}),
       status: 'PENDING',
       statusChangedAt: now,
       createdAt: now,

@@ -3,7 +3,7 @@
  * execution: status, attempts, the lease, the checkpoint and the counts.
  */
 import { z } from 'zod';
-import type { Definition, DefinitionParams, Priority } from '../definitions/index.ts';
+import type { Definition, DefinitionParams, FetchModeSetting, Priority } from '../definitions/index.ts';
 import { ValidationError } from '../errors/index.ts';
 import type { Slot } from '../schedule/index.ts';
 import type { Failure } from './failure.ts';
@@ -103,6 +103,8 @@ export interface Run {
   readonly params: DefinitionParams;
   readonly priority: Priority;
   readonly maxAttempts: number;
+  /** The definition's fetch mode override; absent: the extractor's own. */
+  readonly fetchMode?: FetchModeSetting;
   // Execution.
   readonly status: RunStatus;
   readonly statusChangedAt: string;
@@ -132,7 +134,15 @@ export interface Run {
 export interface NewRun {
   readonly definition: Pick<
     Definition,
-    'id' | 'platform' | 'marketplace' | 'crawlType' | 'target' | 'params' | 'priority' | 'maxAttempts'
+    | 'id'
+    | 'platform'
+    | 'marketplace'
+    | 'crawlType'
+    | 'target'
+    | 'params'
+    | 'priority'
+    | 'maxAttempts'
+    | 'fetchMode'
   >;
   readonly slot: Slot;
   readonly trigger?: 'schedule' | 'manual';

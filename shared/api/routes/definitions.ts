@@ -41,6 +41,8 @@ export const definitionPatchBody = z
     maxAttempts: fields.maxAttempts.unwrap().optional(),
     params: fields.params.unwrap().optional(),
     enabled: fields.enabled.unwrap().optional(),
+    /** null: back to the extractor's own fetch mode. */
+    fetchMode: fields.fetchMode.unwrap().nullable().optional(),
     /** Refuse the change (409) unless the stored version is this one. */
     expectedVersion: z.number().int().min(1).optional(),
   })
