@@ -7,3 +7,5 @@ export * from './consume-run-message.ts';
 export * from './scraper-config.ts';
 export * from './create-run-scraper.ts';
 export * from './proxy.ts';
+export * from './fetch-mode.ts';
+export * from './run-page-reader.ts';
