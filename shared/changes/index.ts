@@ -1,0 +1,4 @@
+export * from './change.ts';
+export * from './item-state.ts';
+export * from './detect-changes.ts';
+export * from './settings.ts';
