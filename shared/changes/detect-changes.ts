@@ -9,7 +9,7 @@
  */
 import type { ItemSnapshot } from '../results/index.ts';
 import { type Change, type ChangeKind, changeIdOf } from './change.ts';
-import { inStockOf, type ItemState, isAppliedOrStale } from './item-state.ts';
+import { inStockOf, isAppliedOrStale, isForgotten, type ItemState } from './item-state.ts';
 
 /** An item's place in a listing's baseline run. */
 export interface BaselinePlace {
@@ -74,6 +74,7 @@ const moveOf = (from: number, to: number, decimals = 6) => ({ from, to, delta: r
 export function detectItemChanges(previous: ItemState | undefined, snapshot: ItemSnapshot): Change[] {
   if (!previous) return [baseOf(snapshot, 'first_seen')];
   if (isAppliedOrStale(previous, snapshot)) return [];
+  if (isForgotten(previous, snapshot)) return [baseOf(snapshot, 'first_seen')];
   const { item } = snapshot;
   const changes: Change[] = [];
   const sameCurrency =

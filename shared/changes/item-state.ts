@@ -86,6 +86,13 @@ export const placeOf = (snapshot: ItemSnapshot): ListingPlace => ({
   ...(snapshot.item.rank === undefined ? {} : { rank: snapshot.item.rank }),
 });
 
+/**
+ * Whether the state had expired when the snapshot was read: the item was unseen for the whole
+ * retention, so it is new again. Decided from `expiresAt`, not from TTL having deleted it (late).
+ */
+export const isForgotten = (previous: ItemState, snapshot: ItemSnapshot): boolean =>
+  Date.parse(snapshot.capturedAt) >= previous.expiresAt * 1000;
+
 /** Whether the snapshot was already applied to the state, or is older than what the state holds. */
 export const isAppliedOrStale = (previous: ItemState, snapshot: ItemSnapshot): boolean =>
   previous.snapshotId === snapshot.snapshotId || snapshot.capturedAt < previous.capturedAt;
@@ -96,10 +103,11 @@ export function nextStateOf(
   snapshot: ItemSnapshot,
   retentionDays: number,
 ): ItemState {
+  const base = previous && !isForgotten(previous, snapshot) ? previous : undefined;
   const merged: Partial<Record<TrackedField, string | number | boolean>> = {};
   const observed = observedOf(snapshot);
   for (const field of TRACKED_FIELDS) {
-    const value = observed[field] ?? previous?.[field];
+    const value = observed[field] ?? base?.[field];
     if (value !== undefined) merged[field] = value;
   }
   const capturedMs = Date.parse(snapshot.capturedAt);
@@ -112,7 +120,8 @@ export function nextStateOf(
     seenOn: placeOf(snapshot),
     snapshotId: snapshot.snapshotId,
     capturedAt: snapshot.capturedAt,
-    firstSeenAt: previous?.firstSeenAt ?? snapshot.capturedAt,
+    firstSeenAt: base?.firstSeenAt ?? snapshot.capturedAt,
+    // The version continues even over a forgotten state: it is the stored record's write condition.
     version: (previous?.version ?? 0) + 1,
     expiresAt: Math.floor(capturedMs / 1000) + retentionDays * 86_400,
   };

@@ -180,6 +180,16 @@ describe('change detection (pure)', () => {
     );
   });
 
+  it('reports an item unseen for the whole retention as first seen again, whether or not TTL deleted its state', () => {
+    const state = nextStateOf(undefined, snapshotAt(0, { price: 10, availability: 'out_of_stock' }), 1);
+    const dayLater = snapshotAt(24, { price: 8, availability: 'in_stock' });
+    assert.deepEqual(kinds(detectItemChanges(state, dayLater)), ['first_seen']);
+    const next = nextStateOf(state, dayLater, 1);
+    assert.equal(next.firstSeenAt, dayLater.capturedAt);
+    assert.equal(next.version, 2);
+    assert.deepEqual(kinds(detectItemChanges(state, snapshotAt(23, { price: 8 }))), ['price_down']);
+  });
+
   it('does not call a currency switch a price move', () => {
     const state = nextStateOf(undefined, snapshotAt(0, { price: 10, currency: 'USD' }), 90);
     assert.deepEqual(detectItemChanges(state, snapshotAt(1, { price: 9, currency: 'EUR' })), []);
