@@ -7,7 +7,7 @@
  * when the item was not on it, `rank_moved` when its rank there differs. `left_listing` is decided
  * only once a run has read its listing to the end (`detectListingExits`).
  */
-import type { ItemSnapshot } from '../results/index.ts';
+import type { ItemSnapshot, SnapshotSource } from '../results/index.ts';
 import { type Change, type ChangeKind, changeIdOf } from './change.ts';
 import { inStockOf, isAppliedOrStale, isForgotten, type ItemState } from './item-state.ts';
 
@@ -29,13 +29,10 @@ export interface ListingContext {
 }
 
 /** A run's reading of its listing, for `detectListingExits`. */
-export interface ListingRead {
-  readonly runId: string;
-  readonly definitionId: string;
-  readonly slot: string;
-  readonly platform: string;
-  readonly marketplace: string;
-  readonly crawlType: string;
+export interface ListingRead extends Pick<
+  SnapshotSource,
+  'runId' | 'definitionId' | 'slot' | 'platform' | 'marketplace' | 'crawlType'
+> {
   /** The run read the listing to its end (its last page, or its page or item limit). */
   readonly isComplete: boolean;
   /** Item keys on every page it read. */
