@@ -2,7 +2,7 @@
  * The demo shop: a local HTTP server with Amazon-, Ozon- and 1688-shaped pages, pagination, and
  * fault injection — by query (`?fault=503|429|403|404|captcha|hang&latency=ms`, for a single
  * request) or by rules (`{ path, fault, times, latencyMs }`: e.g. a burst of 5xx on the first
- * three requests to a path, or a slow path). `captcha` serves the platform's own block page (Amazon's robot check, Ozon's
+ * three requests to a path, a slow path, or a redirect elsewhere). `captcha` serves the platform's own block page (Amazon's robot check, Ozon's
  * "Доступ ограничен", 1688's slider). Used by tests, `npm start` and the benchmark; binds to
  * loopback only.
  */
@@ -35,6 +35,8 @@ export interface FaultRule {
   readonly after?: number;
   /** Added delay, milliseconds. */
   readonly latencyMs?: number;
+  /** Answer `302 Found` to this URL instead of the page (e.g. into the private network). */
+  readonly redirectTo?: string;
 }
 
 export interface DemoShop {
@@ -158,6 +160,7 @@ export async function startDemoShop(
       Fault | undefined;
     const latencyMs = rule?.latencyMs ?? Number(url.searchParams.get('latency') ?? 0);
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(latencyMs, 60_000)));
+    if (rule?.redirectTo) return respond(response, 302, 'Found', { location: rule.redirectTo });
     switch (fault) {
       case 'hang':
         return; // never answers: the client's timeout must handle it

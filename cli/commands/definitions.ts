@@ -20,6 +20,7 @@ interface AddOptions {
   readonly maxPages?: string;
   readonly maxItems?: string;
   readonly disabled?: boolean;
+  readonly fetchMode?: string;
 }
 
 function printDefinitions(output: Output, definitions: readonly Definition[]): void {
@@ -50,6 +51,7 @@ export function printDefinition(output: Output, d: Definition): void {
     ['max attempts', d.maxAttempts],
     ['params', `maxPages ${d.params.maxPages}, maxItems ${d.params.maxItems}`],
     ['enabled', d.enabled ? 'yes' : 'no'],
+    ['fetch mode', d.fetchMode ?? "the extractor's"],
     ['version', d.version],
     ['updated', d.updatedAt],
     ['last succeeded', d.lastSucceededAt ?? '-'],
@@ -77,6 +79,7 @@ export function addDefinitionCommands(program: Command): void {
     .option('--max-pages <n>', 'pages per run (default 1)')
     .option('--max-items <n>', 'items per run (default 100)')
     .option('--disabled', 'create it disabled')
+    .option('--fetch-mode <mode>', "http, browser or auto (default: the extractor's own)")
     .action(async (options: AddOptions, command: Command) => {
       const { output, client } = contextOf(command);
       const cells: Record<string, string> = {
@@ -91,6 +94,7 @@ export function addDefinitionCommands(program: Command): void {
         ...(options.maxPages ? { maxPages: options.maxPages } : {}),
         ...(options.maxItems ? { maxItems: options.maxItems } : {}),
         ...(options.disabled ? { enabled: 'false' } : {}),
+        ...(options.fetchMode ? { fetchMode: options.fetchMode } : {}),
       };
       const { definition, issues } = definitionFromCells(cells);
       if (!definition) throw usageError('the definition is not valid; nothing was written', issues);

@@ -41,6 +41,7 @@ function printRun(output: Output, run: Run): void {
       'counts',
       `scraped ${run.counts.scraped}, saved ${run.counts.saved}, skipped ${run.counts.skipped}, invalid ${run.counts.invalid}`,
     ],
+    ['fetch', fetchText(run)],
     [
       'last failure',
       run.lastFailure
@@ -52,6 +53,14 @@ function printRun(output: Output, run: Run): void {
     ['finished', run.finishedAt ?? '-'],
   ];
   for (const [name, value] of rows) output.line(`${name.padEnd(14)}${value}`);
+}
+
+/** The run's fetch mode and the pages each mode read (totals its checkpoint carries). */
+function fetchText(run: Run): string {
+  const state = run.checkpoint?.state ?? {};
+  const count = (key: string): number => (typeof state[key] === 'number' ? state[key] : 0);
+  const mode = run.fetchMode ? `${run.fetchMode} (definition)` : "the extractor's mode";
+  return `${mode}; pages over HTTP ${count('pagesHttp')}, in the browser ${count('pagesBrowser')}, escalations ${count('escalations')}`;
 }
 
 export function printRuns(output: Output, runs: readonly Run[]): void {

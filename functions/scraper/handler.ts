@@ -22,6 +22,8 @@ const { scraper, queue, browser } = createRunScraper(
   clients,
   readScraperConfig(),
   logger,
+  // An `auto` run read a page over HTTP, then in the browser: counted, as pages go, per escalation.
+  { onEscalation: () => metrics.addMetric('Escalations', MetricUnit.Count, 1) },
 );
 const processor = new BatchProcessor(EventType.SQS);
 

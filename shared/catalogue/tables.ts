@@ -72,6 +72,24 @@ export const TABLES = {
     // Feeds the Parquet history (docs/history.md): locally the history pump of `npm start`.
     stream: 'NEW_IMAGE',
   },
+  itemStates: {
+    purpose:
+      'The latest observed state of each item (price, stock, rating, reviews, where it was seen), written with a version condition so every change is decided once.',
+    partitionKey: s('itemKey'),
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  changes: {
+    purpose:
+      'Changes of items (price up/down, stock, rating, reviews, rank, entered/left a listing, first seen): one per (item, snapshot, kind), written only if absent.',
+    partitionKey: s('itemKey'),
+    sortKey: s('changeId'),
+    indexes: [
+      { name: 'byDefinition', partitionKey: s('definitionId'), sortKey: s('detectedAt'), projection: 'ALL' },
+      { name: 'byDay', partitionKey: s('detectedDay'), sortKey: s('detectedAt'), projection: 'ALL' },
+    ],
+    ttlAttribute: 'expiresAt',
+  },
   workers: {
     purpose: 'External browser workers: registration, last heartbeat, counts. Expire when gone.',
     partitionKey: s('workerId'),

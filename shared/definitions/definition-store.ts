@@ -160,7 +160,9 @@ export class DefinitionStore {
       throw new DefinitionConflictError(definitionId);
     }
     const { createdAt, updatedAt: _updatedAt, version, lastSucceededAt, ...fields } = current;
-    const merged: DefinitionFields = parseDefinitionInput({ ...fields, ...patch, id: definitionId });
+    const merged: DefinitionFields = parseDefinitionInput(
+      withoutClearedFields({ ...fields, ...patch, id: definitionId }),
+    );
     const next: Definition = {
       ...merged,
       createdAt,
@@ -389,4 +391,14 @@ export async function recordDefinitionSuccess(
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
+}
+
+/** Optional fields without a default that a change may remove by setting them to null. */
+const CLEARABLE_FIELDS = ['fetchMode'] as const;
+
+/** A null in a change to a clearable field removes it (a fetch mode of null: the extractor's again). */
+function withoutClearedFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const kept = { ...fields };
+  for (const field of CLEARABLE_FIELDS) if (kept[field] === null) delete kept[field];
+  return kept;
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors/index.ts';
 import { scheduleSchema } from '../schedule/index.ts';
 import { crawlTypeIds, findCrawlType, findPlatform, platformIds } from './registry.ts';
+import { FETCH_MODES } from './fetch-mode.ts';
 import { MAX_ATTEMPTS_LIMIT, PRIORITIES } from './priority.ts';
 import { checkVisibleText } from './visible-text.ts';
 
@@ -103,6 +104,8 @@ export const definitionInputSchema = z
     executor: z.enum(EXECUTORS).default('scraper'),
     /** For external workers: seed 004's payload_json as created. Default: params in seed names. */
     workerPayload: workerPayloadSchema.optional(),
+    /** Overrides the extractor's fetch mode for this definition's runs; absent: the extractor's. */
+    fetchMode: z.enum(FETCH_MODES).optional(),
   })
   .strict()
   .superRefine((definition, context) => {

@@ -5,7 +5,7 @@
  *
  * CSV: a header row naming columns (RFC 4180 quoting: `"a, b"`, `"say ""hi"""`):
  *   required  id, platform, marketplace, crawlType, target, schedule (see schedule-text.ts)
- *   optional  priority, maxAttempts, maxPages, maxItems, enabled (true / false)
+ *   optional  priority, maxAttempts, maxPages, maxItems, enabled (true / false), fetchMode
  * An empty optional cell takes the default. JSON: an array of definition bodies, as POST
  * /definitions takes them (or `{ "definitions": [...] }`).
  */
@@ -38,7 +38,7 @@ export interface ValidatedWatchList {
 }
 
 const REQUIRED_COLUMNS = ['id', 'platform', 'marketplace', 'crawlType', 'target', 'schedule'] as const;
-const OPTIONAL_COLUMNS = ['priority', 'maxAttempts', 'maxPages', 'maxItems', 'enabled'] as const;
+const OPTIONAL_COLUMNS = ['priority', 'maxAttempts', 'maxPages', 'maxItems', 'enabled', 'fetchMode'] as const;
 const COLUMNS: readonly string[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
 const WHOLE_NUMBER = /^\d{1,6}$/;
 

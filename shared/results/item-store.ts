@@ -3,7 +3,7 @@
  * retried with backoff), read back per run (byRun index) or per item (its history).
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ShelfwatchError } from '../errors/index.ts';
+import { ShelfwatchError, ValidationError } from '../errors/index.ts';
 import { type ItemSnapshot, itemKeyOf } from './item-snapshot.ts';
 import { chunk, sleep } from '../concurrency/index.ts';
 import { decodeCursor, encodeCursor, pageLimit } from '../paging/index.ts';
@@ -69,16 +69,33 @@ export class ItemStore {
     });
   }
 
-  /** One item's snapshots over time, newest first. */
+  /**
+   * One item's snapshots over time, newest first: its history (price, stock, rating, reviews,
+   * rank and page on the listing it was seen on, seller). `fromSlot`..`toSlot` (inclusive) bound
+   * it by slot; any range is one Query per page of results.
+   */
   async history(
     platform: string,
     marketplace: string,
     itemId: string,
-    options: { limit?: number; cursor?: string } = {},
+    options: { limit?: number; cursor?: string; fromSlot?: string; toSlot?: string } = {},
   ): Promise<SnapshotPage> {
+    const { fromSlot, toSlot } = options;
+    if (fromSlot !== undefined && toSlot !== undefined && toSlot < fromSlot) {
+      throw new ValidationError('history range', [
+        { field: 'toSlot', message: 'must not be before fromSlot' },
+      ]);
+    }
+    const bounded = fromSlot !== undefined || toSlot !== undefined;
     return this.query({
-      KeyConditionExpression: 'itemKey = :itemKey',
-      ExpressionAttributeValues: { ':itemKey': itemKeyOf(platform, marketplace, itemId) },
+      KeyConditionExpression: bounded
+        ? 'itemKey = :itemKey AND snapshotId BETWEEN :from AND :to'
+        : 'itemKey = :itemKey',
+      ExpressionAttributeValues: {
+        ':itemKey': itemKeyOf(platform, marketplace, itemId),
+        // Snapshot ids are `<slot>#<runId>`: every id of a slot sorts between the slot and slot + U+FFFF.
+        ...(bounded ? { ':from': fromSlot ?? '0', ':to': `${toSlot ?? '\uffff'}\uffff` } : {}),
+      },
       ScanIndexForward: false,
       limit: options.limit,
       cursor: options.cursor,

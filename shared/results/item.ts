@@ -9,6 +9,7 @@ export const ITEM_FIELDS = [
   'title',
   'price',
   'currency',
+  'listPrice',
   'rating',
   'reviewCount',
   'rank',
@@ -28,6 +29,8 @@ export interface Item {
   readonly price?: number;
   /** ISO 4217 code (USD, EUR, JPY, INR, RUB, CNY...). */
   readonly currency?: string;
+  /** List (original, struck-through) price in the same currency, where the page shows one. */
+  readonly listPrice?: number;
   /** Stars, 0..5. */
   readonly rating?: number;
   readonly reviewCount?: number;

@@ -159,6 +159,7 @@ export class RunStore {
       maxAttempts: definition.maxAttempts,
       executor: executorOf(definition),
       ...(definition.workerPayload !== undefined ? { workerPayload: definition.workerPayload } : {}),
+      ...(definition.fetchMode ? { fetchMode: definition.fetchMode } : {}),
       status: 'PENDING',
       statusChangedAt: now,
       createdAt: now,

@@ -3,7 +3,13 @@
  * execution: status, attempts, the lease, the checkpoint and the counts.
  */
 import { z } from 'zod';
-import type { Definition, DefinitionParams, Executor, Priority } from '../definitions/index.ts';
+import type {
+  Definition,
+  DefinitionParams,
+  Executor,
+  FetchModeSetting,
+  Priority,
+} from '../definitions/index.ts';
 import { ValidationError } from '../errors/index.ts';
 import type { Slot } from '../schedule/index.ts';
 import type { Failure } from './failure.ts';
@@ -107,6 +113,8 @@ export interface Run {
   readonly executor: Executor;
   /** Seed 004's payload_json as created, for external workers (see seed-task.ts). */
   readonly workerPayload?: string;
+  /** The definition's fetch mode override; absent: the extractor's own. */
+  readonly fetchMode?: FetchModeSetting;
   // Execution.
   readonly status: RunStatus;
   readonly statusChangedAt: string;
@@ -136,7 +144,15 @@ export interface Run {
 export interface NewRun {
   readonly definition: Pick<
     Definition,
-    'id' | 'platform' | 'marketplace' | 'crawlType' | 'target' | 'params' | 'priority' | 'maxAttempts'
+    | 'id'
+    | 'platform'
+    | 'marketplace'
+    | 'crawlType'
+    | 'target'
+    | 'params'
+    | 'priority'
+    | 'maxAttempts'
+    | 'fetchMode'
   > &
     Partial<Pick<Definition, 'executor' | 'workerPayload'>>;
   readonly slot: Slot;

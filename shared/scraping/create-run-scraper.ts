@@ -8,7 +8,7 @@ import type { RunStore } from '../runs/index.ts';
 import { BrowserHost } from './browser/index.ts';
 import { DomainBudget } from './domain-budget.ts';
 import { findExtractor } from './extractors/index.ts';
-import { RunScraper, type ScraperLogger } from './run-scraper.ts';
+import { RunScraper, type RunScraperOptions, type ScraperLogger } from './run-scraper.ts';
 import { type ProxySettings, proxyServerOf, readProxySettings } from './proxy.ts';
 import type { ScraperConfig } from './scraper-config.ts';
 
@@ -34,6 +34,7 @@ export function createRunScraper(
   clients: Pick<AwsClients, 'documents' | 'secrets'>,
   config: ScraperConfig,
   logger?: ScraperLogger,
+  hooks: Pick<RunScraperOptions, 'onEscalation'> = {},
 ): ScraperWiring {
   const browser = new BrowserHost({
     recycleAfterPages: config.recycleAfterPages,
@@ -57,6 +58,10 @@ export function createRunScraper(
     itemRetentionDays: resources.itemRetentionDays,
     leaseMs: config.leaseSeconds * 1000,
     navigationTimeoutMs: config.navigationTimeoutSeconds * 1000,
+    maxResponseBytes: config.maxResponseBytes,
+    ...(config.proxySecretName
+      ? { resolveProxy: cachedProxySettings(clients.secrets, config.proxySecretName) }
+      : {}),
     ...(config.allowHosts ? { urlCheck: { allowHosts: config.allowHosts } } : {}),
     ...(origins
       ? {
@@ -68,6 +73,7 @@ export function createRunScraper(
       : {}),
     ...(config.userAgents ? { userAgents: config.userAgents } : {}),
     ...(logger ? { logger } : {}),
+    ...hooks,
   });
   return { scraper, queue: stores.queue, browser };
 }
@@ -78,5 +84,31 @@ async function proxyOf(secrets: SecretsManagerClient, secretName: string) {
     server: proxyServerOf(settings),
     ...(settings.username ? { username: settings.username } : {}),
     ...(settings.password ? { password: settings.password } : {}),
+  };
+}
+
+/** How long HTTP runs reuse the proxy secret they read: a rotated secret applies within this. */
+const PROXY_SETTINGS_TTL_MS = 5 * 60_000;
+
+/**
+ * The proxy secret for HTTP runs, read at most once per PROXY_SETTINGS_TTL_MS per container (a
+ * browser reads it at each launch instead). A failed read is not kept: the next run asks again.
+ */
+function cachedProxySettings(
+  secrets: SecretsManagerClient,
+  secretName: string,
+  now: () => number = Date.now,
+): () => Promise<ProxySettings> {
+  let cached: { readonly settings: Promise<ProxySettings>; readonly readAtMs: number } | undefined;
+  return () => {
+    if (!cached || now() - cached.readAtMs > PROXY_SETTINGS_TTL_MS) {
+      const settings = readProxySettings(secrets, secretName);
+      const entry = { settings, readAtMs: now() };
+      cached = entry;
+      settings.catch(() => {
+        if (cached === entry) cached = undefined;
+      });
+    }
+    return cached.settings;
   };
 }

@@ -8,3 +8,5 @@ export * from './scraper-config.ts';
 export * from './create-run-scraper.ts';
 export * from './proxy.ts';
 export * from './target-guard.ts';
+export * from './fetch-mode.ts';
+export * from './run-page-reader.ts';

@@ -8,7 +8,6 @@
  * page order; before handing back or failing, the write in flight is awaited, so the run's
  * checkpoint always names the last page whose items are saved.
  */
-import type { Page } from 'puppeteer-core';
 import { ShelfwatchError } from '../errors/index.ts';
 import type { ItemStore } from '../results/index.ts';
 import { SQS_MAX_DELAY_SECONDS } from '../queues/index.ts';
@@ -21,10 +20,10 @@ import {
   type RunStore,
 } from '../runs/index.ts';
 import type { BudgetDecision } from './domain-budget.ts';
-import type { Extractor, ExtractorTarget } from './extractors/index.ts';
+import type { Extractor, ExtractorTarget, FetchMode } from './extractors/index.ts';
 import { PageFailure } from './page-failure.ts';
-import { loadRunPage, progressOf, saveSnapshots, totalsOf } from './read-run-page.ts';
-import type { UrlCheckOptions } from './url-guard.ts';
+import { progressOf, saveSnapshots, totalsOf } from './read-run-page.ts';
+import type { RunPageReader } from './run-page-reader.ts';
 
 /** Stop and hand the run back (not a failure). */
 export class HandBack extends ShelfwatchError {
@@ -38,7 +37,8 @@ export class HandBack extends ShelfwatchError {
 }
 
 export interface PageLoopOptions {
-  readonly page: Page;
+  /** Reads a page in the run's fetch mode, taking the budget per request through the loop. */
+  readonly reader: Pick<RunPageReader, 'read'>;
   readonly start: Run;
   readonly lease: Lease;
   readonly extractor: Extractor;
@@ -53,10 +53,15 @@ export interface PageLoopOptions {
   readonly maxBudgetWaitMs: number;
   readonly remainingMs: () => number;
   readonly now: () => number;
-  readonly urlCheck?: UrlCheckOptions;
   /** The run as last written (for the caller's error path). */
   readonly onCheckpoint: (run: Run) => void;
-  readonly onPage?: (details: { page: number; variant?: string; saved: number; counts: RunCounts }) => void;
+  readonly onPage?: (details: {
+    page: number;
+    mode?: FetchMode;
+    variant?: string;
+    saved: number;
+    counts: RunCounts;
+  }) => void;
 }
 
 export const isUnfinished = (run: Run, checkpoint: Checkpoint): boolean =>
@@ -93,15 +98,10 @@ export async function readRunPages(options: PageLoopOptions): Promise<Run> {
       }
       const pageNumber = checkpoint.page + 1;
       const url = checkpoint.nextUrl ?? extractor.pageUrl(options.target, pageNumber);
-      await budget.take(new URL(url).hostname, start.params.maxPages - checkpoint.page);
-      const extraction = await loadRunPage({
-        page: options.page,
-        run: start,
-        extractor,
-        url,
-        pageNumber,
-        ...(options.urlCheck ? { urlCheck: options.urlCheck } : {}),
-      });
+      const pagesLeft = start.params.maxPages - checkpoint.page;
+      const { extraction, escalation } = await options.reader.read(url, pageNumber, (domain) =>
+        budget.take(domain, pagesLeft),
+      );
       await settle();
       const progress = progressOf(
         {
@@ -113,6 +113,7 @@ export async function readRunPages(options: PageLoopOptions): Promise<Run> {
           itemRetentionDays: options.itemRetentionDays,
           capturedBy: lease.owner,
           capturedAtMs: options.now(),
+          ...(escalation ? { escalation } : {}),
         },
         extraction,
       );
@@ -125,6 +126,7 @@ export async function readRunPages(options: PageLoopOptions): Promise<Run> {
         options.onCheckpoint(run);
         options.onPage?.({
           page: pageNumber,
+          ...(extraction.mode ? { mode: extraction.mode } : {}),
           ...(progress.variant ? { variant: progress.variant } : {}),
           saved: progress.saved,
           counts: run.counts,

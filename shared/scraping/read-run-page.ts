@@ -1,7 +1,8 @@
 /**
- * One page of a run: check the URL, load it, refuse error statuses and block pages, extract; then
- * (pure) what the page adds: the snapshots to save and the checkpoint that says the page is done. Whatever stops the page is a
- * `PageFailure` carrying its failure class.
+ * One page of a run: check the URL, load it (in the browser, or over HTTP), refuse error statuses
+ * and block pages, extract; then (pure) what the page adds: the snapshots to save and the
+ * checkpoint that says the page is done. Whatever stops the page is a `PageFailure` carrying its
+ * failure class (or the SSRF guard's `BlockedUrlError`).
  */
 import type { Page } from 'puppeteer-core';
 import {
@@ -12,7 +13,15 @@ import {
   snapshotSourceOf,
 } from '../results/index.ts';
 import type { Checkpoint, Run, RunCounts } from '../runs/index.ts';
-import { completenessOf, type Extractor, extractPage, type PageExtraction } from './extractors/index.ts';
+import {
+  completenessOf,
+  type Extractor,
+  extractHtml,
+  extractPage,
+  type PageExtraction,
+} from './extractors/index.ts';
+import type { EscalationReason } from './fetch-mode.ts';
+import type { HttpSession } from './http/index.ts';
 import { failureOfBlock, failureOfNavigation, failureOfStatus, PageFailure } from './page-failure.ts';
 import { checkScrapeUrl, type UrlCheckOptions } from './url-guard.ts';
 
@@ -23,6 +32,13 @@ export interface CheckpointTotals {
   readonly unknownLayoutPages: number;
   /** The last page had no next page: nothing left to read. */
   readonly finished: boolean;
+  /** Pages done, by the way they were read. */
+  readonly pagesHttp: number;
+  readonly pagesBrowser: number;
+  /** Pages an `auto` run read over HTTP, then again in the browser (at most one per run). */
+  readonly escalations: number;
+  /** The run escalated: its later pages, on this attempt or the next, are read in the browser. */
+  readonly escalated: boolean;
 }
 
 export function totalsOf(checkpoint: Checkpoint | undefined): CheckpointTotals {
@@ -33,11 +49,14 @@ export function totalsOf(checkpoint: Checkpoint | undefined): CheckpointTotals {
     requiredTotal: count(state.requiredTotal),
     unknownLayoutPages: count(state.unknownLayoutPages),
     finished: state.finished === true,
+    pagesHttp: count(state.pagesHttp),
+    pagesBrowser: count(state.pagesBrowser),
+    escalations: count(state.escalations),
+    escalated: state.escalated === true,
   };
 }
 
 export interface PageLoad {
-  readonly page: Page;
   readonly run: Run;
   readonly extractor: Extractor;
   readonly url: string;
@@ -65,6 +84,8 @@ export interface ProgressInput {
   readonly itemRetentionDays: number;
   readonly capturedBy: string;
   readonly capturedAtMs: number;
+  /** Set when this page was read in the browser after HTTP did not read it well. */
+  readonly escalation?: EscalationReason;
 }
 
 /**
@@ -98,6 +119,10 @@ export function progressOf(input: ProgressInput, extraction: PageExtraction): Pa
     requiredTotal: before.requiredTotal + kept.length * required,
     unknownLayoutPages: before.unknownLayoutPages + (extraction.variant === undefined ? 1 : 0),
     finished: !hasMore,
+    pagesHttp: before.pagesHttp + (extraction.mode === 'http' ? 1 : 0),
+    pagesBrowser: before.pagesBrowser + (extraction.mode === 'browser' ? 1 : 0),
+    escalations: before.escalations + (input.escalation ? 1 : 0),
+    escalated: before.escalated || input.escalation !== undefined,
   };
   const counts: RunCounts = {
     scraped: input.counts.scraped + extraction.items.length + extraction.invalid,
@@ -136,9 +161,12 @@ export async function saveSnapshots(items: ItemStore, snapshots: readonly ItemSn
   }
 }
 
-/** Loads one page of a run and extracts it; whatever stops it is a PageFailure (or the guard's error). */
-export async function loadRunPage(input: PageLoad): Promise<PageExtraction> {
-  const { page, url } = input;
+/**
+ * Loads one page of a run in the browser and extracts it; whatever stops it is a PageFailure (or
+ * the guard's error).
+ */
+export async function loadRunPage(page: Page, input: PageLoad): Promise<PageExtraction> {
+  const { url } = input;
   await checkScrapeUrl(url, input.urlCheck);
   let status: number;
   try {
@@ -159,6 +187,21 @@ export async function loadRunPage(input: PageLoad): Promise<PageExtraction> {
     throw new PageFailure(failureOfNavigation(error, url), { cause: error });
   }
   if (extraction.blocked) throw new PageFailure(failureOfBlock(extraction.blocked, url));
+  return extraction;
+}
+
+/**
+ * Fetches one page of a run over HTTP and extracts it in Node. The session checks every URL,
+ * takes the budget, and turns statuses and transport errors into PageFailures; a block page
+ * answered with 200 is the extractor's block rules' to recognize, as in the browser.
+ */
+export async function fetchRunPage(session: HttpSession, input: PageLoad): Promise<PageExtraction> {
+  const fetched = await session.fetchPage(input.url);
+  const extraction = extractHtml(fetched.html, fetched.url, input.extractor, {
+    marketplace: input.run.marketplace,
+    pageNumber: input.pageNumber,
+  });
+  if (extraction.blocked) throw new PageFailure(failureOfBlock(extraction.blocked, fetched.url));
   return extraction;
 }
 

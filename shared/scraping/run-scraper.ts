@@ -20,7 +20,7 @@ import {
   type Run,
   type RunStore,
 } from '../runs/index.ts';
-import type { BrowserHost } from './browser/index.ts';
+import { type BrowserHost, withLazyPage } from './browser/index.ts';
 import type { DomainBudget } from './domain-budget.ts';
 import {
   type Extractor,
@@ -28,8 +28,12 @@ import {
   requireExtractor,
   UnknownExtractorError,
 } from './extractors/index.ts';
+import { fetchModeOf } from './fetch-mode.ts';
+import { HttpSession } from './http/index.ts';
 import { HandBack, isUnfinished, readRunPages } from './page-loop.ts';
+import type { ProxySettings } from './proxy.ts';
 import { totalsOf } from './read-run-page.ts';
+import { type Escalation, RunPageReader } from './run-page-reader.ts';
 import { PageFailure, permanentFailure } from './page-failure.ts';
 import { SCRAPER_DEFAULTS } from './scraper-config.ts';
 import { BlockedUrlError, isPublicAddress, type UrlCheckOptions } from './url-guard.ts';
@@ -78,6 +82,12 @@ export interface RunScraperOptions {
   readonly leaseMs?: number;
   /** Default: SCRAPER_DEFAULTS. */
   readonly navigationTimeoutMs?: number;
+  /** HTTP mode: the largest response body read. Default: SCRAPER_DEFAULTS. */
+  readonly maxResponseBytes?: number;
+  /** HTTP mode: the outbound proxy (the browser gets it from its host); unset: direct connections. */
+  readonly resolveProxy?: () => Promise<ProxySettings | undefined>;
+  /** An `auto` run went over to the browser (the handler counts them: metric `Escalations`). */
+  readonly onEscalation?: (escalation: Escalation) => void;
   /** Time kept in reserve at the end of an invocation to checkpoint and hand back. Default 20 s. */
   readonly handBackReserveMs?: number;
   /** Over budget for at most this long: wait in place; longer: hand the run back. Default 3 s. */
@@ -176,41 +186,65 @@ export class RunScraper {
     invocation: Invocation,
     latest: { run: Run },
   ): Promise<Run> {
-    const { navigationTimeoutMs } = this;
+    const { navigationTimeoutMs, options } = this;
     const origin =
-      this.options.originOverride?.(start.platform, start.marketplace) ??
-      extractor.originOf(start.marketplace);
+      options.originOverride?.(start.platform, start.marketplace) ?? extractor.originOf(start.marketplace);
     if (!isUnfinished(start, start.checkpoint ?? { page: 0, itemsSoFar: 0 })) return start;
-    return this.options.browser.withPage(
-      {
-        navigationTimeoutMs,
-        javaScript: extractor.needsJavaScript === true,
-        allowRequest: (url) => isAllowedSubrequest(url, this.options.urlCheck),
-        ...userAgentOf(start.runId, this.options.userAgents),
-      },
-      (page) =>
-        readRunPages({
-          page,
-          start,
-          lease,
-          extractor,
-          target: { value: start.target, marketplace: start.marketplace, origin },
-          runs: this.options.runs,
-          items: this.options.items,
-          budget: this.options.budget,
-          itemRetentionDays: this.options.itemRetentionDays,
-          leaseMs: this.leaseMs,
-          reserveMs: (this.options.handBackReserveMs ?? 20_000) + navigationTimeoutMs,
-          maxBudgetWaitMs: this.options.maxBudgetWaitMs ?? 3_000,
-          remainingMs: () => invocation.remainingMs(),
-          now: this.now,
-          ...(this.options.urlCheck ? { urlCheck: this.options.urlCheck } : {}),
-          onCheckpoint: (run) => {
-            latest.run = run;
-          },
-          onPage: (details) => this.logger.info('page done', { runId: start.runId, ...details }),
-        }),
-    );
+    const userAgent = userAgentOf(start.runId, options.userAgents);
+    const mode = fetchModeOf(extractor, start.fetchMode);
+    return withLazyPage(options.browser, (openPage) => {
+      const reader = new RunPageReader({
+        mode,
+        escalated: totalsOf(start.checkpoint).escalated,
+        run: start,
+        extractor,
+        openPage,
+        pageOptions: {
+          navigationTimeoutMs,
+          allowRequest: (url) => isAllowedSubrequest(url, options.urlCheck),
+          ...userAgent,
+        },
+        newSession: async (takeBudget) => {
+          const proxy = await options.resolveProxy?.();
+          return new HttpSession({
+            ...userAgent,
+            ...(proxy ? { proxy } : {}),
+            navigationTimeoutMs,
+            ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
+            ...(options.urlCheck ? { urlCheck: options.urlCheck } : {}),
+            takeBudget,
+          });
+        },
+        ...(options.urlCheck ? { urlCheck: options.urlCheck } : {}),
+        onEscalation: (escalation) => {
+          this.logger.info('run escalated to the browser', {
+            ...escalation,
+            fencingToken: lease.fencingToken,
+          });
+          options.onEscalation?.(escalation);
+        },
+      });
+      return readRunPages({
+        reader,
+        start,
+        lease,
+        extractor,
+        target: { value: start.target, marketplace: start.marketplace, origin },
+        runs: options.runs,
+        items: options.items,
+        budget: options.budget,
+        itemRetentionDays: options.itemRetentionDays,
+        leaseMs: this.leaseMs,
+        reserveMs: (options.handBackReserveMs ?? 20_000) + navigationTimeoutMs,
+        maxBudgetWaitMs: options.maxBudgetWaitMs ?? 3_000,
+        remainingMs: () => invocation.remainingMs(),
+        now: this.now,
+        onCheckpoint: (run) => {
+          latest.run = run;
+        },
+        onPage: (details) => this.logger.info('page done', { runId: start.runId, ...details }),
+      });
+    });
   }
 
   private async afterError(
@@ -284,7 +318,14 @@ export function failureOf(error: unknown): Failure {
   return { failureClass: 'transient', reason: 'unexpected', message };
 }
 
-function userAgentOf(runId: string, userAgents: readonly string[] | undefined): { userAgent?: string } {
+/**
+ * The run's user agent: one of the configured list, chosen by the run id (stable across attempts
+ * and the same in both fetch modes); none configured: each mode's own default.
+ */
+export function userAgentOf(
+  runId: string,
+  userAgents: readonly string[] | undefined,
+): { userAgent?: string } {
   if (!userAgents || userAgents.length === 0) return {};
   let hash = 0;
   for (const char of runId) hash = (Math.imul(hash, 31) + (char.codePointAt(0) ?? 0)) >>> 0;

@@ -66,7 +66,11 @@ describe('body size and shape limits', () => {
     ({ handler } = (await import('../../functions/api/handler.ts')) as unknown as { handler: Handler });
     server = await startApiServer({ dependencies: api.deps });
     assert.equal(
-      (await api.call('POST', '/definitions', { body: { definitions: [definitionRow('bl-1')] } })).status,
+      (
+        await api.call('POST', '/definitions', {
+          body: { definitions: [definitionRow('bl-1', { executor: 'any' })] },
+        })
+      ).status,
       201,
     );
     const run = await api.deps.expander.runNow('bl-1', 'body-limits', api.now);

@@ -159,4 +159,25 @@ describe('the definitions API', () => {
     assert.equal(bodies.length, 1);
     assert.equal((await api.call('POST', '/definitions/missing/run')).status, 404);
   });
+  it('keeps a fetch mode on the definition and its runs; PATCH null returns it to the extractor’s; a bad one is a 400 naming it', async () => {
+    const api = await apiStage(local());
+    const created = await api.call<Created>('POST', '/definitions', {
+      body: { definitions: [definitionRow('fm', { fetchMode: 'auto' })] },
+    });
+    assert.equal(created.body.definitions[0]?.fetchMode, 'auto');
+    const run = await api.call<Run>('POST', '/definitions/fm/run', { body: { requestId: 'req-00000002' } });
+    assert.equal(run.body.fetchMode, 'auto', 'the run inherits it');
+    const bad = await api.call<ErrorBody>('PATCH', '/definitions/fm', { body: { fetchMode: 'turbo' } });
+    assert.equal(bad.status, 400);
+    assert.ok(
+      bad.body.error.issues.some((issue) => issue.field === 'fetchMode'),
+      JSON.stringify(bad.body),
+    );
+    const http = await api.call<Definition>('PATCH', '/definitions/fm', { body: { fetchMode: 'http' } });
+    assert.equal(http.body.fetchMode, 'http');
+    const cleared = await api.call<Definition>('PATCH', '/definitions/fm', { body: { fetchMode: null } });
+    assert.equal(cleared.status, 200);
+    assert.equal(cleared.body.fetchMode, undefined);
+    assert.equal((await api.call<Definition>('GET', '/definitions/fm')).body.fetchMode, undefined);
+  });
 });

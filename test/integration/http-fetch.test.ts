@@ -395,7 +395,7 @@ describe('the HTTP page fetcher', () => {
           new HttpSession(options).fetchPage(`${shop.origin}/${route}`),
           (error: unknown) =>
             error instanceof BlockedUrlError &&
-            /not a public address/.test(error.reason) &&
+            /not a public (address|site)/.test(error.reason) &&
             error.reason.includes(`a redirect from ${shop.origin}/${route}`),
         );
         assert.equal(internal.requests.length, reached);

@@ -83,6 +83,7 @@ const SAMPLES: Record<string, readonly Sample[]> = {
   PortInUseError: [{ args: ['shop', 4100], kind: 'conflict' }],
   CursorKeyMalformedError: [{ args: ['shelfwatch-dev-control'], kind: 'internal' }],
   ProxyRefusedError: [{ args: ['the proxy answered 407'], kind: 'unavailable' }],
+  ChangesNotRecordedError: [{ args: ['6 races lost on amazon/US/B0TEST0001'], kind: 'unavailable' }],
   BenchWorkerError: [{ args: ['the crawlee worker exited with 1'], kind: 'internal' }],
 };
 

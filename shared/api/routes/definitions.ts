@@ -43,6 +43,8 @@ export const definitionPatchBody = z
     enabled: fields.enabled.unwrap().optional(),
     executor: fields.executor.unwrap().optional(),
     workerPayload: fields.workerPayload,
+    /** null: back to the extractor's own fetch mode. */
+    fetchMode: fields.fetchMode.unwrap().nullable().optional(),
     /** Refuse the change (409) unless the stored version is this one. */
     expectedVersion: z.number().int().min(1).optional(),
   })

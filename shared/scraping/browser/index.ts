@@ -1,1 +1,2 @@
 export * from './browser-host.ts';
+export * from './lazy-page.ts';

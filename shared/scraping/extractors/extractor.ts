@@ -11,6 +11,7 @@
  * every extractor, the same spec can be read without a browser, and all parsing (prices, counts,
  * embedded JSON) is plain, testable TypeScript.
  */
+import type { FetchModeSetting } from '../../definitions/index.ts';
 import type { Item, ItemField } from '../../results/index.ts';
 
 export type BlockReason = 'captcha' | 'robot-check' | 'login-wall';
@@ -117,6 +118,12 @@ export interface Extractor {
   readonly requiredFields: readonly ItemField[];
   /** Most pages are read from server HTML; an extractor whose site renders client-side says so. */
   readonly needsJavaScript?: boolean;
+  /**
+   * How its pages are read unless a definition says otherwise (`fetchModeOf` in
+   * shared/scraping/fetch-mode.ts): `http`, `browser` or `auto`. Default: DEFAULT_FETCH_MODE.
+   * `auto` with `needsJavaScript` reads in the browser from the first page.
+   */
+  readonly fetchMode?: FetchModeSetting;
   /** The site's origin for a marketplace (e.g. DE → https://www.amazon.de). */
   originOf(marketplace: string): string;
   /**

@@ -1,0 +1,326 @@
+/**
+ * Item states and changes in DynamoDB. Saving a page's snapshots records each change once:
+ *
+ *   read states (BatchGetItem, consistent) ─▶ detect ─▶ per item with something to write:
+ *     TransactWriteItems [ state  if version = v (or absent),
+ *                          change if absent, … ]           ─▶ recorded
+ *     state condition lost (a racing saver moved it)        ─▶ re-read, detect again
+ *     a change already there (this snapshot was applied)    ─▶ duplicate, nothing written
+ *   listing changes (entered, rank moved, left): PutItem if absent, each on its own
+ *
+ * An item whose values did not move is not written (the snapshot in the items table is its
+ * history), except to push its expiry out once half the retention has passed.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { chunk, mapWithConcurrency, sleep } from '../concurrency/index.ts';
+import { ShelfwatchError, ValidationError } from '../errors/index.ts';
+import { decodeCursor, encodeCursor, pageLimit } from '../paging/index.ts';
+import { type ItemSnapshot, itemKeyOf } from '../results/index.ts';
+import type { Change } from './change.ts';
+import {
+  detectItemChanges,
+  detectListingChanges,
+  detectListingExits,
+  type ListingContext,
+  type ListingRead,
+} from './detect-changes.ts';
+import {
+  hasTrackedDifference,
+  isAppliedOrStale,
+  type ItemState,
+  needsRefresh,
+  nextStateOf,
+} from './item-state.ts';
+
+const BATCH_GET_SIZE = 100;
+const MAX_ROUNDS = 8;
+/** Items of one page written at once (each is one small transaction). */
+const WRITE_CONCURRENCY = 8;
+/** Racing savers of one item: beyond this many lost conditions, something is wrong. */
+const MAX_ATTEMPTS = 6;
+
+export interface ChangeStoreOptions {
+  readonly documents: DynamoDBDocumentClient;
+  readonly statesTable: string;
+  readonly changesTable: string;
+  readonly retentionDays: number;
+}
+
+/** A change as stored: with its expiry and the day it belongs to (the `byDay` index). */
+export interface ChangeRecord extends Change {
+  readonly detectedDay: string;
+  readonly expiresAt: number;
+}
+
+/** What saving snapshots did; races lost and snapshots already applied are outcomes, not errors. */
+export interface RecordOutcome {
+  /** Changes written by this call (each change is written by exactly one call). */
+  readonly recorded: readonly Change[];
+  /** Changes that another save of the same snapshot had already written. */
+  readonly duplicates: number;
+  readonly statesWritten: number;
+  /** Times a racing saver moved a state first (this call then decided again). */
+  readonly racesLost: number;
+}
+
+export class ChangesNotRecordedError extends ShelfwatchError {
+  constructor(what: string) {
+    super('unavailable', 'CHANGES_NOT_RECORDED', `${what}: retry the page later`);
+  }
+}
+
+const emptyOutcome = (): {
+  recorded: Change[];
+  duplicates: number;
+  statesWritten: number;
+  racesLost: number;
+} => ({
+  recorded: [],
+  duplicates: 0,
+  statesWritten: 0,
+  racesLost: 0,
+});
+
+export class ChangeStore {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly statesTable: string;
+  private readonly changesTable: string;
+  private readonly retentionDays: number;
+
+  constructor(options: ChangeStoreOptions) {
+    this.documents = options.documents;
+    this.statesTable = options.statesTable;
+    this.changesTable = options.changesTable;
+    this.retentionDays = options.retentionDays;
+  }
+
+  /**
+   * Compares each snapshot with its item's state and records what changed, each change once
+   * however often (and however concurrently) the same snapshots are saved. `listing` is the
+   * baseline of the run's listing (search, category, best sellers); none for detail pages.
+   */
+  async record(
+    snapshots: readonly ItemSnapshot[],
+    options: { nowMs: number; listing?: ListingContext },
+  ): Promise<RecordOutcome> {
+    const distinct = [...new Map(snapshots.map((snapshot) => [snapshot.itemKey, snapshot])).values()];
+    const states = await this.readStates(distinct.map((snapshot) => snapshot.itemKey));
+    const outcome = emptyOutcome();
+    await mapWithConcurrency(distinct, WRITE_CONCURRENCY, async (snapshot) => {
+      await this.applyToState(snapshot, states.get(snapshot.itemKey), options.nowMs, outcome);
+      if (options.listing) {
+        await this.putChanges(detectListingChanges(options.listing, snapshot), outcome);
+      }
+    });
+    return outcome;
+  }
+
+  /**
+   * Records the items of the listing's baseline that a run did not find. Call it once the run
+   * read its listing; a partial read records nothing (see detectListingExits).
+   */
+  async recordExits(listing: ListingContext, read: ListingRead): Promise<RecordOutcome> {
+    const outcome = emptyOutcome();
+    await this.putChanges(detectListingExits(listing, read), outcome);
+    return outcome;
+  }
+
+  /** The latest observed state of one item, if it was seen within the retention. */
+  async state(platform: string, marketplace: string, itemId: string): Promise<ItemState | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.statesTable,
+        Key: { itemKey: itemKeyOf(platform, marketplace, itemId) },
+      }),
+    );
+    return Item as ItemState | undefined;
+  }
+
+  /** One item's changes in a time range (by slot), oldest first: one Query. */
+  async changesOf(
+    platform: string,
+    marketplace: string,
+    itemId: string,
+    range: { fromSlot: string; toSlot: string; limit?: number; cursor?: string },
+  ): Promise<{ changes: ChangeRecord[]; cursor?: string }> {
+    if (range.toSlot < range.fromSlot) {
+      throw new ValidationError('change range', [
+        { field: 'toSlot', message: 'must not be before fromSlot' },
+      ]);
+    }
+    const { Items, LastEvaluatedKey } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.changesTable,
+        KeyConditionExpression: 'itemKey = :itemKey AND changeId BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':itemKey': itemKeyOf(platform, marketplace, itemId),
+          ':from': range.fromSlot,
+          ':to': `${range.toSlot}\uffff`,
+        },
+        Limit: pageLimit(range.limit, 100),
+        ExclusiveStartKey: range.cursor ? decodeCursor(range.cursor, ['itemKey', 'changeId']) : undefined,
+      }),
+    );
+    return {
+      changes: (Items ?? []) as ChangeRecord[],
+      ...(LastEvaluatedKey ? { cursor: encodeCursor(LastEvaluatedKey) } : {}),
+    };
+  }
+
+  private async applyToState(
+    snapshot: ItemSnapshot,
+    known: ItemState | undefined,
+    nowMs: number,
+    outcome: ReturnType<typeof emptyOutcome>,
+  ): Promise<void> {
+    let previous = known;
+    for (let attempt = 1; ; attempt += 1) {
+      if (previous && isAppliedOrStale(previous, snapshot)) return;
+      const changes = detectItemChanges(previous, snapshot);
+      const next = nextStateOf(previous, snapshot, this.retentionDays);
+      const mustWrite =
+        !previous ||
+        changes.length > 0 ||
+        hasTrackedDifference(previous, next) ||
+        needsRefresh(previous, nowMs, this.retentionDays);
+      if (!mustWrite) return;
+      const result = await this.writeState(previous, next, changes);
+      if (result === 'written') {
+        outcome.statesWritten += 1;
+        outcome.recorded.push(...changes);
+        return;
+      }
+      if (result === 'duplicate') {
+        outcome.duplicates += changes.length;
+        return;
+      }
+      outcome.racesLost += 1;
+      if (attempt === MAX_ATTEMPTS) {
+        throw new ChangesNotRecordedError(
+          `the state of ${snapshot.itemKey} kept moving under ${attempt} attempts`,
+        );
+      }
+      previous = await this.readState(snapshot.itemKey);
+    }
+  }
+
+  /** One transaction: the state if still at the version read, and its changes if absent. */
+  private async writeState(
+    previous: ItemState | undefined,
+    next: ItemState,
+    changes: readonly Change[],
+  ): Promise<'written' | 'race-lost' | 'duplicate'> {
+    const statePut = {
+      TableName: this.statesTable,
+      Item: next,
+      ...(previous
+        ? {
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': previous.version },
+          }
+        : { ConditionExpression: 'attribute_not_exists(itemKey)' }),
+    };
+    try {
+      if (changes.length === 0) {
+        await this.documents.send(new PutCommand(statePut));
+      } else {
+        await this.documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: statePut },
+              ...changes.map((change) => ({
+                Put: {
+                  TableName: this.changesTable,
+                  Item: this.recordOf(change),
+                  ConditionExpression: 'attribute_not_exists(changeId)',
+                },
+              })),
+            ],
+          }),
+        );
+      }
+      return 'written';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'race-lost';
+      if (error instanceof TransactionCanceledException) {
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'race-lost';
+        if (reasons.slice(1).some((reason) => reason.Code === 'ConditionalCheckFailed')) return 'duplicate';
+        // TransactionConflict (another transaction on the same item in flight): decide again.
+        if (reasons.some((reason) => reason.Code === 'TransactionConflict')) return 'race-lost';
+      }
+      throw error;
+    }
+  }
+
+  /** Listing changes: each written if absent, on its own (they do not depend on the item's state). */
+  private async putChanges(
+    changes: readonly Change[],
+    outcome: ReturnType<typeof emptyOutcome>,
+  ): Promise<void> {
+    await mapWithConcurrency(changes, WRITE_CONCURRENCY, async (change) => {
+      try {
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.changesTable,
+            Item: this.recordOf(change),
+            ConditionExpression: 'attribute_not_exists(changeId)',
+          }),
+        );
+        outcome.recorded.push(change);
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        outcome.duplicates += 1;
+      }
+    });
+  }
+
+  private recordOf(change: Change): ChangeRecord {
+    return {
+      ...change,
+      detectedDay: change.detectedAt.slice(0, 10),
+      expiresAt: Math.floor(Date.parse(change.detectedAt) / 1000) + this.retentionDays * 86_400,
+    };
+  }
+
+  private async readState(itemKey: string): Promise<ItemState | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.statesTable, Key: { itemKey }, ConsistentRead: true }),
+    );
+    return Item as ItemState | undefined;
+  }
+
+  /** States of many items: BatchGetItem of 100, consistent, unprocessed keys retried with backoff. */
+  private async readStates(itemKeys: readonly string[]): Promise<Map<string, ItemState>> {
+    const states = new Map<string, ItemState>();
+    await Promise.all(
+      chunk(itemKeys, BATCH_GET_SIZE).map(async (keys) => {
+        let pending: Record<string, unknown>[] = keys.map((itemKey) => ({ itemKey }));
+        for (let round = 0; pending.length > 0; round += 1) {
+          if (round === MAX_ROUNDS) {
+            throw new ChangesNotRecordedError(`${pending.length} item states could not be read`);
+          }
+          if (round > 0) await sleep(Math.min(2_000, 50 * 2 ** round * (0.5 + Math.random() / 2)));
+          const { Responses, UnprocessedKeys } = await this.documents.send(
+            new BatchGetCommand({
+              RequestItems: { [this.statesTable]: { Keys: pending, ConsistentRead: true } },
+            }),
+          );
+          for (const state of (Responses?.[this.statesTable] ?? []) as ItemState[]) {
+            states.set(state.itemKey, state);
+          }
+          pending = (UnprocessedKeys?.[this.statesTable]?.Keys ?? []) as Record<string, unknown>[];
+        }
+      }),
+    );
+    return states;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './change.ts';
+export * from './item-state.ts';
+export * from './detect-changes.ts';
+export * from './settings.ts';
+export * from './change-store.ts';

@@ -1,0 +1,202 @@
+/**
+ * The run scraper's fetch modes against real components: the demo shop (with its faults) over
+ * plain HTTP, DynamoDB Local, and real Chromium for the browser reads (kept to a few pages).
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { type DemoShop, startDemoShop } from '../../demo-shop/index.ts';
+import type { FetchModeSetting } from '../../shared/definitions/index.ts';
+import { type ItemSnapshot, ItemStore } from '../../shared/results/index.ts';
+import { RunStore } from '../../shared/runs/index.ts';
+import { BrowserHost } from '../../shared/scraping/browser/index.ts';
+import {
+  DomainBudget,
+  type Escalation,
+  type Invocation,
+  RunScraper,
+  type RunScraperOptions,
+  totalsOf,
+} from '../../shared/scraping/index.ts';
+import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { createRun, messageOf } from '../helpers/runs.ts';
+
+const plenty: Invocation = { owner: 'scraper-a', remainingMs: () => 900_000 };
+
+/** What a snapshot says about its item, without what differs between two runs of it. */
+const itemsOf = (snapshots: readonly ItemSnapshot[]) =>
+  snapshots
+    .map((snapshot) => ({ itemKey: snapshot.itemKey, pageNumber: snapshot.pageNumber, item: snapshot.item }))
+    .sort((a, b) => a.itemKey.localeCompare(b.itemKey));
+
+describe('the run scraper in its fetch modes, on the demo shop', () => {
+  const local = useLocalInfrastructure();
+  const host = new BrowserHost();
+  let shop: DemoShop;
+  let runs: RunStore;
+  let items: ItemStore;
+  let escalations: Escalation[];
+  let sequence = 0;
+
+  before(async () => {
+    shop = await startDemoShop();
+    const { clients, resources } = local();
+    runs = new RunStore({
+      documents: clients.documents,
+      tableName: resources.tables.runs,
+      retentionDays: 30,
+    });
+    items = new ItemStore({ documents: clients.documents, tableName: resources.tables.items });
+  });
+  after(async () => {
+    await host.close();
+    await shop.stop();
+  });
+  beforeEach(() => {
+    escalations = [];
+    shop.setRules([]);
+    shop.requests.length = 0;
+  });
+
+  const scraperWith = (overrides: Partial<RunScraperOptions> = {}) => {
+    const { clients, resources } = local();
+    return new RunScraper({
+      runs,
+      items,
+      definitions: { recordSuccess: () => Promise.resolve() },
+      budget: new DomainBudget({
+        documents: clients.documents,
+        controlTable: resources.tables.control,
+        fallback: { ratePerSecond: 1_000, burst: 1_000 },
+      }),
+      browser: host,
+      itemRetentionDays: 90,
+      navigationTimeoutMs: 3_000,
+      handBackReserveMs: 1_000,
+      urlCheck: { allowHosts: [`127.0.0.1:${shop.port}`] },
+      originOverride: () => `${shop.url}/amazon/com`,
+      random: () => 0.5,
+      onEscalation: (escalation) => escalations.push(escalation),
+      ...overrides,
+    });
+  };
+
+  const newRun = (fetchMode: FetchModeSetting, options: { target?: string; maxPages?: number } = {}) => {
+    sequence += 1;
+    return createRun(runs, {
+      id: `kettles-${fetchMode}-${sequence}`,
+      crawlType: 'search_result',
+      target: options.target ?? `kettle ${sequence}`,
+      params: { maxPages: options.maxPages ?? 1, maxItems: 1_000 },
+      maxAttempts: 3,
+      fetchMode,
+    });
+  };
+  const pagesRequested = () => shop.requests.filter((path) => path.startsWith('/amazon/com/s'));
+  const browserPages = () => host.stats().pagesServed;
+
+  it('reads a listing over HTTP with the same items, field for field, as the browser, and no browser', async () => {
+    const inBrowser = await newRun('browser', { target: 'stainless kettle', maxPages: 3 });
+    const overHttp = await newRun('http', { target: 'stainless kettle', maxPages: 3 });
+    assert.equal((await scraperWith().scrape(messageOf(inBrowser), plenty)).kind, 'succeeded');
+    const browserPagesBefore = browserPages();
+    assert.equal((await scraperWith().scrape(messageOf(overHttp), plenty)).kind, 'succeeded');
+    assert.equal(browserPages(), browserPagesBefore, 'an http run opens no browser page');
+
+    const [browserRun, httpRun] = [await runs.require(inBrowser.runId), await runs.require(overHttp.runId)];
+    assert.deepEqual(httpRun.counts, browserRun.counts);
+    assert.deepEqual(httpRun.counts, { scraped: 60, saved: 60, skipped: 0, invalid: 0 });
+    assert.equal(httpRun.completeness, 1);
+    const browserItems = itemsOf((await items.listByRun(inBrowser.runId)).snapshots);
+    const httpItems = itemsOf((await items.listByRun(overHttp.runId)).snapshots);
+    assert.equal(httpItems.length, 60);
+    assert.deepEqual(httpItems, browserItems);
+    const [browserTotals, httpTotals] = [totalsOf(browserRun.checkpoint), totalsOf(httpRun.checkpoint)];
+    assert.deepEqual([browserTotals.pagesBrowser, browserTotals.pagesHttp], [3, 0]);
+    assert.deepEqual([httpTotals.pagesHttp, httpTotals.pagesBrowser, httpTotals.escalations], [3, 0, 0]);
+  });
+
+  it('takes one budget token per request over HTTP, not a second one per page', async () => {
+    const taken: string[] = [];
+    const run = await newRun('http', { maxPages: 3 });
+    const outcome = await scraperWith({
+      budget: {
+        take: (domain) => {
+          taken.push(domain);
+          return Promise.resolve({ granted: true, count: 1 });
+        },
+      },
+    }).scrape(messageOf(run), plenty);
+    assert.equal(outcome.kind, 'succeeded');
+    assert.equal(pagesRequested().length, 3);
+    assert.deepEqual(taken, ['127.0.0.1', '127.0.0.1', '127.0.0.1']);
+  });
+
+  it('keeps an auto run on HTTP while HTTP reads its pages well', async () => {
+    const run = await newRun('auto', { maxPages: 2 });
+    const browserPagesBefore = browserPages();
+    assert.equal((await scraperWith().scrape(messageOf(run), plenty)).kind, 'succeeded');
+    const totals = totalsOf((await runs.require(run.runId)).checkpoint);
+    assert.deepEqual([totals.pagesHttp, totals.pagesBrowser, totals.escalations], [2, 0, 0]);
+    assert.equal(browserPages(), browserPagesBefore);
+    assert.deepEqual(escalations, []);
+  });
+
+  it('escalates an auto run to the browser on a captcha page, for the rest of the run, and counts it', async () => {
+    const run = await newRun('auto', { maxPages: 2 });
+    shop.setRules([{ path: '/amazon/com/s', fault: 'captcha', times: 1 }]);
+    const outcome = await scraperWith().scrape(messageOf(run), plenty);
+    assert.equal(outcome.kind, 'succeeded', JSON.stringify(outcome));
+    const finished = await runs.require(run.runId);
+    assert.deepEqual(finished.counts, { scraped: 40, saved: 40, skipped: 0, invalid: 0 });
+    assert.equal(finished.blockedAttempts, 0, 'the browser read the page: not a blocked attempt');
+    const totals = totalsOf(finished.checkpoint);
+    assert.deepEqual(
+      [totals.pagesHttp, totals.pagesBrowser, totals.escalations, totals.escalated],
+      [0, 2, 1, true],
+    );
+    assert.deepEqual(
+      escalations.map((escalation) => [escalation.runId, escalation.page, escalation.reason]),
+      [[run.runId, 1, 'blocked']],
+    );
+    // Page 1 over HTTP (the captcha), page 1 again and page 2 in the browser.
+    const requested = pagesRequested();
+    assert.equal(requested.length, 3, requested.join(' '));
+    assert.ok(requested[2]?.includes('page=2'), requested.join(' '));
+  });
+
+  it('classes a 503 and a hanging page over HTTP as transient, and a 429 as blocked, as the browser does', async () => {
+    const cases = [
+      { mode: 'http', fault: '503', failureClass: 'transient', reason: 'http-503' },
+      { mode: 'auto', fault: '503', failureClass: 'transient', reason: 'http-503' },
+      { mode: 'http', fault: 'hang', failureClass: 'transient', reason: 'timeout' },
+      { mode: 'http', fault: '429', failureClass: 'blocked', reason: 'http-429' },
+    ] as const;
+    for (const { mode, fault, failureClass, reason } of cases) {
+      const run = await newRun(mode);
+      shop.setRules([{ path: '/amazon/com/s', fault, times: 1 }]);
+      const outcome = await scraperWith().scrape(messageOf(run), plenty);
+      const label = `${mode} ${fault}: ${JSON.stringify(outcome)}`;
+      assert.ok(outcome.kind === 'retry', label);
+      assert.equal(outcome.failure.failureClass, failureClass, label);
+      assert.equal(outcome.failure.reason, reason, label);
+      const waiting = await runs.require(run.runId);
+      assert.equal(waiting.status, 'RETRY_WAIT', label);
+      assert.equal(waiting.blockedAttempts, failureClass === 'blocked' ? 1 : 0, label);
+      // The next attempt reads the page (the fault was for one request).
+      assert.equal((await scraperWith().scrape(messageOf(run), plenty)).kind, 'succeeded', label);
+    }
+    assert.deepEqual(escalations, [], 'a transient failure is not escalated');
+  });
+
+  it('refuses a redirect into the private network and fails the run for good', async () => {
+    const run = await newRun('http');
+    shop.setRules([{ path: '/amazon/com/s', redirectTo: 'http://169.254.169.254/latest/meta-data/' }]);
+    const outcome = await scraperWith().scrape(messageOf(run), plenty);
+    assert.ok(outcome.kind === 'failed', JSON.stringify(outcome));
+    assert.equal(outcome.failure.failureClass, 'permanent');
+    assert.equal(outcome.failure.reason, 'url-blocked');
+    assert.match(outcome.failure.message, /169\.254\.169\.254.*a redirect from http:\/\/127\.0\.0\.1/);
+    assert.equal((await runs.require(run.runId)).status, 'FAILED');
+    assert.equal(pagesRequested().length, 1, 'the redirect was not followed');
+  });
+});
