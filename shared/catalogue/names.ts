@@ -23,3 +23,7 @@ export const deadLetterQueueName = (stage: string, priority: Priority): string =
 export const topicName = (stage: string, severity: Severity): string =>
   resourceName(stage, `alarms-${severity}`);
 export const alarmName = (stage: string, alarm: string): string => resourceName(stage, alarm);
+/** Glue database names allow lowercase letters, digits and underscores only. */
+export const glueDatabaseName = (stage: string): string => `shelfwatch_${stage.replaceAll('-', '_')}`;
+/** The Athena workgroup the history's queries run in (CLI `query --stage`, `GET /exports`). */
+export const athenaWorkgroupName = (stage: string): string => resourceName(stage, 'history');
