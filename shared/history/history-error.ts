@@ -28,3 +28,16 @@ export class ExportTargetExistsError extends ShelfwatchError {
     super('conflict', 'EXPORT_TARGET_EXISTS', `${file} exists: name a new file (exports never overwrite)`);
   }
 }
+
+/** A stream record without `dynamodb.SequenceNumber`: the event is not one Lambda's mapping sends. */
+export class StreamRecordWithoutSequenceError extends ShelfwatchError {
+  readonly field = 'dynamodb.SequenceNumber';
+  constructor(eventId: string | undefined) {
+    super(
+      'invalid',
+      'STREAM_RECORD_WITHOUT_SEQUENCE',
+      `stream record ${eventId ?? '(no eventID)'} has no dynamodb.SequenceNumber: ` +
+        'the history function takes DynamoDB stream events from its event source mapping only',
+    );
+  }
+}

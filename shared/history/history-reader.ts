@@ -7,6 +7,7 @@
 import { glob } from 'node:fs/promises';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type Json } from '@duckdb/node-api';
+import { rawTableNameOf } from './athena-view.ts';
 import { DUCKDB_TYPES, dedupedSelectOf, type HistoryTable, tablePrefixOf } from './history-table.ts';
 import { SNAPSHOT_HISTORY } from './snapshot-history.ts';
 import { sqlString } from './sql-text.ts';
@@ -30,9 +31,9 @@ export async function openHistoryReader(
   try {
     for (const table of tables) {
       await connection.run(
-        `CREATE VIEW ${table.name}_raw AS ${await rawSelectOf(table, path.resolve(root))}`,
+        `CREATE VIEW ${rawTableNameOf(table)} AS ${await rawSelectOf(table, path.resolve(root))}`,
       );
-      await connection.run(`CREATE VIEW ${table.name} AS ${dedupedSelectOf(table, `${table.name}_raw`)}`);
+      await connection.run(`CREATE VIEW ${table.name} AS ${dedupedSelectOf(table, rawTableNameOf(table))}`);
     }
   } catch (error) {
     connection.closeSync();

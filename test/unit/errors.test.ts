@@ -57,6 +57,7 @@ const SAMPLES: Record<string, readonly Sample[]> = {
   SnapshotsNotSavedError: [{ args: [4], kind: 'unavailable' }],
   HistoryPartitionValueError: [{ args: ['snapshots', 'marketplace', 'U/S'], kind: 'invalid' }],
   HistoryQueryError: [{ args: ['Binder Error: column nope not found'], kind: 'invalid' }],
+  StreamRecordWithoutSequenceError: [{ args: ['e-1'], kind: 'invalid' }],
   ExportTargetExistsError: [{ args: ['/tmp/out.csv'], kind: 'conflict' }],
   SummaryNotPublishedError: [{ args: [RUN_ID, 'InternalFailure: try again'], kind: 'internal' }],
   BlockedUrlError: [{ args: ['http://169.254.169.254/', 'a link-local address'], kind: 'invalid' }],
