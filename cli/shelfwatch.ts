@@ -8,6 +8,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { addDefinitionCommands } from './commands/definitions.ts';
+import { addHistoryCommands } from './commands/history.ts';
 import { addOperationCommands } from './commands/operations.ts';
 import { addRunCommands } from './commands/runs.ts';
 import { addTokenCommands } from './commands/tokens.ts';
@@ -28,7 +29,9 @@ ${EXIT_CODES_HELP}`;
 
 export function buildProgram(): Command {
   const program = new Command('shelfwatch')
-    .description('Operate Shelfwatch: definitions, runs, dead letters, workers, stats, tokens')
+    .description(
+      'Operate Shelfwatch: definitions, runs, dead letters, workers, stats, tokens; query and export the history',
+    )
     .option('--endpoint <url>', 'API base URL (or SHELFWATCH_ENDPOINT)')
     .option('--token <token>', 'API token (or SHELFWATCH_TOKEN)')
     .option('--config <file>', 'config file with { endpoint, token }')
@@ -42,6 +45,7 @@ export function buildProgram(): Command {
   addRunCommands(program);
   addOperationCommands(program);
   addTokenCommands(program);
+  addHistoryCommands(program);
   return program;
 }
 

@@ -11,6 +11,9 @@ import { catchUpHoursSetting } from '../shared/expansion/settings.ts';
 import { itemRetentionDaysSetting } from '../shared/results/settings.ts';
 import { runRetentionDaysSetting } from '../shared/runs/settings.ts';
 
+/** 10 GB: a query costs at most about $0.05 unless the stage raises it. */
+const ATHENA_BYTES_SCANNED_CUTOFF_MB_DEFAULT = 10_240;
+
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
 const optionalString = z
@@ -48,6 +51,9 @@ export const CONTEXT_KEYS = {
   logRetentionDays: 'Days Lambda logs are kept. Default: 30.',
   runRetentionDays: documented(runRetentionDaysSetting),
   itemRetentionDays: documented(itemRetentionDaysSetting),
+  historyExpireAfterDays:
+    'Days a Parquet history file is kept before S3 deletes it (lifecycle rule). Optional: kept for good (Intelligent-Tiering after 30 days).',
+  athenaBytesScannedCutoffMb: `Megabytes one Athena query of the history may scan before Athena cancels it (10 or more; $5 per TB scanned). Default: ${ATHENA_BYTES_SCANNED_CUTOFF_MB_DEFAULT}.`,
   removalPolicy:
     "'retain' keeps tables and queues when the stack is deleted; 'destroy' removes them. Default: retain.",
 } as const;
@@ -101,6 +107,14 @@ const configSchema = z.object({
     .default(30),
   runRetentionDays: runRetentionDaysSetting,
   itemRetentionDays: itemRetentionDaysSetting,
+  historyExpireAfterDays: positiveInt(36_500).optional(),
+  // Athena refuses a cutoff under 10 MB.
+  athenaBytesScannedCutoffMb: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(1_000_000_000)
+    .default(ATHENA_BYTES_SCANNED_CUTOFF_MB_DEFAULT),
   removalPolicy: z.enum(REMOVAL_POLICIES).default('retain'),
 });
 

@@ -1,13 +1,15 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ShelfwatchConfig } from './config.ts';
+import { athenaWorkgroupName, glueDatabaseName } from '../shared/catalogue/index.ts';
 import { AlarmTopics } from './constructs/alarm-topics.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Buckets } from './constructs/buckets.ts';
 import { PipelineDashboard } from './constructs/dashboard.ts';
 import { Functions } from './constructs/functions/functions.ts';
 import { ShelfwatchHttpApi } from './constructs/http-api.ts';
-import { RunQueues } from './constructs/queues.ts';
+import { FailureQueues, RunQueues } from './constructs/queues.ts';
+import { HistoryAnalytics } from './constructs/history-analytics.ts';
 import { RunEvents } from './constructs/run-events.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { Tables } from './constructs/tables.ts';
@@ -21,6 +23,8 @@ export interface ShelfwatchStackProps extends StackProps {
 export class ShelfwatchStack extends Stack {
   readonly tables: Tables;
   readonly queues: RunQueues;
+  readonly failureQueues: FailureQueues;
+  readonly historyAnalytics: HistoryAnalytics;
   readonly topics: AlarmTopics;
   readonly buckets: Buckets;
   readonly runEvents: RunEvents;
@@ -38,7 +42,23 @@ export class ShelfwatchStack extends Stack {
 
     this.tables = new Tables(this, 'Tables', { stage: config.stage, removalPolicy: config.removalPolicy });
     this.queues = new RunQueues(this, 'Queues', { stage: config.stage, removalPolicy: config.removalPolicy });
-    this.buckets = new Buckets(this, 'Buckets', { removalPolicy: config.removalPolicy });
+    this.failureQueues = new FailureQueues(this, 'FailureQueues', {
+      stage: config.stage,
+      removalPolicy: config.removalPolicy,
+    });
+    this.buckets = new Buckets(this, 'Buckets', {
+      removalPolicy: config.removalPolicy,
+      ...(config.historyExpireAfterDays
+        ? { expireAfterDays: { history: config.historyExpireAfterDays } }
+        : {}),
+    });
+    this.historyAnalytics = new HistoryAnalytics(this, 'HistoryAnalytics', {
+      stage: config.stage,
+      historyBucket: this.buckets.byName.history,
+      resultsBucket: this.buckets.byName.athenaResults,
+      bytesScannedCutoffPerQuery: config.athenaBytesScannedCutoffMb * 1024 * 1024,
+      removalPolicy: config.removalPolicy,
+    });
     this.runEvents = new RunEvents(this, 'RunEvents', {
       stage: config.stage,
       removalPolicy: config.removalPolicy,
@@ -57,6 +77,7 @@ export class ShelfwatchStack extends Stack {
       maxConcurrency: config.maxConcurrency,
       tables: this.tables,
       queues: this.queues,
+      failureQueues: this.failureQueues,
       topics: this.topics,
       buckets: this.buckets,
       runEvents: this.runEvents,
@@ -79,11 +100,17 @@ export class ShelfwatchStack extends Stack {
       stage: config.stage,
       topics: this.topics,
       queues: this.queues,
+      failureQueues: this.failureQueues,
       functions: this.functions.byName,
     });
     new CfnOutput(this, 'RunEventsBusName', {
       value: this.runEvents.bus.eventBusName,
       description: 'EventBridge bus of run-summary events (source shelfwatch, detail-type "Run finished").',
+    });
+    new CfnOutput(this, 'HistoryWorkgroup', {
+      value: athenaWorkgroupName(config.stage),
+      description:
+        'Athena workgroup of the history: database ' + glueDatabaseName(config.stage) + ', view snapshots.',
     });
     this.dashboard = new PipelineDashboard(this, 'Dashboard', {
       stage: config.stage,

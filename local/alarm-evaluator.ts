@@ -48,6 +48,8 @@ export function metricKey(metric: AlarmMetric): string {
       return `queue:${metric.priority}:${metric.deadLetter ? 'dlq' : 'queue'}:${metric.name}`;
     case 'function':
       return `function:${metric.function}:${metric.name}`;
+    case 'failureQueue':
+      return `failure-queue:${metric.queue}:${metric.name}`;
   }
 }
 

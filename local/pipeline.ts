@@ -11,6 +11,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { type DemoShop, type FaultRule, startDemoShop } from '../demo-shop/index.ts';
 import { createApiDependencies } from '../shared/api/index.ts';
 import { createAwsClients, EVENT_BUS_VARIABLE, resourceEnvironment } from '../shared/aws/index.ts';
+import { FolderHistoryDestination } from '../shared/history/index.ts';
 import { createStores } from '../shared/stores/index.ts';
 import { type Slot, slotOf } from '../shared/schedule/index.ts';
 import { SCRAPER_VARIABLES } from '../shared/scraping/index.ts';
@@ -18,6 +19,7 @@ import { type ApiServer, startApiServer } from './api-server.ts';
 import { startOnPort } from './port-in-use.ts';
 import { DEMO_WATCH_LIST, demoShopOrigins, seedWatchList } from './demo-watch-list.ts';
 import { type LocalEventBus, startLocalEventBus } from './event-bus.ts';
+import { HistoryPump } from './history-pump.ts';
 import { LOCAL_CREDENTIALS } from './emulators.ts';
 import { EventSourceMappings, type MappingVisibility } from './event-source-mapping.ts';
 import { type LocalInfrastructure, startLocalInfrastructure } from './infrastructure.ts';
@@ -108,6 +110,9 @@ export interface LocalPipeline {
   stop(): Promise<void>;
 }
 
+/** How often `npm start` copies new snapshots from the items stream to `<data-dir>/history`. */
+const HISTORY_PASS_EVERY_MS = 10_000;
+
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
   const stage = options.stage ?? 'local';
@@ -122,6 +127,19 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   try {
     const infrastructure = await startLocalInfrastructure({ stage, dataDir: options.dataDir });
     stops.push(() => infrastructure.stop());
+    if (options.dataDir) {
+      // Stopped after the scrapers (stops run in reverse), with one last pass over the stream.
+      const pump = new HistoryPump({
+        dynamodb: infrastructure.clients.dynamodb,
+        endpoint: infrastructure.endpoints.dynamodb,
+        tableName: infrastructure.resources.tables.items,
+        destination: new FolderHistoryDestination(path.join(options.dataDir, 'history')),
+      });
+      pump.start(HISTORY_PASS_EVERY_MS, (error) =>
+        print(`history: a pass failed (the next retries it): ${String(error)}`),
+      );
+      stops.push(() => pump.stop());
+    }
     const shopPort = options.shopPort ?? 0;
     const shop = await startOnPort('shop', shopPort, () =>
       startDemoShop({ port: shopPort, rules: options.shopRules ?? [] }),

@@ -91,6 +91,9 @@ export async function createTable(
         BillingMode: 'PAY_PER_REQUEST',
         KeySchema: keySchema(table.partitionKey, table.sortKey),
         AttributeDefinitions: attributeDefinitions(table),
+        ...(table.stream
+          ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } }
+          : {}),
         ...(table.indexes.length > 0
           ? {
               GlobalSecondaryIndexes: table.indexes.map((index) => ({
@@ -105,6 +108,7 @@ export async function createTable(
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
     await addMissingIndexes(dynamodb, name, table);
+    await addMissingStream(dynamodb, name, table);
     return;
   }
   const described = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
@@ -145,6 +149,19 @@ async function addMissingIndexes(dynamodb: DynamoDBClient, name: string, table: 
       }),
     );
   }
+}
+
+/** A table kept in a data folder from before its stream was declared gets it (UpdateTable). */
+async function addMissingStream(dynamodb: DynamoDBClient, name: string, table: TableDeclaration) {
+  if (!table.stream) return;
+  const described = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+  if (described.Table?.StreamSpecification?.StreamEnabled) return;
+  await dynamodb.send(
+    new UpdateTableCommand({
+      TableName: name,
+      StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream },
+    }),
+  );
 }
 
 export async function createTables(

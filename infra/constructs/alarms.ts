@@ -10,7 +10,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { AlarmTopics } from './alarm-topics.ts';
-import type { RunQueues } from './queues.ts';
+import type { FailureQueues, RunQueues } from './queues.ts';
 import {
   type AlarmDeclaration,
   alarmName,
@@ -27,6 +27,8 @@ export interface AlarmsProps {
   readonly topics: AlarmTopics;
   /** The queues whose metrics (DLQ depth, age of oldest message) alarms watch. */
   readonly queues: RunQueues;
+  /** The on-failure destinations whose depth alarms watch. */
+  readonly failureQueues: FailureQueues;
   /** The functions whose metrics (errors, throttles, duration) alarms watch. */
   readonly functions: Record<FunctionName, IFunction>;
 }
@@ -83,6 +85,8 @@ export class Alarms extends Construct {
       }
       case 'function':
         return props.functions[metric.function].metric(metric.name, options);
+      case 'failureQueue':
+        return props.failureQueues.byName[metric.queue].metric(metric.name, options);
     }
   }
 }

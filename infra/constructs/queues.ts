@@ -2,8 +2,16 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PRIORITIES, type Priority } from '../../shared/definitions/index.ts';
-import { deadLetterQueueName, queueName, QUEUES } from '../../shared/catalogue/index.ts';
+import {
+  deadLetterQueueName,
+  FAILURE_QUEUES,
+  type FailureQueueName,
+  failureQueueName,
+  queueName,
+  QUEUES,
+} from '../../shared/catalogue/index.ts';
 import type { RemovalPolicyName } from '../config.ts';
+import { acknowledge } from './acknowledge.ts';
 
 /** The queue of one priority and the DLQ its messages move to after `maxReceiveCount` receives. */
 export interface RunQueue {
@@ -46,5 +54,34 @@ export class RunQueues extends Construct {
       return [priority, { queue, deadLetterQueue }] as const;
     });
     this.byPriority = Object.fromEntries(entries) as Record<Priority, RunQueue>;
+  }
+}
+
+/**
+ * The on-failure destinations of stream event source mappings: what Lambda could not process
+ * after its retries is described here for on-call. Nothing consumes them; an alarm watches each.
+ */
+export class FailureQueues extends Construct {
+  readonly byName: Record<FailureQueueName, Queue>;
+
+  constructor(scope: Construct, id: string, props: QueuesProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const entries = (Object.keys(FAILURE_QUEUES) as FailureQueueName[]).map((name) => {
+      const queue = new Queue(this, name, {
+        queueName: failureQueueName(props.stage, name),
+        retentionPeriod: Duration.seconds(FAILURE_QUEUES[name].retentionSeconds),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        removalPolicy,
+      });
+      acknowledge(
+        queue,
+        'AwsSolutions-SQS3',
+        'This queue is itself the end of the line: the on-failure destination of a stream event source mapping, read by on-call (alarm and runbook), never by a consumer that could fail.',
+      );
+      return [name, queue] as const;
+    });
+    this.byName = Object.fromEntries(entries) as Record<FailureQueueName, Queue>;
   }
 }

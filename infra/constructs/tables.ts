@@ -4,6 +4,7 @@ import {
   Billing,
   type GlobalSecondaryIndexPropsV2,
   ProjectionType,
+  StreamViewType,
   TableEncryptionV2,
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
@@ -43,7 +44,7 @@ function indexProps(index: TableDeclaration['indexes'][number]): GlobalSecondary
   };
 }
 
-/** Every table of the catalogue: on-demand, point-in-time recovery, TTL where declared. */
+/** Every table of the catalogue: on-demand, point-in-time recovery, TTL and a stream where declared. */
 export class Tables extends Construct {
   readonly byName: Record<TableName, TableV2>;
 
@@ -60,6 +61,7 @@ export class Tables extends Construct {
         encryption: TableEncryptionV2.awsManagedKey(),
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         ...(table.ttlAttribute ? { timeToLiveAttribute: table.ttlAttribute } : {}),
+        ...(table.stream ? { dynamoStream: StreamViewType.NEW_IMAGE } : {}),
         deletionProtection: retain,
         removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       });

@@ -58,7 +58,12 @@ export function createAwsClients(options: ClientOptions = {}): AwsClients {
   // URLs name the regional endpoint) and required by emulators whose queue URLs do not resolve.
   const sqs = new SQSClient({ ...base, ...endpoint('sqs'), useQueueUrlAsEndpoint: false });
   const sns = new SNSClient({ ...base, ...endpoint('sns') });
-  const s3 = new S3Client({ ...base, ...endpoint('s3'), forcePathStyle: Boolean(options.endpoints?.s3) });
+  // An explicit S3 endpoint is an emulator (fauxqs), which serves buckets by path, not by host name.
+  const s3 = new S3Client({
+    ...base,
+    ...endpoint('s3'),
+    forcePathStyle: Boolean(options.endpoints?.s3 ?? process.env.AWS_ENDPOINT_URL_S3),
+  });
   const events = new EventBridgeClient({ ...base, ...endpoint('events') });
   const secrets = new SecretsManagerClient(base);
   const cloudwatch = new CloudWatchClient(base);

@@ -23,6 +23,9 @@ export const STAGE_VARIABLE = 'SHELFWATCH_STAGE';
 export const ALARM_WEBHOOK_SECRET_VARIABLE = 'SHELFWATCH_ALARM_WEBHOOK_SECRET_NAME';
 /** The run events bus, named to the functions that publish run summaries. */
 export const EVENT_BUS_VARIABLE = 'SHELFWATCH_EVENT_BUS_NAME';
+/** The Athena workgroup and Glue database of the history, named to functions that query it. */
+export const ATHENA_WORKGROUP_VARIABLE = 'SHELFWATCH_ATHENA_WORKGROUP';
+export const GLUE_DATABASE_VARIABLE = 'SHELFWATCH_GLUE_DATABASE';
 export const tableVariable = (table: TableName): string => `SHELFWATCH_TABLE_${snake(table)}`;
 export const queueUrlVariable = (priority: Priority): string => `SHELFWATCH_QUEUE_${snake(priority)}_URL`;
 export const deadLetterQueueUrlVariable = (priority: Priority): string =>

@@ -2,7 +2,7 @@
 // The file, not the folder's index: the catalogue stays plain data, loaded without the AWS SDK.
 import { PRIORITIES, type Priority } from '../definitions/priority.ts';
 import { type FunctionDeclaration, FUNCTIONS, type FunctionName } from './functions.ts';
-import { QUEUES } from './queues.ts';
+import { type FailureQueueName, QUEUES } from './queues.ts';
 import type { Severity } from './topics.ts';
 
 export type AlarmMetric =
@@ -16,12 +16,19 @@ export type AlarmMetric =
       readonly name: 'ApproximateNumberOfMessagesVisible' | 'ApproximateAgeOfOldestMessage';
       readonly statistic: 'Maximum';
     }
-  /** A Lambda metric of one function. */
+  /** A Lambda metric of one function (IteratorAge: of a stream consumer, in milliseconds). */
   | {
       readonly kind: 'function';
       readonly function: FunctionName;
-      readonly name: 'Errors' | 'Throttles' | 'Duration';
-      readonly statistic: 'Sum' | 'p99';
+      readonly name: 'Errors' | 'Throttles' | 'Duration' | 'IteratorAge';
+      readonly statistic: 'Sum' | 'p99' | 'Maximum';
+    }
+  /** An SQS metric of a failure queue (an event source mapping's on-failure destination). */
+  | {
+      readonly kind: 'failureQueue';
+      readonly queue: FailureQueueName;
+      readonly name: 'ApproximateNumberOfMessagesVisible';
+      readonly statistic: 'Maximum';
     };
 
 export interface AlarmDeclaration {
@@ -158,6 +165,43 @@ const pipelineAlarms = {
   },
 } as const satisfies Record<string, AlarmDeclaration>;
 
+const HOUR_MS = 3_600_000;
+
+/** The history function's stream: records older than 24 hours leave it, unread ones with them. */
+const historyAlarms = {
+  HistoryIteratorAgeHigh: {
+    description:
+      'The history function is over an hour behind the items stream; records older than 24 hours leave the stream unread.',
+    metric: { kind: 'function', function: 'history', name: 'IteratorAge', statistic: 'Maximum' },
+    comparison: 'GreaterThanThreshold',
+    threshold: HOUR_MS,
+    periodSeconds: 300,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    treatMissingData: 'notBreaching',
+    severity: 'warning',
+    runbook: 'history-iterator-age',
+  },
+  HistoryFailedBatches: {
+    description:
+      'Batches of the items stream the history function could not write after its retries: those snapshots are missing from the Parquet history.',
+    metric: {
+      kind: 'failureQueue',
+      queue: 'historyFailures',
+      name: 'ApproximateNumberOfMessagesVisible',
+      statistic: 'Maximum',
+    },
+    comparison: 'GreaterThanThreshold',
+    threshold: 0,
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: 'notBreaching',
+    severity: 'warning',
+    runbook: 'history-failures',
+  },
+} as const satisfies Record<string, AlarmDeclaration>;
+
 const capitalise = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
 
 function queueAlarms(): Record<string, AlarmDeclaration> {
@@ -249,6 +293,7 @@ function functionAlarms(): Record<string, AlarmDeclaration> {
 
 export const ALARMS: Readonly<Record<string, AlarmDeclaration>> = {
   ...pipelineAlarms,
+  ...historyAlarms,
   ...queueAlarms(),
   ...functionAlarms(),
 };

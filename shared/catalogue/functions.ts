@@ -2,6 +2,7 @@
 // The file, not the folder's index: the catalogue stays plain data, loaded without the AWS SDK.
 import { PRIORITIES, type Priority } from '../definitions/priority.ts';
 import type { BucketName } from './buckets.ts';
+import type { FailureQueueName } from './queues.ts';
 import type { TableName } from './tables.ts';
 import type { Severity } from './topics.ts';
 
@@ -9,6 +10,20 @@ import type { Severity } from './topics.ts';
 export const SCRAPER_TIMEOUT_SECONDS = 300;
 
 export type TableAccess = 'read' | 'write' | 'readWrite';
+
+/** A DynamoDB stream a function consumes through an event source mapping. */
+export interface StreamConsumption {
+  /** The table whose stream (catalogue `stream`) is read. */
+  readonly table: TableName;
+  /** Records per invocation at most (Lambda allows 10,000 within a 6 MB payload). */
+  readonly batchSize: number;
+  /** Seconds Lambda gathers records before invoking (fewer, larger Parquet files). */
+  readonly maxBatchingWindowSeconds: number;
+  /** Retries of a failing batch, bisected each time, before it is described on the failure queue. */
+  readonly retryAttempts: number;
+  /** Where a batch that still fails is described (shard and sequence numbers, not the records). */
+  readonly failureQueue: FailureQueueName;
+}
 
 export interface FunctionDeclaration {
   readonly purpose: string;
@@ -40,6 +55,17 @@ export interface FunctionDeclaration {
   readonly servesWebPage?: boolean;
   /** Reads this stage's alarm states (DescribeAlarms) for the web page and the CLI. */
   readonly readsAlarmStates?: boolean;
+  /** Invoked with the records of a table's stream (event source mapping; it grants the stream reads). */
+  readonly consumesStream?: StreamConsumption;
+  /** Writes Parquet files under the history tables' prefixes of the history bucket (PutObject only). */
+  readonly writesHistory?: boolean;
+  /**
+   * Queries the history through Athena: runs queries in the stage's workgroup, reads the Glue
+   * database and tables, reads the history bucket, reads and writes the results bucket's prefix.
+   */
+  readonly queriesHistory?: boolean;
+  /** Ships @duckdb/node-api and its Linux x64 binding beside the bundle (esbuild cannot bundle a .node file). */
+  readonly bundlesDuckDb?: boolean;
 }
 
 export const FUNCTIONS = {
@@ -124,6 +150,32 @@ export const FUNCTIONS = {
     publishesRunEvents: true,
     servesWebPage: true,
     readsAlarmStates: true,
+    // GET /exports and `shelfwatch query --stage` run their SQL in Athena (docs/history.md).
+    queriesHistory: true,
+  },
+  history: {
+    purpose:
+      "Copies the items table's stream (new and changed snapshots) into Parquet files in the history bucket.",
+    entry: 'functions/history/handler.ts',
+    // DuckDB writes the batch in memory; 1 GB also buys the CPU that compresses it.
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    // The shipped DuckDB binding is Linux x64 (the one npm installs on this machine).
+    architecture: 'x86_64',
+    tables: {},
+    sendsTo: [],
+    consumes: [],
+    inspectsQueues: [],
+    publishesTo: [],
+    consumesStream: {
+      table: 'items',
+      batchSize: 2_000,
+      maxBatchingWindowSeconds: 120,
+      retryAttempts: 5,
+      failureQueue: 'historyFailures',
+    },
+    writesHistory: true,
+    bundlesDuckDb: true,
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

@@ -1,5 +1,6 @@
 /** Physical names: one rule, used by CDK and the local runtime alike. */
 import type { Priority } from '../definitions/priority.ts';
+import type { FailureQueueName } from './queues.ts';
 import type { TableName } from './tables.ts';
 import type { Severity } from './topics.ts';
 
@@ -20,6 +21,16 @@ export const queueName = (stage: string, priority: Priority): string =>
   resourceName(stage, `runs-${priority}`);
 export const deadLetterQueueName = (stage: string, priority: Priority): string =>
   resourceName(stage, `runs-${priority}-dlq`);
+/** `historyFailures` → `shelfwatch-<stage>-history-failures`. */
+export const failureQueueName = (stage: string, queue: FailureQueueName): string =>
+  resourceName(
+    stage,
+    queue.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`),
+  );
 export const topicName = (stage: string, severity: Severity): string =>
   resourceName(stage, `alarms-${severity}`);
 export const alarmName = (stage: string, alarm: string): string => resourceName(stage, alarm);
+/** Glue database names allow lowercase letters, digits and underscores only. */
+export const glueDatabaseName = (stage: string): string => `shelfwatch_${stage.replaceAll('-', '_')}`;
+/** The Athena workgroup the history's queries run in (CLI `query --stage`, `GET /exports`). */
+export const athenaWorkgroupName = (stage: string): string => resourceName(stage, 'history');

@@ -59,3 +59,23 @@ export const QUEUES = {
     maxConcurrency: 2,
   },
 } as const satisfies Record<Priority, QueueDeclaration>;
+
+/**
+ * Queues that receive the description of a stream batch a function could not process after its
+ * retries (an event source mapping's on-failure destination). Nothing consumes them: each message
+ * is for on-call (an alarm watches the depth; runbook history-failures).
+ */
+export interface FailureQueueDeclaration {
+  readonly purpose: string;
+  readonly retentionSeconds: number;
+}
+
+export const FAILURE_QUEUES = {
+  historyFailures: {
+    purpose:
+      'Batches of the items stream the history function failed to write after its retries: shard and sequence numbers to replay.',
+    retentionSeconds: 14 * DAY_SECONDS,
+  },
+} as const satisfies Record<string, FailureQueueDeclaration>;
+
+export type FailureQueueName = keyof typeof FAILURE_QUEUES;

@@ -22,6 +22,8 @@ export interface TableDeclaration {
   readonly indexes: readonly IndexDeclaration[];
   /** Attribute holding an epoch-seconds expiry; DynamoDB TTL deletes such items (late: cleanup only). */
   readonly ttlAttribute?: string;
+  /** A DynamoDB stream of new images, for a consumer that copies writes elsewhere (the history). */
+  readonly stream?: 'NEW_IMAGE';
 }
 
 const s = (name: string): KeyAttribute => ({ name, type: 'S' });
@@ -67,6 +69,8 @@ export const TABLES = {
     sortKey: s('snapshotId'),
     indexes: [{ name: 'byRun', partitionKey: s('runId'), sortKey: s('itemKey'), projection: 'ALL' }],
     ttlAttribute: 'expiresAt',
+    // Feeds the Parquet history (docs/history.md): locally the history pump of `npm start`.
+    stream: 'NEW_IMAGE',
   },
   itemStates: {
     purpose:

@@ -15,7 +15,7 @@ interface ValidationReport {
 type Metadata = Record<string, { type: string; data: Record<string, string> }[]>;
 
 describe('cdk-nag AwsSolutions checks', () => {
-  it('find nothing in the stack but four acknowledged findings, each with its written reason', () => {
+  it('find nothing in the stack but the acknowledged findings listed here, each with its written reason', () => {
     const outdir = temporaryOutdir();
     try {
       const { app } = buildApp({
@@ -49,6 +49,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       assert.deepEqual(
         acknowledged.map(({ construct, rule }) => [construct, rule.replace(/<Buckets[^>]+>/, '<bucket>')]),
         [
+          ['/Shelfwatch-nag/FailureQueues/historyFailures', 'Annotation::AwsSolutions-SQS3'],
           ['/Shelfwatch-nag/Buckets/access-logs', 'Annotation::AwsSolutions-S1'],
           [
             '/Shelfwatch-nag/Functions/monitor-reports-writes',
@@ -57,6 +58,18 @@ describe('cdk-nag AwsSolutions checks', () => {
           [
             '/Shelfwatch-nag/Functions/api-alarm-states',
             'Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:shelfwatch-nag-*]',
+          ],
+          [
+            '/Shelfwatch-nag/Functions/api-history-queries',
+            'Annotation::AwsSolutions-IAM5[Resource::<bucket>/snapshots/*]',
+          ],
+          [
+            '/Shelfwatch-nag/Functions/api-history-queries',
+            'Annotation::AwsSolutions-IAM5[Resource::<bucket>/athena/*]',
+          ],
+          [
+            '/Shelfwatch-nag/Functions/history-history-writes',
+            'Annotation::AwsSolutions-IAM5[Resource::<bucket>/snapshots/v1/*]',
           ],
           ['/Shelfwatch-nag/HttpApi/api', 'Annotation::AwsSolutions-APIG4'],
         ],

@@ -6,6 +6,7 @@ import { PRIORITIES } from '../../shared/definitions/index.ts';
 import {
   ALARMS,
   deadLetterQueueName,
+  FAILURE_QUEUES,
   type FunctionName,
   FUNCTIONS,
   queueName,
@@ -35,7 +36,7 @@ describe('the Shelfwatch stack', () => {
 
   it('has a queue per priority, each with its own encrypted DLQ and a redrive policy from the catalogue', () => {
     const queues = resourcesOf(synth.json, 'AWS::SQS::Queue');
-    assert.equal(Object.keys(queues).length, PRIORITIES.length * 2);
+    assert.equal(Object.keys(queues).length, PRIORITIES.length * 2 + Object.keys(FAILURE_QUEUES).length);
     for (const priority of PRIORITIES) {
       const dlqId = logicalIdOf(
         'AWS::SQS::Queue',
@@ -63,7 +64,7 @@ describe('the Shelfwatch stack', () => {
       ...Object.values(resourcesOf(synth.json, 'AWS::SQS::QueuePolicy')),
       ...Object.values(resourcesOf(synth.json, 'AWS::SNS::TopicPolicy')),
     ];
-    assert.equal(policies.length, PRIORITIES.length * 2 + 2);
+    assert.equal(policies.length, PRIORITIES.length * 2 + Object.keys(FAILURE_QUEUES).length + 2);
     for (const policy of policies) {
       const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
         .Statement;
@@ -77,7 +78,7 @@ describe('the Shelfwatch stack', () => {
     }
   });
 
-  it('declares every catalogue table on demand, with PITR, its keys, indexes and TTL', () => {
+  it('declares every catalogue table on demand, with PITR, its keys, indexes, TTL and stream', () => {
     const tables = resourcesOf(synth.json, 'AWS::DynamoDB::GlobalTable');
     assert.equal(Object.keys(tables).length, Object.keys(TABLES).length);
     for (const [name, table] of Object.entries(TABLES) as [TableName, (typeof TABLES)[TableName]][]) {
@@ -96,6 +97,7 @@ describe('the Shelfwatch stack', () => {
           table.indexes.length === 0
             ? Match.absent()
             : table.indexes.map((index) => Match.objectLike({ IndexName: index.name })),
+        StreamSpecification: 'stream' in table ? { StreamViewType: table.stream } : Match.absent(),
       });
     }
   });
@@ -183,14 +185,26 @@ describe('the Shelfwatch stack', () => {
         for (const action of actions) assert.ok(!action.includes('*'), `${id}: wildcard action ${action}`);
         for (const resource of resources) {
           const text = JSON.stringify(resource);
-          // The two exceptions, acknowledged with a reason: daily report objects (keys not known in
-          // advance), and reading the states of this stage's alarms (by name prefix).
+          // The exceptions, acknowledged with a reason: daily report objects and history files
+          // (keys not known in advance), reading the states of this stage's alarms (by name
+          // prefix), Athena's reads of the history and its results (keys made per query).
           const isReportObjects = actions.join() === 's3:PutObject' && text.endsWith('"/reports/*"]]}');
+          const isHistoryFiles =
+            ['s3:PutObject', 's3:GetObject'].includes(actions.join()) &&
+            text.endsWith('"/snapshots/v1/*"]]}');
+          const isHistoryReads = actions.join() === 's3:GetObject' && text.endsWith('"/snapshots/*"]]}');
+          const isQueryResults =
+            actions.every((action) => action.startsWith('s3:')) && text.endsWith('"/athena/*"]]}');
           const isStageAlarms =
             actions.join() === 'cloudwatch:DescribeAlarms' &&
             text.endsWith(`":alarm:shelfwatch-${STAGE}-*"]]}`);
           assert.ok(
-            !text.includes('*') || isReportObjects || isStageAlarms,
+            !text.includes('*') ||
+              isReportObjects ||
+              isHistoryFiles ||
+              isHistoryReads ||
+              isQueryResults ||
+              isStageAlarms,
             `${id}: wildcard resource ${text}`,
           );
         }
@@ -218,9 +232,18 @@ describe('the Shelfwatch stack', () => {
           'AWS::DynamoDB::GlobalTable',
           (p) => p.TableName === tableName(STAGE, table),
         );
-        assert.equal(text.includes(tableId), table in declaration.tables, `${fn} access to table ${table}`);
+        // A stream consumer reads the table's stream (its StreamArn), not the table.
+        const readsStream = 'consumesStream' in declaration && declaration.consumesStream.table === table;
+        assert.equal(
+          text.includes(tableId),
+          table in declaration.tables || readsStream,
+          `${fn} access to table ${table}`,
+        );
+        if (readsStream) assert.ok(!text.includes('dynamodb:GetItem'), `${fn} reads the stream only`);
       }
-      assert.equal(text.includes('sqs:SendMessage'), declaration.sendsTo.length > 0, `${fn} sends messages`);
+      // A stream consumer describes failed batches on its failure queue (the mapping's destination).
+      const sends = declaration.sendsTo.length > 0 || 'consumesStream' in declaration;
+      assert.equal(text.includes('sqs:SendMessage'), sends, `${fn} sends messages`);
       const deletes = [
         declaration.consumes,
         'pullsFrom' in declaration ? declaration.pullsFrom : [],
@@ -251,8 +274,10 @@ describe('the Shelfwatch stack', () => {
   });
 
   it('maps each queue to the scraper with its own maximum concurrency and partial batch responses', () => {
-    const mappings = Object.values(resourcesOf(synth.json, 'AWS::Lambda::EventSourceMapping'));
-    assert.equal(mappings.length, PRIORITIES.length);
+    const mappings = Object.values(resourcesOf(synth.json, 'AWS::Lambda::EventSourceMapping')).filter(
+      (mapping) => !('StartingPosition' in mapping.Properties),
+    );
+    assert.equal(mappings.length, PRIORITIES.length, 'one per queue (plus the items stream, not counted)');
     const expected = { high: 25, normal: QUEUES.normal.maxConcurrency, low: QUEUES.low.maxConcurrency };
     for (const priority of PRIORITIES) {
       const queueId = logicalIdOf('AWS::SQS::Queue', (p) => p.QueueName === queueName(STAGE, priority));
@@ -311,7 +336,8 @@ describe('the Shelfwatch stack', () => {
   });
 
   it('keeps daily reports in a private, encrypted, expiring bucket with access logs', () => {
-    synth.template.resourceCountIs('AWS::S3::Bucket', 2);
+    // reports, history, athenaResults and the access-log bucket (test/infra/history.test.ts: the other two).
+    synth.template.resourceCountIs('AWS::S3::Bucket', 4);
     synth.template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: Match.anyValue(),
       PublicAccessBlockConfiguration: {

@@ -148,4 +148,19 @@ describe('the local infrastructure', () => {
       TABLES.runs.indexes.map((index) => index.name).sort(),
     );
   });
+
+  it('gives a kept items table the stream the catalogue declares since, and a new one at creation', async () => {
+    const { dynamodb } = local().clients;
+    const { Table: created } = await dynamodb.send(
+      new DescribeTableCommand({ TableName: local().resources.tables.items }),
+    );
+    assert.deepEqual(created?.StreamSpecification, { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
+    const name = 'shelfwatch-upgrade-items';
+    const { stream: _added, ...older } = TABLES.items;
+    await createTable(dynamodb, name, older);
+    await createTable(dynamodb, name, TABLES.items); // a start with the data folder kept
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+    assert.deepEqual(Table?.StreamSpecification, { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
+    assert.ok(Table?.LatestStreamArn);
+  });
 });

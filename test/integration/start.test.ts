@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { eventually } from '../helpers/local-infrastructure.ts';
 import { isAlive } from '../helpers/processes.ts';
 import { PRIORITIES } from '../../shared/definitions/index.ts';
+import { openHistoryReader } from '../../shared/history/index.ts';
 import {
   deadLetterQueueName,
   queueName,
@@ -122,14 +123,31 @@ describe('npm start', () => {
     }
   });
 
-  it('keeps data and the operator token between starts in the folder it names, and --reset clears them', async () => {
+  it('keeps data, the history and the operator token between starts in the folder it names, and --reset clears them', async () => {
     const dataDir = path.join(folder, 'data');
     const first = start(['--data-dir', dataDir, '--stage', 'keep']);
     await ready(first);
     assert.match(first.output(), /Watch list: 10 demo definitions created/);
     assert.ok(first.output().includes(path.join(dataDir, 'operator-token')), 'names where the token is kept');
     const token = tokenOf(first.output());
+    await eventually(() => (/items saved: [1-9]\d*/.test(first.output()) ? true : undefined), {
+      timeoutMs: 90_000,
+      what: `items to be saved; output so far:\n${first.output()}`,
+    });
     assert.equal(await interrupt(first), 0, first.output());
+    // The stop's last history pass has copied the saved snapshots to Parquet in the data folder.
+    const history = await openHistoryReader(path.join(dataDir, 'history'));
+    try {
+      const [row] = await history.rows(
+        `SELECT count(*)::INTEGER AS n, count(DISTINCT run_id)::INTEGER AS runs FROM snapshots`,
+      );
+      assert.ok(
+        Number(row?.n) > 0 && Number(row?.runs) > 0,
+        `snapshots in ${dataDir}/history: ${JSON.stringify(row)}`,
+      );
+    } finally {
+      history.close();
+    }
 
     const second = start(['--data-dir', dataDir, '--stage', 'keep']);
     await ready(second);

@@ -55,6 +55,10 @@ const SAMPLES: Record<string, readonly Sample[]> = {
   WorkerOfAnotherTokenError: [{ args: ['chrome-worker-001'], kind: 'forbidden' }],
   WorkerNotFoundError: [{ args: ['chrome-worker-001'], kind: 'not-found' }],
   SnapshotsNotSavedError: [{ args: [4], kind: 'unavailable' }],
+  HistoryPartitionValueError: [{ args: ['snapshots', 'marketplace', 'U/S'], kind: 'invalid' }],
+  HistoryQueryError: [{ args: ['Binder Error: column nope not found'], kind: 'invalid' }],
+  StreamRecordWithoutSequenceError: [{ args: ['e-1'], kind: 'invalid' }],
+  ExportTargetExistsError: [{ args: ['/tmp/out.csv'], kind: 'conflict' }],
   SummaryNotPublishedError: [{ args: [RUN_ID, 'InternalFailure: try again'], kind: 'internal' }],
   BlockedUrlError: [{ args: ['http://169.254.169.254/', 'a link-local address'], kind: 'invalid' }],
   PageFailure: [

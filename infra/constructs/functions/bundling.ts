@@ -30,6 +30,22 @@ export const CHROMIUM_BIN: BesideBundle = {
 /** The monitor page's static files (HTML, ES modules, CSS: no build step), served by the API. */
 export const WEB_PAGE: BesideBundle = { from: 'web', folder: 'web' };
 
+/**
+ * DuckDB (`@duckdb/node-api`): a native binding (duckdb.node + libduckdb.so, ~69 MB unpacked,
+ * ~24 MB zipped) that esbuild cannot bundle. The function's bundle leaves the package external
+ * and these three packages are copied from this machine's node_modules into the bundle's
+ * node_modules, where Node resolves the import: no `npm install` at synth, so synth stays
+ * offline. The binding is Linux x64 glibc, which the x86_64 Lambda runtime is.
+ */
+export const DUCKDB_PACKAGES: readonly BesideBundle[] = [
+  'node-api',
+  'node-bindings',
+  'node-bindings-linux-x64',
+].map((name) => ({ from: `node_modules/@duckdb/${name}`, folder: `node_modules/@duckdb/${name}` }));
+
+/** The package the bundle imports at run time instead of containing it. */
+export const DUCKDB_MODULE = '@duckdb/node-api';
+
 /** Where a copied folder lives inside the Lambda runtime. */
 export const lambdaPathOf = (copy: BesideBundle): string => `/var/task/${copy.folder}`;
 
@@ -38,6 +54,7 @@ export function besideBundleOf(declaration: FunctionDeclaration): BesideBundle[]
   return [
     ...(declaration.bundlesChromium ? [CHROMIUM_BIN] : []),
     ...(declaration.servesWebPage ? [WEB_PAGE] : []),
+    ...(declaration.bundlesDuckDb ? DUCKDB_PACKAGES : []),
   ];
 }
 
@@ -52,13 +69,20 @@ export function copyBesideBundle(copies: readonly BesideBundle[]): ICommandHooks
     beforeBundling: () => [],
     beforeInstall: () => [],
     afterBundling: (inputDir: string, outputDir: string) =>
-      copies.map((copy) => `cp -R "${inputDir}/${copy.from}" "${outputDir}/${copy.folder}"`),
+      copies.flatMap((copy) => [
+        // A nested target (node_modules/@duckdb/...) needs its parent first.
+        ...(copy.folder.includes('/')
+          ? [`mkdir -p "${outputDir}/${copy.folder.slice(0, copy.folder.lastIndexOf('/'))}"`]
+          : []),
+        `cp -R "${inputDir}/${copy.from}" "${outputDir}/${copy.folder}"`,
+      ]),
   };
 }
 
 /**
  * esbuild options of every function: one minified ESM file with source maps and every dependency
- * inside (no layer, no node_modules), plus the folders its catalogue entry ships beside it.
+ * inside (no layer), plus the folders its catalogue entry ships beside it (DuckDB's packages for
+ * the history function: its only node_modules).
  */
 export function bundlingOf(declaration: FunctionDeclaration): BundlingOptions {
   const commandHooks = copyBesideBundle(besideBundleOf(declaration));
@@ -68,7 +92,7 @@ export function bundlingOf(declaration: FunctionDeclaration): BundlingOptions {
     minify: true,
     logLevel: LogLevel.WARNING,
     sourceMap: true,
-    externalModules: [],
+    externalModules: declaration.bundlesDuckDb ? [DUCKDB_MODULE] : [],
     mainFields: ['module', 'main'],
     // Some CommonJS dependencies call require(); an ESM bundle has none unless it makes one.
     banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",

@@ -1,5 +1,7 @@
 import {
   ALARM_WEBHOOK_SECRET_VARIABLE,
+  ATHENA_WORKGROUP_VARIABLE,
+  GLUE_DATABASE_VARIABLE,
   bucketVariable,
   deadLetterQueueUrlVariable,
   EVENT_BUS_VARIABLE,
@@ -9,8 +11,11 @@ import {
   topicArnVariable,
 } from '../../../shared/aws/index.ts';
 import {
+  athenaWorkgroupName,
+  type BucketName,
   type FunctionDeclaration,
   type FunctionName,
+  glueDatabaseName,
   METRIC_NAMESPACE,
   type TableName,
 } from '../../../shared/catalogue/index.ts';
@@ -62,11 +67,26 @@ function resourceVariables(declaration: FunctionDeclaration, props: FunctionsPro
   for (const severity of declaration.publishesTo) {
     variables[topicArnVariable(severity)] = props.topics.bySeverity[severity].topicArn;
   }
-  for (const bucket of declaration.writesTo ?? []) {
+  for (const bucket of bucketsOf(declaration)) {
     variables[bucketVariable(bucket)] = props.buckets.byName[bucket].bucketName;
+  }
+  if (declaration.queriesHistory) {
+    variables[ATHENA_WORKGROUP_VARIABLE] = athenaWorkgroupName(props.stage);
+    variables[GLUE_DATABASE_VARIABLE] = glueDatabaseName(props.stage);
   }
   if (declaration.publishesRunEvents) variables[EVENT_BUS_VARIABLE] = props.runEvents.bus.eventBusName;
   return variables;
+}
+
+/** The buckets a function is told about: those it writes, the history's writer and readers. */
+function bucketsOf(declaration: FunctionDeclaration): BucketName[] {
+  return [
+    ...new Set<BucketName>([
+      ...(declaration.writesTo ?? []),
+      ...(declaration.writesHistory ? (['history'] as const) : []),
+      ...(declaration.queriesHistory ? (['history', 'athenaResults'] as const) : []),
+    ]),
+  ];
 }
 
 /** Where the folders shipped beside the bundle (bundling.ts) are found at run time. */

@@ -12,7 +12,7 @@ import {
 import { type Priority } from '../../../shared/definitions/index.ts';
 import type { AlarmTopics } from '../alarm-topics.ts';
 import type { Buckets } from '../buckets.ts';
-import type { RunQueues } from '../queues.ts';
+import type { FailureQueues, RunQueues } from '../queues.ts';
 import type { RunEvents } from '../run-events.ts';
 import type { Tables } from '../tables.ts';
 import { bundlingOf, REPOSITORY_ROOT } from './bundling.ts';
@@ -42,6 +42,8 @@ export interface FunctionsProps {
   readonly tables: Tables;
   /** The run queues and their DLQs. */
   readonly queues: RunQueues;
+  /** The on-failure destinations of stream event source mappings. */
+  readonly failureQueues: FailureQueues;
   /** The alarm topics (and their key) functions publish to or forward from. */
   readonly topics: AlarmTopics;
   /** The catalogue's buckets. */

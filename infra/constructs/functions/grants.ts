@@ -5,12 +5,16 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import {
   alarmName,
+  ATHENA_RESULTS_PREFIX,
+  athenaWorkgroupName,
   type FunctionDeclaration,
   type FunctionName,
   TABLES,
   type TableAccess,
   type TableName,
+  glueDatabaseName,
 } from '../../../shared/catalogue/index.ts';
+import { HISTORY_TABLES, rawTableNameOf, tablePrefixOf } from '../../../shared/history/index.ts';
 import { type Priority } from '../../../shared/definitions/index.ts';
 import { acknowledge } from '../acknowledge.ts';
 import type { FunctionsProps } from './functions.ts';
@@ -37,6 +41,8 @@ export function grantDeclaredAccess(target: GrantTarget, props: FunctionsProps):
   grantSecrets(target, props);
   grantRunEvents(target, props);
   grantAlarmStates(target, props);
+  grantHistoryWrites(target, props);
+  grantHistoryQueries(target, props);
 }
 
 const READ_ACTIONS = [
@@ -186,4 +192,104 @@ function nagWrittenArn(scope: Construct, service: string, resource: string): str
   const { partition, region, account } = Stack.of(scope);
   const written = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
   return `arn:${written(partition, 'AWS::Partition')}:${service}:${written(region, 'AWS::Region')}:${written(account, 'AWS::AccountId')}:${resource}`;
+}
+
+/** The logical id cdk-nag writes for a bucket's ARN in a finding (`<BucketsHistoryAB12.Arn>`). */
+function nagBucketArn(scope: Construct, bucket: { node: Construct['node'] }): string {
+  return `<${Stack.of(scope).getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>`;
+}
+
+/** PutObject under each history table's prefix (`snapshots/v1/*`) of the history bucket, nothing else. */
+function grantHistoryWrites({ scope, name, declaration, role }: GrantTarget, props: FunctionsProps): void {
+  if (!declaration.writesHistory) return;
+  const bucket = props.buckets.byName.history;
+  const prefixes = HISTORY_TABLES.map((table) => `${tablePrefixOf(table)}/*`);
+  const writes = new Policy(scope, `${name}-history-writes`, {
+    statements: [
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: prefixes.map((prefix) => bucket.arnForObjects(prefix)),
+      }),
+    ],
+  });
+  role.attachInlinePolicy(writes);
+  for (const prefix of prefixes) {
+    acknowledge(
+      writes,
+      `AwsSolutions-IAM5[Resource::${nagBucketArn(scope, bucket)}/${prefix}]`,
+      'Parquet files are named part-<uuid> under dt/platform/marketplace folders decided by the rows: the keys are not known in advance. PutObject only, this table prefix only.',
+    );
+  }
+}
+
+/**
+ * Athena over the history, as the caller's own credentials need it: queries in this stage's
+ * workgroup only; the Glue database, raw table and view; reads of the history files; reads and
+ * writes of query results (and exports, presigned GetObject) under the results prefix.
+ */
+function grantHistoryQueries({ scope, name, declaration, role }: GrantTarget, props: FunctionsProps): void {
+  if (!declaration.queriesHistory) return;
+  const stack = Stack.of(scope);
+  const database = glueDatabaseName(props.stage);
+  const glue = (resource: string, resourceName?: string) =>
+    stack.formatArn({ service: 'glue', resource, ...(resourceName ? { resourceName } : {}) });
+  const history = props.buckets.byName.history;
+  const results = props.buckets.byName.athenaResults;
+  const historyObjects = HISTORY_TABLES.map((table) => `${table.name}/*`);
+  const resultObjects = `${ATHENA_RESULTS_PREFIX}*`;
+  const queries = new Policy(scope, `${name}-history-queries`, {
+    statements: [
+      new PolicyStatement({
+        actions: [
+          'athena:StartQueryExecution',
+          'athena:GetQueryExecution',
+          'athena:GetQueryResults',
+          'athena:StopQueryExecution',
+        ],
+        resources: [
+          stack.formatArn({
+            service: 'athena',
+            resource: 'workgroup',
+            resourceName: athenaWorkgroupName(props.stage),
+          }),
+        ],
+      }),
+      new PolicyStatement({
+        actions: ['glue:GetDatabase', 'glue:GetTable'],
+        resources: [
+          glue('catalog'),
+          glue('database', database),
+          ...HISTORY_TABLES.flatMap((table) => [
+            glue('table', `${database}/${rawTableNameOf(table)}`),
+            glue('table', `${database}/${table.name}`),
+          ]),
+        ],
+      }),
+      new PolicyStatement({
+        actions: ['s3:GetBucketLocation', 's3:ListBucket'],
+        resources: [history.bucketArn, results.bucketArn],
+      }),
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: historyObjects.map((prefix) => history.arnForObjects(prefix)),
+      }),
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [results.arnForObjects(resultObjects)],
+      }),
+    ],
+  });
+  role.attachInlinePolicy(queries);
+  for (const prefix of historyObjects) {
+    acknowledge(
+      queries,
+      `AwsSolutions-IAM5[Resource::${nagBucketArn(scope, history)}/${prefix}]`,
+      "Athena reads the history files with the caller's credentials: GetObject on the history table's prefix, whose part-<uuid> keys are not known in advance. Read only.",
+    );
+  }
+  acknowledge(
+    queries,
+    `AwsSolutions-IAM5[Resource::${nagBucketArn(scope, results)}/${resultObjects}]`,
+    "Athena writes each query's result (and UNLOAD exports) under athena/<query id>, read back and presigned by the API: the keys are made per query. This prefix of the results bucket only.",
+  );
 }

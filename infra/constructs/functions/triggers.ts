@@ -1,13 +1,15 @@
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Duration } from 'aws-cdk-lib';
+import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { type FunctionDeclaration, QUEUES } from '../../../shared/catalogue/index.ts';
 import type { FunctionsProps } from './functions.ts';
 
 /**
  * What invokes a function besides schedules and the HTTP API: one event source mapping per
- * consumed queue (each grants receive, delete and change-visibility on its queue only), and the
- * alarm topics for the forwarder when a chat webhook is configured.
+ * consumed queue (each grants receive, delete and change-visibility on its queue only), one on a
+ * consumed table stream (it grants the stream reads, and SendMessage on its failure queue), and
+ * the alarm topics for the forwarder when a chat webhook is configured.
  */
 export function connectTriggers(
   fn: IFunction,
@@ -20,6 +22,22 @@ export function connectTriggers(
         batchSize: QUEUES[priority].batchSize,
         maxConcurrency: props.maxConcurrency[priority],
         reportBatchItemFailures: true,
+      }),
+    );
+  }
+  const stream = declaration.consumesStream;
+  if (stream) {
+    fn.addEventSource(
+      new DynamoEventSource(props.tables.byName[stream.table], {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: stream.batchSize,
+        maxBatchingWindow: Duration.seconds(stream.maxBatchingWindowSeconds),
+        retryAttempts: stream.retryAttempts,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(props.failureQueues.byName[stream.failureQueue]),
+        // Removals (TTL cleaning old snapshots) are not history: they never invoke the function.
+        filters: [FilterCriteria.filter({ eventName: FilterRule.or('INSERT', 'MODIFY') })],
       }),
     );
   }

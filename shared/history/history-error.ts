@@ -1,0 +1,43 @@
+import { ShelfwatchError } from '../errors/index.ts';
+
+/** A row whose partition value cannot be a path segment (empty, or outside [A-Za-z0-9_-.]). */
+export class HistoryPartitionValueError extends ShelfwatchError {
+  readonly field: string;
+  constructor(table: string, field: string, value: string) {
+    super(
+      'invalid',
+      'HISTORY_PARTITION_VALUE',
+      `${table}: partition key ${field} cannot be ${JSON.stringify(value)}: ` +
+        'expected letters, digits, "-", "_" or "." (it becomes a folder name)',
+    );
+    this.field = field;
+  }
+}
+
+/** DuckDB refused a query over the history (a syntax error, an unknown column...): its words, as given. */
+export class HistoryQueryError extends ShelfwatchError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('invalid', 'HISTORY_QUERY_FAILED', `the history query failed: ${message}`, options);
+  }
+}
+
+/** An export would overwrite a file that exists. */
+export class ExportTargetExistsError extends ShelfwatchError {
+  readonly field = 'out';
+  constructor(file: string) {
+    super('conflict', 'EXPORT_TARGET_EXISTS', `${file} exists: name a new file (exports never overwrite)`);
+  }
+}
+
+/** A stream record without `dynamodb.SequenceNumber`: the event is not one Lambda's mapping sends. */
+export class StreamRecordWithoutSequenceError extends ShelfwatchError {
+  readonly field = 'dynamodb.SequenceNumber';
+  constructor(eventId: string | undefined) {
+    super(
+      'invalid',
+      'STREAM_RECORD_WITHOUT_SEQUENCE',
+      `stream record ${eventId ?? '(no eventID)'} has no dynamodb.SequenceNumber: ` +
+        'the history function takes DynamoDB stream events from its event source mapping only',
+    );
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * DuckDB over a history folder: for each table a view `<name>_raw` of every copy written and a
+ * view `<name>` with one row per identity (the same SELECT the Athena view runs). Partition keys
+ * are read as text (`platform=1688` stays the string '1688'), and files are unioned by column
+ * name, so files written before a column was added read it as null.
+ */
+import { glob } from 'node:fs/promises';
+import path from 'node:path';
+import { type DuckDBConnection, DuckDBInstance, type Json } from '@duckdb/node-api';
+import { rawTableNameOf } from './athena-view.ts';
+import { DUCKDB_TYPES, dedupedSelectOf, type HistoryTable, tablePrefixOf } from './history-table.ts';
+import { SNAPSHOT_HISTORY } from './snapshot-history.ts';
+import { sqlString } from './sql-text.ts';
+
+export const HISTORY_TABLES: readonly HistoryTable<never>[] = [SNAPSHOT_HISTORY];
+
+export interface HistoryReader {
+  readonly connection: DuckDBConnection;
+  /** Runs one statement and returns its rows as JSON values (small results: tests, the CLI's table). */
+  rows(sql: string): Promise<Record<string, Json>[]>;
+  close(): void;
+}
+
+/** Opens an in-memory DuckDB with the history views over `root` (a folder). */
+export async function openHistoryReader(
+  root: string,
+  tables: readonly HistoryTable<never>[] = HISTORY_TABLES,
+): Promise<HistoryReader> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    for (const table of tables) {
+      await connection.run(
+        `CREATE VIEW ${rawTableNameOf(table)} AS ${await rawSelectOf(table, path.resolve(root))}`,
+      );
+      await connection.run(`CREATE VIEW ${table.name} AS ${dedupedSelectOf(table, rawTableNameOf(table))}`);
+    }
+  } catch (error) {
+    connection.closeSync();
+    instance.closeSync();
+    throw error;
+  }
+  return {
+    connection,
+    rows: async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJson(),
+    close: () => {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+async function rawSelectOf(table: HistoryTable<never>, root: string): Promise<string> {
+  const partitions = table.partitionKeys.map((key) => `${key.name}=*`).join('/');
+  const pattern = `${tablePrefixOf(table)}/${partitions}/*.parquet`;
+  const names = [...table.columns, ...table.partitionKeys].map((column) => column.name).join(', ');
+  if (!(await hasAny(glob(pattern, { cwd: root })))) {
+    // read_parquet refuses a glob that matches nothing: an empty history is an empty view.
+    const nulls = [
+      ...table.columns.map((column) => `CAST(NULL AS ${DUCKDB_TYPES[column.type]}) AS ${column.name}`),
+      ...table.partitionKeys.map((key) => `CAST(NULL AS VARCHAR) AS ${key.name}`),
+    ];
+    return `SELECT ${nulls.join(', ')} WHERE false`;
+  }
+  const hiveTypes = table.partitionKeys.map((key) => `${key.name}: 'VARCHAR'`).join(', ');
+  return (
+    `SELECT ${names} FROM read_parquet(${sqlString(path.join(root, pattern))}, ` +
+    `hive_partitioning = true, hive_types = { ${hiveTypes} }, union_by_name = true)`
+  );
+}
+
+async function hasAny(entries: AsyncIterable<unknown>): Promise<boolean> {
+  for await (const _ of entries) return true;
+  return false;
+}
