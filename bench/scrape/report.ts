@@ -15,7 +15,8 @@ import { sameReadings } from './readings.ts';
 
 const MIB = 1024 * 1024;
 
-export type Round = Readonly<Record<Engine, EngineMeasurement>>;
+/** One round: the engines measured in it (all four, unless `--engines` names fewer). */
+export type Round = Readonly<Partial<Record<Engine, EngineMeasurement>>>;
 
 export function printMeasurement(
   round: number,
@@ -100,14 +101,19 @@ export function printSummary(rounds: readonly Round[], engines: readonly Engine[
   const over = rounds.length > 1 ? ` (median of ${rounds.length} rounds)` : '';
   console.log(`Per engine${over}:`);
   for (const engine of engines) {
-    const pages = median(rounds.map((round) => round[engine].pagesPerMinute));
-    const rss = median(rounds.map((round) => round[engine].memory.peakTreeBytes)) / MIB;
+    const pages = median(rounds.map((round) => round[engine]?.pagesPerMinute ?? Number.NaN));
+    const rss = median(rounds.map((round) => round[engine]?.memory.peakTreeBytes ?? Number.NaN)) / MIB;
     console.log(
       `  ${engine.padEnd(18)}  ${pages.toFixed(1).padStart(8)} pages/min  peak RSS ${rss.toFixed(1)} MiB`,
     );
   }
   const ratio = (a: Engine, b: Engine, of: (m: EngineMeasurement) => number) =>
-    median(rounds.map((round) => of(round[a]) / of(round[b])));
+    median(
+      rounds.map((round) => {
+        const [measuredA, measuredB] = [round[a], round[b]];
+        return measuredA && measuredB ? of(measuredA) / of(measuredB) : Number.NaN;
+      }),
+    );
   const pagesOf = (m: EngineMeasurement) => m.pagesPerMinute;
   const rssOf = (m: EngineMeasurement) => m.memory.peakTreeBytes;
 
@@ -118,14 +124,18 @@ export function printSummary(rounds: readonly Round[], engines: readonly Engine[
   const browserRss = ratio('shelfwatch-browser', 'puppeteer', rssOf);
   const line = (label: string, value: number, target: string, met: boolean, note = '') =>
     console.log(
-      `  ${label.padEnd(44)} ${value.toFixed(2).padStart(6)}×  target ${target.padEnd(7)} ${verdict(met)}${note}`,
+      Number.isNaN(value)
+        ? `  ${label.padEnd(44)}    n/a  (an engine of it was not run)`
+        : `  ${label.padEnd(44)} ${value.toFixed(2).padStart(6)}×  target ${target.padEnd(7)} ${verdict(met)}${note}`,
     );
   console.log(`Ratios${over}:`);
   line('HTTP mode ÷ CheerioCrawler, pages/min', httpPages, '≥ 1.3×', httpPages >= 1.3);
   line('HTTP mode ÷ CheerioCrawler, peak RSS', httpRss, '≤ 0.8×', httpRss <= 0.8);
-  console.log(
-    `  HTTP mode ≥ 1.3× CheerioCrawler's pages/min at ≤ 0.8× its peak RSS: ${verdict(httpPages >= 1.3 && httpRss <= 0.8)}`,
-  );
+  if (!Number.isNaN(httpPages)) {
+    console.log(
+      `  HTTP mode ≥ 1.3× CheerioCrawler's pages/min at ≤ 0.8× its peak RSS: ${verdict(httpPages >= 1.3 && httpRss <= 0.8)}`,
+    );
+  }
   line('HTTP mode ÷ PuppeteerCrawler, pages/min', httpVsPuppeteer, '≥ 8×', httpVsPuppeteer >= 8);
   line('browser mode ÷ PuppeteerCrawler, pages/min', browserPages, '≥ 1.5×', browserPages >= 1.5);
   line('browser mode ÷ PuppeteerCrawler, peak RSS', browserRss, '≤ 0.7×', browserRss <= 0.7, ' (issue #9)');
@@ -145,8 +155,9 @@ export function printLambdaCost(rounds: readonly Round[], runsPerJob: number): v
     ['shelfwatch-browser', browserFunction()],
   ];
   for (const [engine, fn] of modes) {
-    const runMs = median(rounds.map((round) => round[engine].runMs ?? Number.NaN));
-    const pages = median(rounds.map((round) => round[engine].pages));
+    if (rounds.some((round) => round[engine] === undefined)) continue;
+    const runMs = median(rounds.map((round) => round[engine]?.runMs ?? Number.NaN));
+    const pages = median(rounds.map((round) => round[engine]?.pages ?? Number.NaN));
     const cost = costPer1000Pages({ runMs, pages, runs: runsPerJob }, fn);
     console.log(
       `  ${engine.padEnd(18)}  ${fn.name} ${fn.memoryMb} MB ${fn.architecture} (${fn.source}): ` +
