@@ -16,7 +16,7 @@ describe('the scrape benchmark', () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [BENCH, '--listings', '2', '--pages', '2', '--concurrency', '2', '--rounds', '1'],
-      { timeout: 240_000, maxBuffer: 10 * 1024 * 1024 },
+      { timeout: 290_000, maxBuffer: 10 * 1024 * 1024 },
     );
     for (const engine of ['shelfwatch-http', 'cheerio', 'shelfwatch-browser', 'puppeteer']) {
       const line = new RegExp(
