@@ -2,7 +2,9 @@
  * One engine of `npm run bench:scrape`, in its own process so that its memory (Node and every
  * Chromium process it starts) can be measured alone:
  *
- *   node bench/scrape-worker.ts shelfwatch|crawlee < job.json   (a ScrapeJob, on stdin)
+ *   node bench/scrape-worker.ts shelfwatch-http|shelfwatch-browser|cheerio|puppeteer < job.json
+ *
+ * (a ScrapeJob, on stdin).
  *
  * Reports `scrape-start`, `first-item` and `done` events on stdout (bench/scrape/job.ts). The
  * engine's module is imported only here, so each process loads only its own libraries.
@@ -37,12 +39,21 @@ const reporter = {
 };
 
 async function scrape(name: Engine): Promise<EngineResult> {
-  if (name === 'shelfwatch') {
-    const { scrapeWithShelfwatch } = await import('./scrape/shelfwatch-engine.ts');
-    return scrapeWithShelfwatch(job, reporter);
+  switch (name) {
+    case 'shelfwatch-http':
+    case 'shelfwatch-browser': {
+      const { scrapeWithShelfwatch } = await import('./scrape/shelfwatch-engine.ts');
+      return scrapeWithShelfwatch(job, reporter);
+    }
+    case 'cheerio': {
+      const { scrapeWithCheerio } = await import('./scrape/cheerio-engine.ts');
+      return scrapeWithCheerio(job, reporter);
+    }
+    case 'puppeteer': {
+      const { scrapeWithPuppeteer } = await import('./scrape/puppeteer-engine.ts');
+      return scrapeWithPuppeteer(job, reporter);
+    }
   }
-  const { scrapeWithCrawlee } = await import('./scrape/crawlee-engine.ts');
-  return scrapeWithCrawlee(job, reporter);
 }
 
 const { doneAtMs, ...figures } = await scrape(engine);

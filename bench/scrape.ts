@@ -1,12 +1,14 @@
 /**
- * npm run bench:scrape [-- --listings 40 --pages 5 --concurrency 4 --rounds 1]
+ * npm run bench:scrape [-- --listings 40 --pages 5 --concurrency 4 --rounds 2]
  *
- * Shelfwatch's scraper against Crawlee's PuppeteerCrawler, side by side in one run, over the same
- * demo-shop listing pages (listings × pages, 20 items a page) at the same concurrency, each engine
- * in its own child process (bench/scrape-worker.ts), one after the other (alternating the order
- * over rounds). Prints, for each: pages per minute of the scraping phase, peak RSS of its process
- * tree (Node + Chromium), and cold start (process spawn → first item stored); then the ratios
- * Shelfwatch ÷ Crawlee against the targets (≥ 1.5× pages/min at ≤ 0.7× peak memory).
+ * Shelfwatch's scraper in each fetch mode against the Crawlee crawler of the same kind, side by
+ * side in one run: the HTTP mode against CheerioCrawler and PuppeteerCrawler, the browser mode
+ * against PuppeteerCrawler. All four read the same demo-shop listing pages (listings × pages, 20
+ * items a page) at the same concurrency, each in its own child process (bench/scrape-worker.ts),
+ * one after the other, the order rotating over rounds. Prints, for each: pages per minute of the
+ * scraping phase, peak RSS of its process tree (Node + Chromium), cold start (process spawn →
+ * first item stored); checks that all four read the same items and fields; then the ratios against
+ * the targets, and the estimated Lambda cost per 1,000 pages of each Shelfwatch mode.
  * Absolute figures depend on the machine; ratios measured in one run are what to compare.
  * What is measured and why it is fair: docs/benchmarks.md.
  */
@@ -17,16 +19,25 @@ import { startLocalInfrastructure } from '../local/infrastructure.ts';
 import { resourceEnvironment } from '../shared/aws/index.ts';
 import { createStores } from '../shared/stores/index.ts';
 import { requireExtractor } from '../shared/scraping/extractors/index.ts';
-import { type Engine, type ScrapeJob } from './scrape/job.ts';
+import type { FetchModeSetting } from '../shared/definitions/index.ts';
+import { ENGINES, type Engine, isShelfwatch, type ScrapeJob } from './scrape/job.ts';
 import { type EngineMeasurement, measureEngine } from './scrape/measure-engine.ts';
-import { printFairnessNotes, printMeasurement, printRatios } from './scrape/report.ts';
+import {
+  printFairnessNotes,
+  printLambdaCost,
+  printMeasurement,
+  printReadings,
+  printSummary,
+  type Round,
+} from './scrape/report.ts';
 
 const { values } = parseArgs({
   options: {
-    listings: { type: 'string', default: '40' },
+    listings: { type: 'string', default: '20' },
+    engines: { type: 'string', default: ENGINES.join(',') },
     pages: { type: 'string', default: String(LISTING_PAGES) },
     concurrency: { type: 'string', default: '4' },
-    rounds: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '2' },
   },
 });
 const positive = (name: keyof typeof values, max = Number.MAX_SAFE_INTEGER): number => {
@@ -40,6 +51,13 @@ const listings = positive('listings');
 const pagesPerListing = positive('pages', LISTING_PAGES);
 const concurrency = positive('concurrency');
 const rounds = positive('rounds');
+// A subset (e.g. `--engines shelfwatch-http` under `--cpu-prof`) prints only the ratios it has.
+const engines = (values.engines ?? '').split(',').map((name) => {
+  const engine = ENGINES.find((known) => known === name.trim());
+  if (!engine)
+    throw new Error(`--engines takes a comma-separated list of ${ENGINES.join(', ')}, not ${name}`);
+  return engine;
+});
 const SLOT = '2026-11-23T19:00Z';
 const expectedPages = listings * pagesPerListing;
 
@@ -50,8 +68,13 @@ const extractor = requireExtractor('amazon', 'search_result');
 const keywords = Array.from({ length: listings }, (_, index) => `bench listing ${index + 1}`);
 const startUrls = keywords.map((value) => extractor.pageUrl({ value, marketplace: 'US', origin }, 1));
 
-/** A fresh stage with one new run per listing, and the environment a scraper Lambda of it sees. */
-async function shelfwatchSetup(): Promise<{ job: ScrapeJob; env: NodeJS.ProcessEnv }> {
+/**
+ * A fresh stage with one new run per listing (its definition's `fetchMode` the engine's), and the
+ * environment a scraper Lambda of it sees.
+ */
+async function shelfwatchSetup(
+  fetchMode: FetchModeSetting,
+): Promise<{ job: ScrapeJob; env: NodeJS.ProcessEnv }> {
   const stage = await local.provision(`b${randomUUID().slice(0, 8)}`);
   const { runs } = createStores(resourceEnvironment(stage.environment), local.clients);
   const messages = await Promise.all(
@@ -67,6 +90,7 @@ async function shelfwatchSetup(): Promise<{ job: ScrapeJob; env: NodeJS.ProcessE
             params: { maxPages: pagesPerListing, maxItems: 1_000 },
             priority: 'normal',
             maxAttempts: 3,
+            fetchMode,
           },
           slot: SLOT,
         },
@@ -89,10 +113,9 @@ async function shelfwatchSetup(): Promise<{ job: ScrapeJob; env: NodeJS.ProcessE
 }
 
 async function measure(engine: Engine): Promise<EngineMeasurement & { shopPages: number }> {
-  const { job, env } =
-    engine === 'shelfwatch'
-      ? await shelfwatchSetup()
-      : { job: { startUrls, pagesPerListing, concurrency, runs: [] }, env: process.env };
+  const { job, env } = isShelfwatch(engine)
+    ? await shelfwatchSetup(engine === 'shelfwatch-http' ? 'http' : 'browser')
+    : { job: { startUrls, pagesPerListing, concurrency, runs: [] }, env: process.env };
   shop.requests.length = 0;
   const measured = await measureEngine(engine, job, env);
   const shopPages = shop.requests.filter((request) => request.startsWith('/amazon/com/s?')).length;
@@ -103,30 +126,40 @@ let valid = true;
 try {
   console.log(
     `Scrape benchmark: ${listings} listings × ${pagesPerListing} pages = ${expectedPages} pages ` +
-      `(${expectedPages * 20} items), concurrency ${concurrency}, ${rounds} round(s)`,
+      `(${expectedPages * 20} items), concurrency ${concurrency}, ${rounds} round(s), engines ${engines.join(', ')}`,
   );
-  const results: Record<Engine, EngineMeasurement>[] = [];
+  const results: Round[] = [];
   for (let round = 1; round <= rounds; round += 1) {
-    const order: Engine[] = round % 2 === 1 ? ['shelfwatch', 'crawlee'] : ['crawlee', 'shelfwatch'];
+    // Each round starts one engine later, so that no engine always runs first (or after the same one).
+    const order = engines.map((_, index) => engines[(index + round - 1) % engines.length] as Engine);
     const byEngine: Partial<Record<Engine, EngineMeasurement>> = {};
     for (const engine of order) {
       const measured = await measure(engine);
       printMeasurement(round, measured, measured.shopPages, concurrency);
-      if (measured.pages !== expectedPages || measured.failures.length > 0) {
+      if (
+        measured.pages !== expectedPages ||
+        measured.shopPages !== expectedPages ||
+        measured.failures.length > 0
+      ) {
         valid = false;
         console.log(
-          `  ✗ ${engine} read ${measured.pages} of ${expectedPages} pages; failures: ${measured.failures.slice(0, 5).join(' | ')}`,
+          `  ✗ ${engine} read ${measured.pages} of ${expectedPages} pages (the shop served ${measured.shopPages}); ` +
+            `failures: ${measured.failures.slice(0, 5).join(' | ')}`,
         );
       }
       byEngine[engine] = measured;
     }
-    if (byEngine.shelfwatch && byEngine.crawlee)
-      results.push({ shelfwatch: byEngine.shelfwatch, crawlee: byEngine.crawlee });
+    const measuredAll = engines.map((engine) => byEngine[engine]).filter((m) => m !== undefined);
+    if (!printReadings(round, measuredAll)) valid = false;
+    results.push(byEngine);
   }
-  printRatios(results);
+  printSummary(results, engines);
+  printLambdaCost(results, listings);
   printFairnessNotes();
   if (!valid) {
-    console.log('INVALID: an engine did not read every page; the figures above do not compare.');
+    console.log(
+      'INVALID: an engine did not read every page, or not the same items; the figures above do not compare.',
+    );
     process.exitCode = 1;
   }
 } finally {

@@ -5,8 +5,15 @@
  */
 import type { RunMessage } from '../../shared/queues/index.ts';
 
-export const ENGINES = ['shelfwatch', 'crawlee'] as const;
+/**
+ * The four contenders: Shelfwatch in each fetch mode (a definition `fetchMode: 'http'` or
+ * `'browser'`), and the Crawlee crawler each mode is measured against.
+ */
+export const ENGINES = ['shelfwatch-http', 'cheerio', 'shelfwatch-browser', 'puppeteer'] as const;
 export type Engine = (typeof ENGINES)[number];
+
+export const isShelfwatch = (engine: Engine): engine is 'shelfwatch-http' | 'shelfwatch-browser' =>
+  engine === 'shelfwatch-http' || engine === 'shelfwatch-browser';
 
 export interface ScrapeJob {
   /** Page 1 of every listing (Crawlee's start requests; Shelfwatch's runs read the same URLs). */
@@ -17,6 +24,17 @@ export interface ScrapeJob {
   readonly concurrency: number;
   /** Shelfwatch only: the run messages, one per listing, of runs already created. */
   readonly runs: readonly RunMessage[];
+}
+
+/**
+ * What an engine read, in a form all four can give: how many items, how many carry each field,
+ * and a digest of every item's id, title, price, rating and review count (bench/scrape/readings.ts).
+ * Equal readings mean the engines read the same fields of the same items.
+ */
+export interface Readings {
+  readonly items: number;
+  readonly fieldsPresent: Readonly<Record<string, number>>;
+  readonly digest: string;
 }
 
 export type WorkerEvent =
@@ -30,6 +48,9 @@ export type WorkerEvent =
       readonly pages: number;
       readonly items: number;
       readonly failures: readonly string[];
+      readonly readings: Readings;
+      /** Shelfwatch: the sum of its runs' durations, what Lambda bills (one run per invocation). */
+      readonly runMs?: number;
       /** Where the engine spent its time, when it can tell (Shelfwatch: DynamoDB requests). */
       readonly profile?: Readonly<Record<string, OperationProfile>>;
     };
@@ -64,5 +85,7 @@ export interface EngineResult {
   readonly pages: number;
   readonly items: number;
   readonly failures: readonly string[];
+  readonly readings: Readings;
+  readonly runMs?: number;
   readonly profile?: Readonly<Record<string, OperationProfile>>;
 }

@@ -6,7 +6,14 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { type Engine, eventOf, type OperationProfile, type ScrapeJob, type WorkerEvent } from './job.ts';
+import {
+  type Engine,
+  eventOf,
+  type OperationProfile,
+  type Readings,
+  type ScrapeJob,
+  type WorkerEvent,
+} from './job.ts';
 import { sampleTreeMemory, type TreeMemory } from './process-tree-memory.ts';
 import { ShelfwatchError } from '../../shared/errors/index.ts';
 
@@ -17,6 +24,9 @@ export interface EngineMeasurement {
   readonly pages: number;
   readonly items: number;
   readonly failures: readonly string[];
+  readonly readings: Readings;
+  /** Shelfwatch: the sum of its runs' durations. */
+  readonly runMs?: number;
   readonly profile?: Readonly<Record<string, OperationProfile>>;
   readonly scrapeMs: number;
   readonly pagesPerMinute: number;
@@ -69,6 +79,8 @@ export async function measureEngine(
     pages: done.pages,
     items: done.items,
     failures: done.failures,
+    readings: done.readings,
+    ...(done.runMs !== undefined ? { runMs: done.runMs } : {}),
     ...(done.profile ? { profile: done.profile } : {}),
     scrapeMs,
     pagesPerMinute: (done.pages / scrapeMs) * 60_000,

@@ -1,10 +1,22 @@
-/** The benchmark's printout: one line per engine and round, the ratios, and the fairness notes. */
+/**
+ * The benchmark's printout: one line per engine and round, what each engine read (checked equal),
+ * the medians, the ratios against the targets, the Lambda cost per mode, and the fairness notes.
+ */
 import type { Engine } from './job.ts';
+import {
+  browserFunction,
+  costPer1000Pages,
+  httpFunction,
+  LAMBDA_PRICES,
+  type ModeFunction,
+} from './lambda-cost.ts';
 import type { EngineMeasurement } from './measure-engine.ts';
+import { sameReadings } from './readings.ts';
 
 const MIB = 1024 * 1024;
-const PAGES_TARGET = 1.5;
-const MEMORY_TARGET = 0.7;
+
+/** One round: the engines measured in it (all four, unless `--engines` names fewer). */
+export type Round = Readonly<Partial<Record<Engine, EngineMeasurement>>>;
 
 export function printMeasurement(
   round: number,
@@ -16,7 +28,7 @@ export function printMeasurement(
   console.log(
     [
       `round ${round}`,
-      measured.engine.padEnd(10),
+      measured.engine.padEnd(18),
       `pages ${measured.pages}`,
       `items ${measured.items}`,
       `scrape ${(measured.scrapeMs / 1000).toFixed(2)} s`,
@@ -43,6 +55,38 @@ export function printMeasurement(
   );
 }
 
+/**
+ * What the engines of a round read, checked equal: the same item count and the same digest of
+ * every item's fields. False (with the line saying who differs) when they did not.
+ */
+export function printReadings(round: number, measured: readonly EngineMeasurement[]): boolean {
+  const differing = sameReadings(measured);
+  const first = measured[0];
+  if (!first) return true;
+  const fields = Object.entries(first.readings.fieldsPresent)
+    .map(([name, count]) => `${name} ${count}`)
+    .join(', ');
+  if (differing.length === 0) {
+    console.log(
+      `round ${round}  readings: all ${measured.length} engines read the same ${first.readings.items} items ` +
+        `(digest ${first.readings.digest}; fields present: ${fields})`,
+    );
+    return true;
+  }
+  for (const { engine, readings } of measured) {
+    const present = Object.entries(readings.fieldsPresent)
+      .map(([name, count]) => `${name} ${count}`)
+      .join(', ');
+    console.log(
+      `  ✗ ${engine}: ${readings.items} items, digest ${readings.digest}, fields present: ${present}`,
+    );
+  }
+  console.log(
+    `round ${round}  readings DIFFER: ${differing.join(', ')} did not read what ${first.engine} read`,
+  );
+  return false;
+}
+
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -51,42 +95,96 @@ const median = (values: readonly number[]): number => {
     : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 };
 
-export function printRatios(rounds: readonly Record<Engine, EngineMeasurement>[]): void {
-  const ratio = (of: (m: EngineMeasurement) => number) =>
-    median(rounds.map((round) => of(round.shelfwatch) / of(round.crawlee)));
-  const pages = ratio((m) => m.pagesPerMinute);
-  const memory = ratio((m) => m.memory.peakTreeBytes);
-  const coldStart = ratio((m) => m.coldStartMs);
-  const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+
+export function printSummary(rounds: readonly Round[], engines: readonly Engine[]): void {
   const over = rounds.length > 1 ? ` (median of ${rounds.length} rounds)` : '';
-  console.log(`Shelfwatch ÷ Crawlee${over}:`);
+  console.log(`Per engine${over}:`);
+  for (const engine of engines) {
+    const pages = median(rounds.map((round) => round[engine]?.pagesPerMinute ?? Number.NaN));
+    const rss = median(rounds.map((round) => round[engine]?.memory.peakTreeBytes ?? Number.NaN)) / MIB;
+    console.log(
+      `  ${engine.padEnd(18)}  ${pages.toFixed(1).padStart(8)} pages/min  peak RSS ${rss.toFixed(1)} MiB`,
+    );
+  }
+  const ratio = (a: Engine, b: Engine, of: (m: EngineMeasurement) => number) =>
+    median(
+      rounds.map((round) => {
+        const [measuredA, measuredB] = [round[a], round[b]];
+        return measuredA && measuredB ? of(measuredA) / of(measuredB) : Number.NaN;
+      }),
+    );
+  const pagesOf = (m: EngineMeasurement) => m.pagesPerMinute;
+  const rssOf = (m: EngineMeasurement) => m.memory.peakTreeBytes;
+
+  const httpPages = ratio('shelfwatch-http', 'cheerio', pagesOf);
+  const httpRss = ratio('shelfwatch-http', 'cheerio', rssOf);
+  const httpVsPuppeteer = ratio('shelfwatch-http', 'puppeteer', pagesOf);
+  const browserPages = ratio('shelfwatch-browser', 'puppeteer', pagesOf);
+  const browserRss = ratio('shelfwatch-browser', 'puppeteer', rssOf);
+  const line = (label: string, value: number, target: string, met: boolean, note = '') =>
+    console.log(
+      Number.isNaN(value)
+        ? `  ${label.padEnd(44)}    n/a  (an engine of it was not run)`
+        : `  ${label.padEnd(44)} ${value.toFixed(2).padStart(6)}×  target ${target.padEnd(7)} ${verdict(met)}${note}`,
+    );
+  console.log(`Ratios${over}:`);
+  line('HTTP mode ÷ CheerioCrawler, pages/min', httpPages, '≥ 1.3×', httpPages >= 1.3);
+  line('HTTP mode ÷ CheerioCrawler, peak RSS', httpRss, '≤ 0.8×', httpRss <= 0.8);
+  if (!Number.isNaN(httpPages)) {
+    console.log(
+      `  HTTP mode ≥ 1.3× CheerioCrawler's pages/min at ≤ 0.8× its peak RSS: ${verdict(httpPages >= 1.3 && httpRss <= 0.8)}`,
+    );
+  }
+  line('HTTP mode ÷ PuppeteerCrawler, pages/min', httpVsPuppeteer, '≥ 8×', httpVsPuppeteer >= 8);
+  line('browser mode ÷ PuppeteerCrawler, pages/min', browserPages, '≥ 1.5×', browserPages >= 1.5);
+  line('browser mode ÷ PuppeteerCrawler, peak RSS', browserRss, '≤ 0.7×', browserRss <= 0.7, ' (issue #9)');
+}
+
+export function printLambdaCost(rounds: readonly Round[], runsPerJob: number): void {
+  const { perGbSecond, perMillionRequests, region } = LAMBDA_PRICES;
   console.log(
-    `  pages/min   ${pages.toFixed(2)}×  target ≥ ${PAGES_TARGET}×  ${verdict(pages >= PAGES_TARGET)}`,
+    `Estimated Lambda cost per 1,000 pages (prices: ${region}, $${perGbSecond.x86_64} per GB-s x86_64, ` +
+      `$${perGbSecond.arm64} per GB-s arm64, $${perMillionRequests.toFixed(2)} per 1M requests):`,
   );
   console.log(
-    `  peak RSS    ${memory.toFixed(2)}×  target ≤ ${MEMORY_TARGET}×  ${verdict(memory <= MEMORY_TARGET)}`,
+    '  $ = 1,000 × (Σ run durations ÷ pages) × memory GB × price per GB-s + 1,000 × (runs ÷ pages) × price per request',
   );
-  console.log(`  cold start  ${coldStart.toFixed(2)}×  (spawn → first item; below 1 is faster)`);
-  const both = pages >= PAGES_TARGET && memory <= MEMORY_TARGET;
-  console.log(`  target (≥ ${PAGES_TARGET}× pages/min at ≤ ${MEMORY_TARGET}× memory): ${verdict(both)}`);
+  const modes: [Engine, ModeFunction][] = [
+    ['shelfwatch-http', httpFunction()],
+    ['shelfwatch-browser', browserFunction()],
+  ];
+  for (const [engine, fn] of modes) {
+    if (rounds.some((round) => round[engine] === undefined)) continue;
+    const runMs = median(rounds.map((round) => round[engine]?.runMs ?? Number.NaN));
+    const pages = median(rounds.map((round) => round[engine]?.pages ?? Number.NaN));
+    const cost = costPer1000Pages({ runMs, pages, runs: runsPerJob }, fn);
+    console.log(
+      `  ${engine.padEnd(18)}  ${fn.name} ${fn.memoryMb} MB ${fn.architecture} (${fn.source}): ` +
+        `${(runMs / 1000).toFixed(1)} run-s ÷ ${pages} pages × ${(fn.memoryMb / 1024).toFixed(3)} GB = ` +
+        `${cost.gbSecondsPerPage.toFixed(4)} GB-s a page → $${cost.computePer1000.toFixed(4)} compute + ` +
+        `$${cost.requestsPer1000.toFixed(4)} requests = $${cost.totalPer1000.toFixed(4)} per 1,000 pages`,
+    );
+  }
 }
 
 export function printFairnessNotes(): void {
   console.log(
     [
       'Notes:',
-      '- Same @sparticuz/chromium binary and the same launch flags for both (Shelfwatch’s: the',
-      '  package defaults without --single-process, --disable-web-security, ' +
-        '--allow-running-insecure-content,',
-      '  plus its quiet flags); each library adds what it adds on its own (Crawlee: fingerprints,',
-      '  one shared context; Shelfwatch: one isolated context per run, JavaScript off).',
-      '- Crawlee gets Shelfwatch’s page settings: waitUntil domcontentloaded, images/media/fonts blocked,',
-      '  concurrency fixed (minConcurrency = maxConcurrency).',
-      '- Shelfwatch runs as in production: lease, domain budget, items and a checkpoint per page in',
-      '  DynamoDB Local. Crawlee keeps items in its in-memory Dataset and writes no database: a',
-      '  handicap for Shelfwatch.',
-      '- Peak RSS is the child process and every descendant (Chromium); DynamoDB Local (Java) and the',
-      '  demo shop run in the parent and count for neither. RSS counts shared pages once per process.',
+      '- Each engine runs alone in its own child process, rounds rotate the order; pages/min is the scraping',
+      '  phase (engine set up → last page), peak RSS the child and every descendant (Chromium).',
+      '- Shelfwatch (both modes) runs as in production: lease, SSRF check of every URL, domain budget, items',
+      '  and a checkpoint per page in DynamoDB Local. Crawlee keeps items in its in-memory Dataset and writes',
+      '  no database: a handicap for Shelfwatch. Readings are checked equal (items read back from DynamoDB).',
+      '- HTTP: Shelfwatch HttpSession (pinned connection, cookies, gzip/br, size cap, charset) + parse5;',
+      '  CheerioCrawler: got-scraping (generated headers, session pool) + Cheerio (htmlparser2).',
+      '- Browser: the same @sparticuz/chromium binary and launch flags for both; Crawlee gets Shelfwatch’s',
+      '  page settings (domcontentloaded, images/media/fonts blocked, fixed concurrency); Shelfwatch opens',
+      '  one isolated context per run with JavaScript off, Crawlee a page per request in a shared context.',
+      '- DynamoDB Local (Java) and the demo shop run in the parent and count for no engine, but share the CPUs.',
+      '- Lambda cost: run durations measured here, with all lanes in one process on this machine’s cores;',
+      '  a Lambda gets CPU in proportion to its memory, so the estimate is an order of magnitude, not a bill.',
     ].join('\n'),
   );
 }

@@ -2,13 +2,17 @@
  * Shelfwatch's side, wired as the scraper Lambda wires itself (`createRunScraper` over the
  * environment: DynamoDB runs, items and domain budget), with N run scrapes in flight: each lane
  * takes the next run message and scrapes the whole run (lease, pages, a checkpoint per page,
- * items saved in DynamoDB, completion) before taking another.
+ * items saved in DynamoDB, completion) before taking another. The runs' fetch mode (`http` or
+ * `browser`) is their definition's, set by the parent. Once done (outside the timed phase), the
+ * items are read back from DynamoDB: the readings are what was saved, not what was meant to be.
  */
 import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
 import { createRunScraper, readScraperConfig, type ScraperLogger } from '../../shared/scraping/index.ts';
 import { createStores } from '../../shared/stores/index.ts';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ItemStore } from '../../shared/results/index.ts';
 import type { EngineResult, OperationProfile, Reporter, ScrapeJob } from './job.ts';
+import { type ComparableItem, readingsOf } from './readings.ts';
 
 export async function scrapeWithShelfwatch(job: ScrapeJob, reporter: Reporter): Promise<EngineResult> {
   const failures: string[] = [];
@@ -23,23 +27,21 @@ export async function scrapeWithShelfwatch(job: ScrapeJob, reporter: Reporter): 
   const clients = createAwsClients();
   const profile = profileRequests(clients.documents);
   const resources = resourceEnvironment();
-  const { scraper, browser } = createRunScraper(
-    createStores(resources, clients),
-    resources,
-    clients,
-    readScraperConfig(),
-    logger,
-  );
+  const stores = createStores(resources, clients);
+  const { scraper, browser } = createRunScraper(stores, resources, clients, readScraperConfig(), logger);
   const waiting = [...job.runs];
   let pages = 0;
   let items = 0;
+  let runMs = 0;
   reporter.scrapeStart();
   const lane = async (index: number) => {
     for (let message = waiting.shift(); message; message = waiting.shift()) {
+      const runStartedAt = performance.now();
       const outcome = await scraper.scrape(message, {
         owner: `bench-lane-${index}`,
         remainingMs: () => 900_000,
       });
+      runMs += performance.now() - runStartedAt;
       if (outcome.kind === 'succeeded') {
         pages += outcome.run.checkpoint?.page ?? 0;
         items += outcome.run.counts.saved;
@@ -50,9 +52,42 @@ export async function scrapeWithShelfwatch(job: ScrapeJob, reporter: Reporter): 
   };
   await Promise.all(Array.from({ length: job.concurrency }, (_, index) => lane(index)));
   const doneAtMs = Date.now();
+  // Taken now: the read-back below is the benchmark's check, not Shelfwatch's work.
+  const requestsWhileScraping = Object.fromEntries(profile);
   await browser.close();
+  const saved = (await Promise.all(job.runs.map(({ runId }) => savedItemsOf(stores.items, runId)))).flat();
   clients.destroy();
-  return { doneAtMs, pages, items, failures, profile: Object.fromEntries(profile) };
+  return {
+    doneAtMs,
+    pages,
+    items,
+    failures,
+    readings: readingsOf(saved),
+    runMs: Math.round(runMs),
+    profile: requestsWhileScraping,
+  };
+}
+
+/** The items a run saved, as DynamoDB holds them. */
+async function savedItemsOf(store: ItemStore, runId: string): Promise<ComparableItem[]> {
+  const items: ComparableItem[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listByRun(runId, cursor ? { cursor } : {});
+    for (const { item } of page.snapshots) {
+      items.push({
+        id: item.id,
+        title: item.title,
+        price: item.price,
+        rating: item.rating,
+        reviewCount: item.reviewCount,
+        hasProductUrl: item.url !== undefined,
+        hasImage: item.imageUrl !== undefined,
+      });
+    }
+    cursor = page.cursor;
+  } while (cursor);
+  return items;
 }
 
 /** Requests and time in flight per DynamoDB operation (after retries: each attempt counted). */

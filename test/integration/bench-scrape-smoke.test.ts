@@ -1,6 +1,6 @@
 /**
- * `npm run bench:scrape` at a tiny size: it completes and prints a line of figures for each
- * engine and the ratios. What the figures are is the benchmark's business, never the test's.
+ * `npm run bench:scrape` at a tiny size: it completes, finds that all four engines read the same
+ * items, and prints a line of figures for each engine, the ratios and the cost per mode. What the figures are is the benchmark's business, never the test's.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,13 +12,13 @@ const BENCH = fileURLToPath(new URL('../../bench/scrape.ts', import.meta.url));
 const NUMBER = String.raw`\d+(?:\.\d+)?`;
 
 describe('the scrape benchmark', () => {
-  it('reads 2 listings × 2 pages with both engines and prints their figures and the ratios', async () => {
+  it('reads 2 listings × 2 pages with all four engines, checks they read the same, and prints figures, ratios and costs', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [BENCH, '--listings', '2', '--pages', '2', '--concurrency', '2'],
-      { timeout: 120_000, maxBuffer: 10 * 1024 * 1024 },
+      [BENCH, '--listings', '2', '--pages', '2', '--concurrency', '2', '--rounds', '1'],
+      { timeout: 290_000, maxBuffer: 10 * 1024 * 1024 },
     );
-    for (const engine of ['shelfwatch', 'crawlee']) {
+    for (const engine of ['shelfwatch-http', 'cheerio', 'shelfwatch-browser', 'puppeteer']) {
       const line = new RegExp(
         `^round 1  ${engine}\\s+pages 4  items 80  scrape ${NUMBER} s  ${NUMBER} pages/min  ` +
           `peak RSS ${NUMBER} MiB \\(node ${NUMBER} MiB, \\d+ processes\\)  ` +
@@ -27,8 +27,26 @@ describe('the scrape benchmark', () => {
       );
       assert.match(stdout, line, `no figures for ${engine} in:\n${stdout}`);
     }
-    for (const ratio of ['pages/min', 'peak RSS', 'cold start'])
-      assert.match(stdout, new RegExp(`^  ${ratio}\\s+${NUMBER}×`, 'm'), `no ${ratio} ratio in:\n${stdout}`);
+    assert.match(stdout, /^round 1 {2}readings: all 4 engines read the same 80 items /m);
+    for (const ratio of [
+      'HTTP mode ÷ CheerioCrawler, pages/min',
+      'HTTP mode ÷ CheerioCrawler, peak RSS',
+      'HTTP mode ÷ PuppeteerCrawler, pages/min',
+      'browser mode ÷ PuppeteerCrawler, pages/min',
+    ]) {
+      assert.match(
+        stdout,
+        new RegExp(`^  ${ratio}\\s+${NUMBER}×  target [≥≤] ${NUMBER}×\\s+(met|NOT met)$`, 'm'),
+        `no ${ratio} ratio in:\n${stdout}`,
+      );
+    }
+    for (const mode of ['shelfwatch-http', 'shelfwatch-browser']) {
+      assert.match(
+        stdout,
+        new RegExp(`^  ${mode}\\s+.* MB (x86_64|arm64) .*= \\$${NUMBER} per 1,000 pages$`, 'm'),
+        `no cost of ${mode} in:\n${stdout}`,
+      );
+    }
     assert.doesNotMatch(stdout, /INVALID/);
   });
 });
