@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { PRIORITIES, type Priority } from '../shared/definitions/index.ts';
 import { type ScheduleName, SCHEDULES, STAGE_PATTERN } from '../shared/catalogue/index.ts';
 import { ShelfwatchError } from '../shared/errors/index.ts';
+import { changeRetentionDaysSetting } from '../shared/changes/settings.ts';
 import { catchUpHoursSetting } from '../shared/expansion/settings.ts';
 import { itemRetentionDaysSetting } from '../shared/results/settings.ts';
 import { runRetentionDaysSetting } from '../shared/runs/settings.ts';
@@ -48,6 +49,7 @@ export const CONTEXT_KEYS = {
   logRetentionDays: 'Days Lambda logs are kept. Default: 30.',
   runRetentionDays: documented(runRetentionDaysSetting),
   itemRetentionDays: documented(itemRetentionDaysSetting),
+  changeRetentionDays: documented(changeRetentionDaysSetting),
   removalPolicy:
     "'retain' keeps tables and queues when the stack is deleted; 'destroy' removes them. Default: retain.",
 } as const;
@@ -101,6 +103,7 @@ const configSchema = z.object({
     .default(30),
   runRetentionDays: runRetentionDaysSetting,
   itemRetentionDays: itemRetentionDaysSetting,
+  changeRetentionDays: changeRetentionDaysSetting,
   removalPolicy: z.enum(REMOVAL_POLICIES).default('retain'),
 });
 
