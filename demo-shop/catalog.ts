@@ -62,10 +62,18 @@ export const CURRENCY: Record<string, string> = { amazon: 'USD', ozon: 'RUB', '1
  */
 export const VARIED_ONE_IN = 8;
 
+/** MurmurHash3's finalizer: FNV-1a's low bits of similar strings are too alike for `% n`. */
+function mixed(value: number): number {
+  let h = value;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 /** Whether (and how) a version varies something: a seed when it does, undefined when not. */
 function variationOf(subject: string, version: number): number | undefined {
   if (version === 0) return undefined;
-  const seed = hash(`${subject}:v${version}`);
+  const seed = mixed(hash(`${subject}:v${version}`));
   return seed % VARIED_ONE_IN === 0 ? seed : undefined;
 }
 
