@@ -8,6 +8,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { addDefinitionCommands } from './commands/definitions.ts';
+import { addItemCommands } from './commands/items.ts';
 import { addOperationCommands } from './commands/operations.ts';
 import { addRunCommands } from './commands/runs.ts';
 import { addTokenCommands } from './commands/tokens.ts';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   // Settings set above are copied into every subcommand created from here on.
   addDefinitionCommands(program);
   addRunCommands(program);
+  addItemCommands(program);
   addOperationCommands(program);
   addTokenCommands(program);
   return program;

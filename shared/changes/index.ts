@@ -5,3 +5,5 @@ export * from './settings.ts';
 export * from './change-store.ts';
 export * from './listing-baseline.ts';
 export * from './change-recorder.ts';
+export * from './change-feed.ts';
+export * from './item-key.ts';
