@@ -9,6 +9,7 @@
 import { Command, CommanderError } from 'commander';
 import { addDefinitionCommands } from './commands/definitions.ts';
 import { addHistoryCommands } from './commands/history.ts';
+import { addItemCommands } from './commands/items.ts';
 import { addOperationCommands } from './commands/operations.ts';
 import { addRunCommands } from './commands/runs.ts';
 import { addTokenCommands } from './commands/tokens.ts';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   // Settings set above are copied into every subcommand created from here on.
   addDefinitionCommands(program);
   addRunCommands(program);
+  addItemCommands(program);
   addOperationCommands(program);
   addTokenCommands(program);
   addHistoryCommands(program);

@@ -53,10 +53,36 @@ export function hash(text: string): number {
 
 export const CURRENCY: Record<string, string> = { amazon: 'USD', ozon: 'RUB', '1688': 'CNY' };
 
-export function productOf(platform: string, id: string): DemoProduct {
+/**
+ * The shop's version: 0 is the original catalogue; each later version is a deterministic variation
+ * of it (a function of the version alone, not of the versions before), so a test or a demo that
+ * moves the shop from one version to the next sees the same changes every time. In a version > 0,
+ * about one product in VARIED_ONE_IN has another price, and about one in the same number has its
+ * stock flipped; on listings, about one place in VARIED_ONE_IN holds another product.
+ */
+export const VARIED_ONE_IN = 8;
+
+/** MurmurHash3's finalizer: FNV-1a's low bits of similar strings are too alike for `% n`. */
+function mixed(value: number): number {
+  let h = value;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Whether (and how) a version varies something: a seed when it does, undefined when not. */
+function variationOf(subject: string, version: number): number | undefined {
+  if (version === 0) return undefined;
+  const seed = mixed(hash(`${subject}:v${version}`));
+  return seed % VARIED_ONE_IN === 0 ? seed : undefined;
+}
+
+export function productOf(platform: string, id: string, version = 0): DemoProduct {
   const seed = hash(`${platform}:${id}`);
   const pick = <T>(list: readonly T[], shift: number): T => list[(seed >>> shift) % list.length] as T;
-  return {
+  const repriced = variationOf(`${platform}:${id}:price`, version);
+  const restocked = variationOf(`${platform}:${id}:stock`, version);
+  const original = {
     id,
     title: `${pick(ADJECTIVES, 0)} ${pick(NOUNS, 4)} ${(seed % 90) + 10}`,
     priceMinor: 199 + (seed % 20_000),
@@ -66,12 +92,24 @@ export function productOf(platform: string, id: string): DemoProduct {
     available: seed % 11 !== 0,
     seller: pick(SELLERS, 16),
   };
+  return {
+    ...original,
+    ...(repriced === undefined ? {} : { priceMinor: 199 + (repriced % 20_000) }),
+    ...(restocked === undefined ? {} : { available: !original.available }),
+  };
 }
 
-/** Product ids on one page of a listing (search, category, best sellers). */
-export function listingIds(platform: string, listing: string, page: number, perPage: number): string[] {
+/** Product ids on one page of a listing (search, category, best sellers) in a version of the shop. */
+export function listingIds(
+  platform: string,
+  listing: string,
+  page: number,
+  perPage: number,
+  version = 0,
+): string[] {
   return Array.from({ length: perPage }, (_, index) => {
-    const seed = hash(`${platform}:${listing}:${page}:${index}`);
+    const place = `${platform}:${listing}:${page}:${index}`;
+    const seed = variationOf(place, version) ?? hash(place);
     if (platform === 'amazon') return `B0${seed.toString(36).toUpperCase().padStart(8, '0').slice(0, 8)}`;
     return String(100_000_000 + (seed % 900_000_000));
   });

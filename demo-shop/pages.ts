@@ -24,8 +24,8 @@ const nextLink = (href: string | undefined, label: string, cls: string): string 
 
 // ---- Amazon -------------------------------------------------------------------------------
 
-export function amazonProduct(marketplace: string, asin: string): string {
-  const p = productOf('amazon', asin);
+export function amazonProduct(marketplace: string, asin: string, version = 0): string {
+  const p = productOf('amazon', asin, version);
   return page(
     `Amazon.${marketplace}: ${p.title}`,
     `<div id="dp" data-asin="${asin}">
@@ -73,8 +73,9 @@ export function amazonListing(
   key: string,
   pageNumber: number,
   nextHref?: string,
+  version = 0,
 ): string {
-  const ids = listingIds('amazon', `${kind}:${key}`, pageNumber, PER_PAGE);
+  const ids = listingIds('amazon', `${kind}:${key}`, pageNumber, PER_PAGE, version);
   const title = `Amazon.${marketplace}: ${key}`;
   if (kind === 'bestsellers') {
     const cards = ids
@@ -82,7 +83,7 @@ export function amazonListing(
         amazonBestsellerCard(
           marketplace,
           asin,
-          productOf('amazon', asin),
+          productOf('amazon', asin, version),
           (pageNumber - 1) * PER_PAGE + index + 1,
         ),
       )
@@ -95,7 +96,9 @@ export function amazonListing(
       `<div class="p13n-gridRow" data-page="${pageNumber}">${cards}</div><ul class="a-pagination">${next}</ul>`,
     );
   }
-  const tiles = ids.map((asin) => amazonTile(marketplace, asin, productOf('amazon', asin))).join('\n');
+  const tiles = ids
+    .map((asin) => amazonTile(marketplace, asin, productOf('amazon', asin, version)))
+    .join('\n');
   return page(
     title,
     `<div class="s-main-slot s-result-list" data-page="${pageNumber}">${tiles}</div>
@@ -115,8 +118,8 @@ export const amazonCaptcha = (): string =>
 
 // ---- Ozon ---------------------------------------------------------------------------------
 
-export function ozonProduct(sku: string): string {
-  const p = productOf('ozon', sku);
+export function ozonProduct(sku: string, version = 0): string {
+  const p = productOf('ozon', sku, version);
   return page(
     `${p.title} купить на OZON`,
     `<div data-widget="webProductHeading"><h1>${escape(p.title)}</h1></div>
@@ -142,9 +145,10 @@ export function ozonListing(
   key: string,
   pageNumber: number,
   nextHref?: string,
+  version = 0,
 ): string {
-  const ids = listingIds('ozon', `${kind}:${key}`, pageNumber, PER_PAGE);
-  const tiles = ids.map((sku) => ozonTile(sku, productOf('ozon', sku))).join('\n');
+  const ids = listingIds('ozon', `${kind}:${key}`, pageNumber, PER_PAGE, version);
+  const tiles = ids.map((sku) => ozonTile(sku, productOf('ozon', sku, version))).join('\n');
   const next = nextHref ? `<a href="${escape(nextHref)}"><div><div>Дальше</div></div></a>` : '';
   return page(
     `${key} — купить на OZON`,
@@ -163,8 +167,8 @@ export const ozonBlockPage = (): string =>
 
 // ---- 1688 ---------------------------------------------------------------------------------
 
-export function alibabaOffer(offerId: string): string {
-  const p = productOf('1688', offerId);
+export function alibabaOffer(offerId: string, version = 0): string {
+  const p = productOf('1688', offerId, version);
   return page(
     `${p.title} - 阿里巴巴`,
     `<div class="title-content"><h1 class="d-title">${escape(p.title)}</h1></div>
@@ -183,9 +187,9 @@ const alibabaCard = (offerId: string, p: DemoProduct): string =>
     <div class="price_line"><div class="price"><span class="price_tag">¥</span><span class="price_num">${(p.priceMinor / 100).toFixed(2)}</span></div>
     <span class="J_WangWang" data-nick="${encodeURIComponent(p.seller)}" data-encode="true"></span></div></div></div></div>`;
 
-export function alibabaSearch(keywords: string, pageNumber: number, nextHref?: string): string {
-  const ids = listingIds('1688', `search:${keywords}`, pageNumber, PER_PAGE);
-  const cards = ids.map((offerId) => alibabaCard(offerId, productOf('1688', offerId))).join('\n');
+export function alibabaSearch(keywords: string, pageNumber: number, nextHref?: string, version = 0): string {
+  const ids = listingIds('1688', `search:${keywords}`, pageNumber, PER_PAGE, version);
+  const cards = ids.map((offerId) => alibabaCard(offerId, productOf('1688', offerId, version))).join('\n');
   return page(
     `${keywords} - 1688`,
     `<div id="offer-list">${cards}</div><div class="fui-paging">${nextLink(nextHref, '下一页', 'fui-next')}</div>`,

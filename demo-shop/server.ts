@@ -45,10 +45,21 @@ export interface DemoShop {
   /** Paths requested so far, in order (for tests and the benchmark). */
   readonly requests: string[];
   setRules(rules: readonly FaultRule[]): void;
+  /**
+   * Moves the shop to a version of its catalogue (0, the default, is the original): prices, stock
+   * and listings vary deterministically with it (see catalog.ts), so runs before and after see
+   * the same changes every time.
+   */
+  setVersion(version: number): void;
   stop(): Promise<void>;
 }
 
-type Route = (match: RegExpExecArray, query: URLSearchParams, path: string) => string | undefined;
+type Route = (
+  match: RegExpExecArray,
+  query: URLSearchParams,
+  path: string,
+  version: number,
+) => string | undefined;
 
 const pageParam = (query: URLSearchParams, name: string): number => {
   const value = Number(query.get(name) ?? '1');
@@ -63,49 +74,55 @@ const next = (path: string, query: URLSearchParams, name: string, current: numbe
 };
 
 const ROUTES: [RegExp, Route][] = [
-  [/^\/amazon\/([a-z.]+)\/dp\/([A-Z0-9]{10})$/, (m) => amazonProduct(m[1] ?? 'com', m[2] ?? '')],
+  [
+    /^\/amazon\/([a-z.]+)\/dp\/([A-Z0-9]{10})$/,
+    (m, _q, _p, v) => amazonProduct(m[1] ?? 'com', m[2] ?? '', v),
+  ],
   [
     // A search (`k=`), or a category read as a search filtered on its node (`rh=n:ID`), as on the site.
     /^\/amazon\/([a-z.]+)\/s$/,
-    (m, q, p) => {
+    (m, q, p, v) => {
       const node = /(?:^|,)n:(\d+)/.exec(q.get('rh') ?? '')?.[1];
       return listing(q, 'page', (n) =>
         node === undefined
-          ? amazonListing(m[1] ?? 'com', 'search', q.get('k') ?? '', n, next(p, q, 'page', n))
-          : amazonListing(m[1] ?? 'com', 'category', node, n, next(p, q, 'page', n)),
+          ? amazonListing(m[1] ?? 'com', 'search', q.get('k') ?? '', n, next(p, q, 'page', n), v)
+          : amazonListing(m[1] ?? 'com', 'category', node, n, next(p, q, 'page', n), v),
       );
     },
   ],
   [
     /^\/amazon\/([a-z.]+)\/b$/,
-    (m, q, p) =>
+    (m, q, p, v) =>
       listing(q, 'page', (n) =>
-        amazonListing(m[1] ?? 'com', 'category', q.get('node') ?? '', n, next(p, q, 'page', n)),
+        amazonListing(m[1] ?? 'com', 'category', q.get('node') ?? '', n, next(p, q, 'page', n), v),
       ),
   ],
   [
     /^\/amazon\/([a-z.]+)\/gp\/bestsellers(?:\/([\w-]+(?:\/\d+)*))?$/,
-    (m, q, p) =>
+    (m, q, p, v) =>
       listing(q, 'pg', (n) =>
-        amazonListing(m[1] ?? 'com', 'bestsellers', m[2] ?? '', n, next(p, q, 'pg', n)),
+        amazonListing(m[1] ?? 'com', 'bestsellers', m[2] ?? '', n, next(p, q, 'pg', n), v),
       ),
   ],
-  [/^\/ozon\/product\/[\w-]*?-?(\d+)\/$/, (m) => ozonProduct(m[1] ?? '')],
+  [/^\/ozon\/product\/[\w-]*?-?(\d+)\/$/, (m, _q, _p, v) => ozonProduct(m[1] ?? '', v)],
   [
     /^\/ozon\/category\/([\w-]+)\/$/,
-    (m, q, p) => listing(q, 'page', (n) => ozonListing('category', m[1] ?? '', n, next(p, q, 'page', n))),
+    (m, q, p, v) =>
+      listing(q, 'page', (n) => ozonListing('category', m[1] ?? '', n, next(p, q, 'page', n), v)),
   ],
   [
     /^\/ozon\/search\/$/,
-    (_m, q, p) =>
-      listing(q, 'page', (n) => ozonListing('search', q.get('text') ?? '', n, next(p, q, 'page', n))),
+    (_m, q, p, v) =>
+      listing(q, 'page', (n) => ozonListing('search', q.get('text') ?? '', n, next(p, q, 'page', n), v)),
   ],
-  [/^\/1688\/offer\/(\d+)\.html$/, (m) => alibabaOffer(m[1] ?? '')],
+  [/^\/1688\/offer\/(\d+)\.html$/, (m, _q, _p, v) => alibabaOffer(m[1] ?? '', v)],
   [
     // 1688's own search path (s.1688.com/selloffer/offer_search.htm), and the shorter one
     /^\/1688\/(?:search|selloffer\/offer_search\.htm)$/,
-    (_m, q, p) =>
-      listing(q, 'beginPage', (n) => alibabaSearch(q.get('keywords') ?? '', n, next(p, q, 'beginPage', n))),
+    (_m, q, p, v) =>
+      listing(q, 'beginPage', (n) =>
+        alibabaSearch(q.get('keywords') ?? '', n, next(p, q, 'beginPage', n), v),
+      ),
   ],
   [/^\/health$/, () => 'ok'],
 ];
@@ -123,9 +140,10 @@ function listing(query: URLSearchParams, name: string, render: (page: number) =>
 }
 
 export async function startDemoShop(
-  options: { port?: number; rules?: readonly FaultRule[] } = {},
+  options: { port?: number; rules?: readonly FaultRule[]; version?: number } = {},
 ): Promise<DemoShop> {
   const requests: string[] = [];
+  let version = options.version ?? 0;
   let rules = (options.rules ?? []).map((rule) => ({
     ...rule,
     left: rule.times ?? Number.POSITIVE_INFINITY,
@@ -179,7 +197,7 @@ export async function startDemoShop(
     for (const [pattern, route] of ROUTES) {
       const match = pattern.exec(url.pathname);
       if (!match) continue;
-      const body = route(match, url.searchParams, url.pathname);
+      const body = route(match, url.searchParams, url.pathname, version);
       return body === undefined ? respond(response, 404, 'Not found') : respond(response, 200, body);
     }
     respond(response, 404, 'Not found');
@@ -211,6 +229,10 @@ export async function startDemoShop(
         left: rule.times ?? Number.POSITIVE_INFINITY,
         skip: rule.after ?? 0,
       }));
+    },
+    setVersion(next) {
+      if (!Number.isInteger(next) || next < 0) throw new RangeError('a shop version is an integer ≥ 0');
+      version = next;
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { PRIORITIES, type Priority } from '../shared/definitions/index.ts';
 import { type ScheduleName, SCHEDULES, STAGE_PATTERN } from '../shared/catalogue/index.ts';
 import { ShelfwatchError } from '../shared/errors/index.ts';
+import { changeRetentionDaysSetting } from '../shared/changes/settings.ts';
 import { catchUpHoursSetting } from '../shared/expansion/settings.ts';
 import { itemRetentionDaysSetting } from '../shared/results/settings.ts';
 import { runRetentionDaysSetting } from '../shared/runs/settings.ts';
@@ -54,6 +55,7 @@ export const CONTEXT_KEYS = {
   historyExpireAfterDays:
     'Days a Parquet history file is kept before S3 deletes it (lifecycle rule). Optional: kept for good (Intelligent-Tiering after 30 days).',
   athenaBytesScannedCutoffMb: `Megabytes one Athena query of the history may scan before Athena cancels it (10 or more; $5 per TB scanned). Default: ${ATHENA_BYTES_SCANNED_CUTOFF_MB_DEFAULT}.`,
+  changeRetentionDays: documented(changeRetentionDaysSetting),
   removalPolicy:
     "'retain' keeps tables and queues when the stack is deleted; 'destroy' removes them. Default: retain.",
 } as const;
@@ -115,6 +117,7 @@ const configSchema = z.object({
     .min(10)
     .max(1_000_000_000)
     .default(ATHENA_BYTES_SCANNED_CUTOFF_MB_DEFAULT),
+  changeRetentionDays: changeRetentionDaysSetting,
   removalPolicy: z.enum(REMOVAL_POLICIES).default('retain'),
 });
 

@@ -72,6 +72,7 @@ export class ShelfwatchStack extends Stack {
       logRetentionDays: config.logRetentionDays,
       runRetentionDays: config.runRetentionDays,
       itemRetentionDays: config.itemRetentionDays,
+      changeRetentionDays: config.changeRetentionDays,
       expanderCatchUpHours: config.expanderCatchUpHours,
       removalPolicy: config.removalPolicy,
       maxConcurrency: config.maxConcurrency,

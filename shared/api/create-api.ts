@@ -18,6 +18,7 @@ import { type ApiEnv, defineRoute, registerRoute, type Route } from './route.ts'
 import { alarmRoutes } from './routes/alarms.ts';
 import { definitionRoutes } from './routes/definitions.ts';
 import { dlqRoutes } from './routes/dlq.ts';
+import { itemRoutes } from './routes/items.ts';
 import { marketRoutes } from './routes/market.ts';
 import { runRoutes } from './routes/runs.ts';
 import { statsRoutes } from './routes/stats.ts';
@@ -30,6 +31,7 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
   const routes: Route[] = [
     ...definitionRoutes(deps),
     ...runRoutes(deps),
+    ...itemRoutes(deps),
     ...statsRoutes(deps),
     ...alarmRoutes(deps),
     ...dlqRoutes(deps),

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type AwsClients, requireTable, type ResourceEnvironment } from '../aws/index.ts';
+import { ChangeRecorder, type ChangeStore } from '../changes/index.ts';
 import type { DefinitionStore } from '../definitions/index.ts';
 import { CursorKeyStore, CursorSeal } from '../paging/index.ts';
 import { createExpander, type Expander } from '../expansion/index.ts';
@@ -28,6 +29,8 @@ export interface ApiDependencies {
   readonly runs: RunStore;
   readonly workers: WorkerStore;
   readonly items: ItemStore;
+  /** Item states and changes: recorded on ingest, read by /items and /changes. */
+  readonly changes: ChangeStore;
   readonly tokens: TokenStore;
   readonly expander: Pick<Expander, 'runNow'>;
   readonly queue: RunQueue;
@@ -71,7 +74,8 @@ export function createApiDependencies(
   clients: Pick<AwsClients, 'documents'>,
   options: ApiOptions = {},
 ): ApiDependencies {
-  const { definitions, runs, workers, items, queue, deadLetters } = stores;
+  const { definitions, runs, workers, items, queue, deadLetters, changes } = stores;
+  const changeRecorder = new ChangeRecorder({ changes, runs, items });
   const logError = options.logError ?? (() => undefined);
   const summaries = stores.summaries;
   // A worker's finished run gets the same summary event as the scraper's; a lost event is logged.
@@ -88,6 +92,7 @@ export function createApiDependencies(
     runs,
     workers,
     items,
+    changes,
     tokens: stores.tokens,
     expander: createExpander(stores, resources, clients),
     queue,
@@ -96,11 +101,18 @@ export function createApiDependencies(
       definitions,
       workers,
       queue,
+      changes: changeRecorder,
       ...(options.workerLeaseMs !== undefined ? { leaseMs: options.workerLeaseMs } : {}),
       ...(onRunFinished ? { onRunFinished } : {}),
       ...(options.logError ? { logError: options.logError } : {}),
     }),
-    ingest: new SnapshotIngest({ runs, workers, items, itemRetentionDays: resources.itemRetentionDays }),
+    ingest: new SnapshotIngest({
+      runs,
+      workers,
+      items,
+      itemRetentionDays: resources.itemRetentionDays,
+      changes: changeRecorder,
+    }),
     deadLetters,
     stats: new PipelineStats({
       documents: clients.documents,

@@ -14,6 +14,7 @@ import {
   type TableName,
 } from '../catalogue/index.ts';
 import { PRIORITIES, type Priority } from '../definitions/index.ts';
+import { CHANGE_RETENTION_DAYS_VARIABLE, changeRetentionDaysSetting } from '../changes/settings.ts';
 import { ITEM_RETENTION_DAYS_VARIABLE, itemRetentionDaysSetting } from '../results/settings.ts';
 import { RUN_RETENTION_DAYS_VARIABLE, runRetentionDaysSetting } from '../runs/settings.ts';
 
@@ -44,6 +45,8 @@ export interface ResourceEnvironment {
   readonly runRetentionDays: number;
   /** Days an item snapshot is kept (its TTL). */
   readonly itemRetentionDays: number;
+  /** Days a change, and the state of an item no longer seen, is kept (their TTL). */
+  readonly changeRetentionDays: number;
   /** The run events bus, when this function publishes run summaries. */
   readonly eventBusName?: string;
 }
@@ -98,6 +101,11 @@ export function resourceEnvironment(env: NodeJS.ProcessEnv = process.env): Resou
     buckets: pick(Object.keys(BUCKETS) as BucketName[], bucketVariable),
     runRetentionDays: settingFromEnvironment(env, RUN_RETENTION_DAYS_VARIABLE, runRetentionDaysSetting),
     itemRetentionDays: settingFromEnvironment(env, ITEM_RETENTION_DAYS_VARIABLE, itemRetentionDaysSetting),
+    changeRetentionDays: settingFromEnvironment(
+      env,
+      CHANGE_RETENTION_DAYS_VARIABLE,
+      changeRetentionDaysSetting,
+    ),
     ...(env[EVENT_BUS_VARIABLE] ? { eventBusName: env[EVENT_BUS_VARIABLE] } : {}),
   };
 }

@@ -87,7 +87,16 @@ export const FUNCTIONS = {
     memoryMb: 2048,
     timeoutSeconds: SCRAPER_TIMEOUT_SECONDS,
     architecture: 'x86_64',
-    tables: { definitions: 'write', runs: 'readWrite', items: 'write', control: 'readWrite' },
+    // items read, runs read: a listing's baseline (its definition's last complete run, byDefinition
+    // then byRun); itemStates and changes: change detection on every save.
+    tables: {
+      definitions: 'write',
+      runs: 'readWrite',
+      items: 'readWrite',
+      itemStates: 'readWrite',
+      changes: 'write',
+      control: 'readWrite',
+    },
     // Its own queues: a run handed back (deadline, domain over budget) goes back as a new, delayed message.
     sendsTo: PRIORITIES,
     consumes: PRIORITIES,
@@ -137,6 +146,9 @@ export const FUNCTIONS = {
       dueIndex: 'readWrite',
       runs: 'readWrite',
       items: 'readWrite',
+      // Worker ingest records changes; GET /items/{key} and GET /changes read them.
+      itemStates: 'readWrite',
+      changes: 'readWrite',
       workers: 'readWrite',
       control: 'readWrite',
     },

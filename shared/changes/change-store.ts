@@ -25,6 +25,7 @@ import { ShelfwatchError, ValidationError } from '../errors/index.ts';
 import { decodeCursor, encodeCursor, pageLimit } from '../paging/index.ts';
 import { type ItemSnapshot, itemKeyOf } from '../results/index.ts';
 import type { Change } from './change.ts';
+import { type ChangeFeedPage, type ChangeFeedQuery, readChangeFeed } from './change-feed.ts';
 import {
   detectItemChanges,
   detectListingChanges,
@@ -173,6 +174,11 @@ export class ChangeStore {
       changes: (Items ?? []) as ChangeRecord[],
       ...(LastEvaluatedKey ? { cursor: encodeCursor(LastEvaluatedKey) } : {}),
     };
+  }
+
+  /** Changes across items, newest first: of one definition, or of everyone within a few days. */
+  listChanges(query: ChangeFeedQuery): Promise<ChangeFeedPage> {
+    return readChangeFeed(this.documents, this.changesTable, query);
   }
 
   private async applyToState(

@@ -40,8 +40,9 @@ export interface ListingRead extends Pick<
   readonly finishedAt: string;
 }
 
-/** Rank on the listing: the page's own rank (best sellers) — positions on other listings are per page. */
-export const rankOnListing = (snapshot: ItemSnapshot): number | undefined => snapshot.item.rank;
+/** Rank on the listing: its absolute place across pages (`listingRank`), else the page's own rank. */
+export const rankOnListing = (snapshot: ItemSnapshot): number | undefined =>
+  snapshot.listingRank ?? snapshot.item.rank;
 
 const round = (value: number, decimals: number): number => {
   const factor = 10 ** decimals;

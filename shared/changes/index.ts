@@ -3,3 +3,7 @@ export * from './item-state.ts';
 export * from './detect-changes.ts';
 export * from './settings.ts';
 export * from './change-store.ts';
+export * from './listing-baseline.ts';
+export * from './change-recorder.ts';
+export * from './change-feed.ts';
+export * from './item-key.ts';

@@ -25,6 +25,11 @@ export interface ItemSnapshot extends SnapshotSource {
   /** ISO time the page was read. */
   readonly capturedAt: string;
   readonly item: Item;
+  /**
+   * Absolute place on the run's listing (search, category, best sellers), 1-based across pages:
+   * the page's own rank where it shows one, else items before this page + position on it.
+   */
+  readonly listingRank?: number;
   /** Epoch seconds after which DynamoDB TTL may delete the snapshot (retention only). */
   readonly expiresAt: number;
 }

@@ -1,5 +1,6 @@
 /** The scraper wired to the resources and settings of a function's environment (Lambda or local). */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ChangeRecorder, type ChangeStore } from '../changes/index.ts';
 import { type AwsClients, requireTable, type ResourceEnvironment } from '../aws/index.ts';
 import type { DefinitionStore } from '../definitions/index.ts';
 import type { RunQueue } from '../queues/index.ts';
@@ -23,6 +24,8 @@ export interface ScraperStores {
   readonly runs: RunStore;
   readonly definitions: Pick<DefinitionStore, 'recordSuccess'>;
   readonly items: ItemStore;
+  /** Item states and changes: every saved page is compared with them. */
+  readonly changes: ChangeStore;
   readonly queue: RunQueue;
   /** Each finished run's summary event; none when the environment names no bus. */
   readonly summaries: RunSummaryPublisher | undefined;
@@ -48,6 +51,7 @@ export function createRunScraper(
     runs: stores.runs,
     definitions: stores.definitions,
     items: stores.items,
+    changes: new ChangeRecorder({ changes: stores.changes, runs: stores.runs, items: stores.items }),
     budget: new DomainBudget({
       documents: clients.documents,
       controlTable: requireTable(resources, 'control'),

@@ -22,7 +22,7 @@ import {
 import type { BudgetDecision } from './domain-budget.ts';
 import type { Extractor, ExtractorTarget, FetchMode } from './extractors/index.ts';
 import { PageFailure } from './page-failure.ts';
-import { progressOf, saveSnapshots, totalsOf } from './read-run-page.ts';
+import { type PageChanges, progressOf, saveSnapshots, totalsOf } from './read-run-page.ts';
 import type { RunPageReader } from './run-page-reader.ts';
 
 /** Stop and hand the run back (not a failure). */
@@ -45,6 +45,8 @@ export interface PageLoopOptions {
   readonly target: ExtractorTarget;
   readonly runs: RunStore;
   readonly items: ItemStore;
+  /** Change detection on every saved page; none: snapshots only. */
+  readonly changes?: PageChanges;
   readonly budget: { take(domain: string, nowMs: number, upTo?: number): Promise<BudgetDecision> };
   readonly itemRetentionDays: number;
   readonly leaseMs: number;
@@ -121,7 +123,11 @@ export async function readRunPages(options: PageLoopOptions): Promise<Run> {
       counts = progress.counts;
       const written = { checkpoint, counts };
       writing = (async () => {
-        await saveSnapshots(options.items, progress.snapshots);
+        await saveSnapshots(
+          options.items,
+          progress.snapshots,
+          options.changes ? { ...options.changes, nowMs: options.now() } : undefined,
+        );
         run = await options.runs.checkpoint(lease, written, options.now(), options.leaseMs);
         options.onCheckpoint(run);
         options.onPage?.({

@@ -6,6 +6,12 @@
  */
 import type { Page } from 'puppeteer-core';
 import {
+  type ChangeRecorder,
+  ChangesNotRecordedError,
+  isListingCrawlType,
+  type ListingContext,
+} from '../changes/index.ts';
+import {
   type ItemSnapshot,
   type ItemStore,
   SnapshotsNotSavedError,
@@ -98,11 +104,16 @@ export function progressOf(input: ProgressInput, extraction: PageExtraction): Pa
   const room = Math.max(0, run.params.maxItems - checkpoint.itemsSoFar);
   const kept = extraction.items.slice(0, room);
   const source = snapshotSourceOf(run, pageNumber, input.capturedBy);
+  const isListing = isListingCrawlType(run.crawlType);
   const snapshots = [
     ...new Map(
-      kept.map((item) => {
+      kept.map((item, index) => {
         const snapshot = snapshotOf(source, item, input.capturedAtMs, input.itemRetentionDays);
-        return [snapshot.itemKey, snapshot] as const;
+        const listingRank = isListing ? (item.rank ?? checkpoint.itemsSoFar + index + 1) : undefined;
+        return [
+          snapshot.itemKey,
+          listingRank === undefined ? snapshot : { ...snapshot, listingRank },
+        ] as const;
       }),
     ).values(),
   ];
@@ -148,16 +159,41 @@ export function progressOf(input: ProgressInput, extraction: PageExtraction): Pa
   };
 }
 
-/** Saves a page's snapshots; DynamoDB refusing them for good is a transient page failure. */
-export async function saveSnapshots(items: ItemStore, snapshots: readonly ItemSnapshot[]): Promise<void> {
+/** Change detection for a run's pages: the recorder and the run's listing baseline. */
+export interface PageChanges {
+  readonly recorder: Pick<ChangeRecorder, 'recordPage'>;
+  readonly listing: ListingContext | undefined;
+}
+
+/**
+ * Saves a page's snapshots, then records the changes they reveal (before the page's checkpoint,
+ * so a crash re-reads the page and the conditional writes dedupe). DynamoDB refusing either for
+ * good is a transient page failure.
+ */
+export async function saveSnapshots(
+  items: ItemStore,
+  snapshots: readonly ItemSnapshot[],
+  changes?: PageChanges & { readonly nowMs: number },
+): Promise<void> {
   try {
     await items.save(snapshots);
+    if (changes && snapshots.length > 0) {
+      await changes.recorder.recordPage(snapshots, changes.nowMs, changes.listing);
+    }
   } catch (error) {
-    if (!(error instanceof SnapshotsNotSavedError)) throw error;
-    throw new PageFailure(
-      { failureClass: 'transient', reason: 'items-not-saved', message: error.message },
-      { cause: error },
-    );
+    if (error instanceof SnapshotsNotSavedError) {
+      throw new PageFailure(
+        { failureClass: 'transient', reason: 'items-not-saved', message: error.message },
+        { cause: error },
+      );
+    }
+    if (error instanceof ChangesNotRecordedError) {
+      throw new PageFailure(
+        { failureClass: 'transient', reason: 'changes-not-recorded', message: error.message },
+        { cause: error },
+      );
+    }
+    throw error;
   }
 }
 

@@ -10,6 +10,7 @@
  *      └ terminal, leased by another holder, not found → skipped (acknowledged, counted)
  */
 import { isIP } from 'node:net';
+import type { ChangeRecorder, ListingContext } from '../changes/index.ts';
 import type { DefinitionStore } from '../definitions/index.ts';
 import type { ItemStore, RunSummaryPublisher } from '../results/index.ts';
 import {
@@ -74,6 +75,8 @@ export interface RunScraperOptions {
   readonly runs: RunStore;
   readonly definitions: Pick<DefinitionStore, 'recordSuccess'>;
   readonly items: ItemStore;
+  /** Change detection on every saved page, and exits at the end of a complete listing; none: off. */
+  readonly changes?: Pick<ChangeRecorder, 'baselineOf' | 'recordPage' | 'recordExits'>;
   readonly budget: Pick<DomainBudget, 'take'>;
   readonly browser: BrowserHost;
   readonly summaries?: RunSummaryPublisher;
@@ -142,7 +145,12 @@ export class RunScraper {
     let done: Run;
     try {
       const extractor = requireExtractor(run.platform, run.crawlType);
-      done = await this.readPages(run, lease, extractor, invocation, latest);
+      const listing = await this.options.changes?.baselineOf(run);
+      done = await this.readPages(run, lease, extractor, invocation, latest, listing);
+      // The listing was read to its end (last page, or the page or item limit): what the baseline
+      // had and this run did not find left it. Before completing: a failure here leaves the run to
+      // the next attempt, which finds every page done and records the exits again (once each).
+      await this.options.changes?.recordExits(done, listing, this.now());
     } catch (error) {
       // The run as its last checkpoint left it: counts of the pages done in this attempt included.
       return this.afterError(error, lease, latest.run, context);
@@ -185,6 +193,7 @@ export class RunScraper {
     extractor: Extractor,
     invocation: Invocation,
     latest: { run: Run },
+    listing: ListingContext | undefined,
   ): Promise<Run> {
     const { navigationTimeoutMs, options } = this;
     const origin =
@@ -232,6 +241,7 @@ export class RunScraper {
         target: { value: start.target, marketplace: start.marketplace, origin },
         runs: options.runs,
         items: options.items,
+        ...(options.changes ? { changes: { recorder: options.changes, listing } } : {}),
         budget: options.budget,
         itemRetentionDays: options.itemRetentionDays,
         leaseMs: this.leaseMs,

@@ -11,6 +11,7 @@ import {
   requireTable,
   type ResourceEnvironment,
 } from '../aws/index.ts';
+import { ChangeStore } from '../changes/index.ts';
 import { DefinitionStore, PRIORITIES, type Priority } from '../definitions/index.ts';
 import { DeadLetters, RunQueue } from '../queues/index.ts';
 import { EventBridgeSummaryPublisher, ItemStore, type RunSummaryPublisher } from '../results/index.ts';
@@ -25,6 +26,8 @@ export interface Stores {
   readonly runs: RunStore;
   readonly workers: WorkerStore;
   readonly items: ItemStore;
+  /** Item states and changes (change detection on save; the read API). */
+  readonly changes: ChangeStore;
   readonly tokens: TokenStore;
   /** The run queues (send now or later, receive, delete). */
   readonly queue: RunQueue;
@@ -73,6 +76,15 @@ export function createStores(resources: ResourceEnvironment, clients: StoreClien
   );
   const workers = once(() => new WorkerStore({ documents, tableName: requireTable(resources, 'workers') }));
   const items = once(() => new ItemStore({ documents, tableName: requireTable(resources, 'items') }));
+  const changes = once(
+    () =>
+      new ChangeStore({
+        documents,
+        statesTable: requireTable(resources, 'itemStates'),
+        changesTable: requireTable(resources, 'changes'),
+        retentionDays: resources.changeRetentionDays,
+      }),
+  );
   const tokens = once(() => new TokenStore({ documents, tableName: requireTable(resources, 'control') }));
   const queue = once(() => new RunQueue({ sqs, queueUrls: byPriority(requireQueueUrl) }));
   const deadLetters = once(
@@ -101,6 +113,9 @@ export function createStores(resources: ResourceEnvironment, clients: StoreClien
     },
     get items() {
       return items();
+    },
+    get changes() {
+      return changes();
     },
     get tokens() {
       return tokens();

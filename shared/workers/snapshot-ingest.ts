@@ -5,6 +5,7 @@
  * the same token. A body may also name it (`{ task_id, worker_id?, products }`).
  */
 import { z } from 'zod';
+import type { ChangeRecorder } from '../changes/index.ts';
 import { ConflictError } from '../errors/index.ts';
 import { type Item, type ItemStore, snapshotOf, snapshotSourceOf } from '../results/index.ts';
 import { LeaseLostError, type Run, runIdSchema, type RunStore } from '../runs/index.ts';
@@ -76,6 +77,8 @@ export interface IngestOptions {
   readonly workers: WorkerStore;
   readonly items: ItemStore;
   readonly itemRetentionDays: number;
+  /** Change detection on every ingest, as on every page the scraper saves; none: off. */
+  readonly changes?: Pick<ChangeRecorder, 'baselineOf' | 'recordPage'>;
 }
 
 export class SnapshotIngest {
@@ -116,7 +119,10 @@ export class SnapshotIngest {
         this.options.itemRetentionDays,
       ),
     );
-    return { run, saved: await this.options.items.save(snapshots) };
+    const saved = await this.options.items.save(snapshots);
+    const { changes } = this.options;
+    if (changes) await changes.recordPage(snapshots, nowMs, await changes.baselineOf(run));
+    return { run, saved };
   }
 
   /** The one run held by a worker registered with this token. */

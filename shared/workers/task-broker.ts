@@ -20,6 +20,7 @@
  * has the run. The monitor's repair re-queues runs whose lease expired 30 minutes ago; whichever
  * comes first wins, the other's conditional write is refused.
  */
+import type { ChangeRecorder } from '../changes/index.ts';
 import { type DefinitionStore, PRIORITIES } from '../definitions/index.ts';
 import { ShelfwatchError } from '../errors/index.ts';
 import {
@@ -64,6 +65,8 @@ export interface TaskBrokerOptions {
   readonly workers: WorkerStore;
   readonly queue: RunQueue;
   readonly leaseMs?: number;
+  /** A listing a worker read to its end: the baseline's items it did not send left it. */
+  readonly changes?: Pick<ChangeRecorder, 'baselineOf' | 'recordExits'>;
   readonly onRunFinished?: (run: Run) => Promise<void> | void;
   /** Where bookkeeping failures after a finished run are reported (the run itself is stored). */
   readonly logError?: (message: string, details: Record<string, unknown>) => void;
@@ -152,6 +155,10 @@ export class TaskBroker {
     const { run, lease } = await this.heldRun(runId, workerId, tokenId);
     const counts = countsOf(outcome.result ?? {}, run.counts);
     if (outcome.status === 'DONE') {
+      // Before completing: if this fails, the run stays the worker's, and its next complete
+      // records the exits (once each) and completes it.
+      const { changes } = this.options;
+      if (changes) await changes.recordExits(run, await changes.baselineOf(run), nowMs);
       const finished = await this.options.runs.complete(lease, { status: 'SUCCEEDED', counts }, nowMs);
       // The run is stored as done: what follows is bookkeeping, and must not turn the answer into an error.
       await this.afterFinish(finished, [

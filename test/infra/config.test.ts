@@ -6,6 +6,7 @@ import { CONTEXT_KEYS, ConfigurationError, type ContextKey, readConfig } from '.
 import { resourceEnvironment } from '../../shared/aws/index.ts';
 import { QUEUES } from '../../shared/catalogue/index.ts';
 import { catchUpHoursSetting, readExpansionSettings } from '../../shared/expansion/index.ts';
+import { changeRetentionDaysSetting } from '../../shared/changes/settings.ts';
 import { itemRetentionDaysSetting } from '../../shared/results/settings.ts';
 import { runRetentionDaysSetting } from '../../shared/runs/settings.ts';
 
@@ -73,6 +74,10 @@ describe('settings shared by the environment and the context', () => {
     assert.equal(environment.runRetentionDays, runs);
     assert.equal(config.itemRetentionDays, items);
     assert.equal(environment.itemRetentionDays, items);
+    const changes = changeRetentionDaysSetting.parse(undefined);
+    assert.equal(changes, 90);
+    assert.equal(config.changeRetentionDays, changes);
+    assert.equal(environment.changeRetentionDays, changes);
     assert.equal(config.expanderCatchUpHours, catchUp);
     assert.equal(readExpansionSettings({}).catchUpHours, catchUp);
   });
@@ -93,6 +98,12 @@ describe('settings shared by the environment and the context', () => {
       /SHELFWATCH_ITEM_RETENTION_DAYS/,
     );
     assert.equal(resourceEnvironment({ SHELFWATCH_ITEM_RETENTION_DAYS: '7' }).itemRetentionDays, 7);
+    assert.throws(() => read({ changeRetentionDays: 0 }), ConfigurationError);
+    assert.throws(
+      () => resourceEnvironment({ SHELFWATCH_CHANGE_RETENTION_DAYS: 'ninety' }),
+      /SHELFWATCH_CHANGE_RETENTION_DAYS/,
+    );
+    assert.equal(resourceEnvironment({ SHELFWATCH_CHANGE_RETENTION_DAYS: '14' }).changeRetentionDays, 14);
     assert.equal(resourceEnvironment({ SHELFWATCH_RUN_RETENTION_DAYS: '' }).runRetentionDays, 30);
   });
 });

@@ -158,6 +158,7 @@ describe('the Shelfwatch stack', () => {
             SHELFWATCH_STAGE: STAGE,
             SHELFWATCH_RUN_RETENTION_DAYS: '30',
             SHELFWATCH_ITEM_RETENTION_DAYS: '90',
+            SHELFWATCH_CHANGE_RETENTION_DAYS: '90',
           }),
         },
       });

@@ -82,6 +82,7 @@ const SAMPLE_PARAMS: Record<string, string[]> = {
   priority: ['high', 'normal', 'low'],
   workerId: ['fz-w', 'fz-missing'],
   tokenId: ['0123456789abcdef'],
+  key: ['ozon:RU:item-1', 'ozon:RU:missing'],
 };
 
 interface Request {
@@ -346,6 +347,7 @@ async function seed(api: ApiStage, sqs: SQSClient): Promise<void> {
     ),
   );
   await api.deps.items.save(snapshots);
+  await api.deps.changes.record(snapshots, { nowMs: api.now }); // item states and first_seen changes
   const failing = await api.deps.runs.acquire(failed.runId, 'scraper', api.now, 60_000);
   assert.ok(failing.acquired);
   await api.deps.runs.complete(failing.lease, { status: 'FAILED' }, api.now);
@@ -372,6 +374,9 @@ const LISTINGS = [
   '/definitions?enabled=true',
   '/workers',
   `/runs/${encodeURIComponent('fz-1@manual-running-1')}/items`,
+  '/changes',
+  '/changes?definitionId=fz-1',
+  '/changes?kind=first_seen',
 ];
 
 interface HandedOut {

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type DemoShop, LISTING_PAGES, PER_PAGE, productOf, startDemoShop } from '../../demo-shop/index.ts';
+import {
+  type DemoShop,
+  LISTING_PAGES,
+  listingIds,
+  PER_PAGE,
+  productOf,
+  startDemoShop,
+} from '../../demo-shop/index.ts';
 
 describe('the demo shop', () => {
   let shop: DemoShop;
@@ -75,5 +82,29 @@ describe('the demo shop', () => {
     assert.equal((await get('/amazon/com/s?k=x')).status, 200, 'other paths unaffected');
     shop.setRules([]);
     assert.ok(shop.requests.includes('/amazon/de/s?k=x'));
+  });
+
+  it('moves to another version of its catalogue: a few prices, stock and listing places vary, the same way every time', async () => {
+    const asins = (html: string) => [...html.matchAll(/data-asin="([A-Z0-9]{10})"/g)].map((m) => m[1] ?? '');
+    const original = await (await get('/amazon/com/s?k=kettle')).text();
+    shop.setVersion(1);
+    try {
+      const varied = await (await get('/amazon/com/s?k=kettle')).text();
+      assert.equal(varied, await (await get('/amazon/com/s?k=kettle')).text(), 'deterministic');
+      const before = asins(original);
+      const now = asins(varied);
+      assert.deepEqual(now, listingIds('amazon', 'search:kettle', 1, PER_PAGE, 1));
+      const replaced = now.filter((asin, index) => asin !== before[index]).length;
+      assert.ok(replaced > 0 && replaced < PER_PAGE / 2, `${replaced} of ${PER_PAGE} places vary`);
+      const products = Array.from({ length: 400 }, (_, n) => `B0${String(n).padStart(8, '0')}`);
+      const repriced = products.filter(
+        (id) => productOf('amazon', id, 1).priceMinor !== productOf('amazon', id).priceMinor,
+      );
+      assert.ok(repriced.length > 0 && repriced.length < products.length / 4, `${repriced.length} repriced`);
+      assert.throws(() => shop.setVersion(-1), RangeError);
+    } finally {
+      shop.setVersion(0);
+    }
+    assert.equal(await (await get('/amazon/com/s?k=kettle')).text(), original, 'version 0 is the original');
   });
 });

@@ -85,6 +85,9 @@ const SAMPLES: Record<string, readonly Sample[]> = {
   CursorKeyMalformedError: [{ args: ['shelfwatch-dev-control'], kind: 'internal' }],
   ProxyRefusedError: [{ args: ['the proxy answered 407'], kind: 'unavailable' }],
   ChangesNotRecordedError: [{ args: ['6 races lost on amazon/US/B0TEST0001'], kind: 'unavailable' }],
+  ItemNotFoundError: [
+    { args: [{ platform: 'amazon', marketplace: 'US', itemId: 'B0TEST0001' }], kind: 'not-found' },
+  ],
   BenchWorkerError: [{ args: ['the crawlee worker exited with 1'], kind: 'internal' }],
 };
 

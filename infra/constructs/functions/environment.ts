@@ -22,6 +22,7 @@ import {
 import { WEB_ROOT_VARIABLE } from '../../../shared/api/web-page-files.ts';
 import { SCRAPER_VARIABLES } from '../../../shared/scraping/scraper-config.ts';
 import { EXPANDER_CATCH_UP_HOURS_VARIABLE } from '../../../shared/expansion/settings.ts';
+import { CHANGE_RETENTION_DAYS_VARIABLE } from '../../../shared/changes/settings.ts';
 import { ITEM_RETENTION_DAYS_VARIABLE } from '../../../shared/results/settings.ts';
 import { RUN_RETENTION_DAYS_VARIABLE } from '../../../shared/runs/settings.ts';
 import { CHROMIUM_BIN, lambdaPathOf, WEB_PAGE } from './bundling.ts';
@@ -41,6 +42,7 @@ export function environmentOf(
     [STAGE_VARIABLE]: props.stage,
     [RUN_RETENTION_DAYS_VARIABLE]: String(props.runRetentionDays),
     [ITEM_RETENTION_DAYS_VARIABLE]: String(props.itemRetentionDays),
+    [CHANGE_RETENTION_DAYS_VARIABLE]: String(props.changeRetentionDays),
     [EXPANDER_CATCH_UP_HOURS_VARIABLE]: String(props.expanderCatchUpHours),
     POWERTOOLS_SERVICE_NAME: `shelfwatch-${name}`,
     POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,

@@ -32,6 +32,8 @@ export interface FunctionsProps {
   readonly runRetentionDays: number;
   /** Days an item snapshot is kept (SHELFWATCH_ITEM_RETENTION_DAYS). */
   readonly itemRetentionDays: number;
+  /** Days a change and an unseen item's state are kept (SHELFWATCH_CHANGE_RETENTION_DAYS). */
+  readonly changeRetentionDays: number;
   /** How many past hourly slots the expander catches up (SHELFWATCH_EXPANDER_CATCH_UP_HOURS). */
   readonly expanderCatchUpHours: number;
   /** `retain` keeps the log groups when the stack is deleted; `destroy` deletes them. */

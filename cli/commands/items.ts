@@ -1,0 +1,128 @@
+/** `shelfwatch items show|history`, `shelfwatch changes` */
+import type { Command } from 'commander';
+import type { ChangeRecord, ItemState } from '../../shared/changes/index.ts';
+import type { ItemSnapshot } from '../../shared/results/index.ts';
+import { segment } from '../api-client.ts';
+import { contextOf, wholeNumber } from '../context.ts';
+import type { Output } from '../output.ts';
+
+const KEY_HELP = '<platform>:<marketplace>:<item id>, e.g. amazon:US:B0CHX1W1XY';
+
+function printState(output: Output, state: ItemState): void {
+  const rows: [string, string | number | boolean | undefined][] = [
+    ['item', `${state.platform} ${state.marketplace} ${state.itemId}`],
+    ['title', state.title],
+    ['price', state.price === undefined ? undefined : `${state.price} ${state.currency ?? ''}`.trim()],
+    ['list price', state.listPrice],
+    ['availability', state.availability],
+    ['in stock', state.inStock],
+    ['rating', state.rating],
+    ['reviews', state.reviewCount],
+    ['seller', state.seller],
+    [
+      'seen on',
+      `${state.seenOn.definitionId} (${state.seenOn.crawlType}), page ${state.seenOn.pageNumber}, position ${state.seenOn.position}${state.seenOn.rank === undefined ? '' : `, rank ${state.seenOn.rank}`}`,
+    ],
+    ['last seen', state.capturedAt],
+    ['first seen', state.firstSeenAt],
+  ];
+  for (const [name, value] of rows)
+    output.line(`${name.padEnd(14)}${value === undefined ? '-' : String(value)}`);
+}
+
+const moveOf = (change: ChangeRecord): string => {
+  if (change.from !== undefined || change.to !== undefined) {
+    const percent =
+      change.percent === undefined ? '' : ` (${change.percent > 0 ? '+' : ''}${change.percent}%)`;
+    return `${change.from ?? '?'} → ${change.to ?? '?'}${percent}`;
+  }
+  return change.rank === undefined ? '' : `rank ${change.rank}`;
+};
+
+export function addItemCommands(program: Command): void {
+  const items = program.command('items').description('Items: latest state, history');
+  items
+    .command('show')
+    .description("An item's latest state: price, stock, rating, reviews, where it was seen last")
+    .argument('<key>', KEY_HELP)
+    .action(async (key: string, _options: unknown, command: Command) => {
+      const { output, client } = contextOf(command);
+      const state = await client().get<ItemState>(`/items/${segment(key)}`);
+      output.result(state, () => printState(output, state));
+    });
+  items
+    .command('history')
+    .description("An item's snapshots, newest first")
+    .argument('<key>', KEY_HELP)
+    .option('--since <time>', 'ISO time: snapshots of slots at or after')
+    .option('--until <time>', 'ISO time: at or before')
+    .option('--limit <n>', 'at most this many (default 100)', wholeNumber('--limit', 1, 1000))
+    .action(
+      async (key: string, options: { since?: string; until?: string; limit?: number }, command: Command) => {
+        const { output, client } = contextOf(command);
+        const page = await client().get<{ snapshots: ItemSnapshot[]; cursor?: string }>(
+          `/items/${segment(key)}/history`,
+          { since: options.since, until: options.until, limit: options.limit ?? 100 },
+        );
+        output.result(page, () => {
+          output.table(
+            ['captured', 'price', 'availability', 'rating', 'reviews', 'rank', 'run'],
+            page.snapshots.map((s) => [
+              s.capturedAt,
+              s.item.price === undefined ? undefined : `${s.item.price} ${s.item.currency ?? ''}`.trim(),
+              s.item.availability,
+              s.item.rating,
+              s.item.reviewCount,
+              s.listingRank ?? s.item.rank,
+              s.runId,
+            ]),
+            'No snapshots in this window.',
+          );
+          if (page.cursor) output.line('(more: narrow the window with --since/--until, or raise --limit)');
+        });
+      },
+    );
+
+  program
+    .command('changes')
+    .description(
+      "Changes, newest first: of one --definition (any window), or everyone's (within 31 days; default the last 24 hours)",
+    )
+    .option('--definition <id>', "one definition's changes")
+    .option(
+      '--kind <kind>',
+      'first_seen, price_up, price_down, back_in_stock, out_of_stock, rating_moved, review_count_moved, rank_moved, entered_listing, left_listing',
+    )
+    .option('--since <time>', 'ISO time: detected at or after')
+    .option('--until <time>', 'ISO time: at or before (default now)')
+    .option('--limit <n>', 'at most this many (default 100)', wholeNumber('--limit', 1, 1000))
+    .action(
+      async (
+        options: { definition?: string; kind?: string; since?: string; until?: string; limit?: number },
+        command: Command,
+      ) => {
+        const { output, client } = contextOf(command);
+        const page = await client().get<{ changes: ChangeRecord[]; cursor?: string }>('/changes', {
+          definitionId: options.definition,
+          kind: options.kind,
+          since: options.since,
+          until: options.until,
+          limit: options.limit ?? 100,
+        });
+        output.result(page, () => {
+          output.table(
+            ['detected', 'kind', 'item', 'move', 'definition'],
+            page.changes.map((c) => [
+              c.detectedAt,
+              c.kind,
+              `${c.platform}:${c.marketplace}:${c.itemId}`,
+              moveOf(c),
+              c.definitionId,
+            ]),
+            'No changes match.',
+          );
+          if (page.cursor) output.line('(more: narrow the window with --since/--until, or raise --limit)');
+        });
+      },
+    );
+}
