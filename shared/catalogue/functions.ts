@@ -113,6 +113,10 @@ export const FUNCTIONS = {
       items: 'readWrite',
       workers: 'readWrite',
       control: 'readWrite',
+      // Rules CRUD; test-fire reads an item's state and changes (never the firings).
+      rules: 'readWrite',
+      itemStates: 'read',
+      changes: 'read',
     },
     sendsTo: PRIORITIES,
     consumes: [],

@@ -11,9 +11,11 @@ import {
   requireTable,
   type ResourceEnvironment,
 } from '../aws/index.ts';
+import { ChangeStore, changeRetentionDaysSetting } from '../changes/index.ts';
 import { DefinitionStore, PRIORITIES, type Priority } from '../definitions/index.ts';
 import { DeadLetters, RunQueue } from '../queues/index.ts';
 import { EventBridgeSummaryPublisher, ItemStore, type RunSummaryPublisher } from '../results/index.ts';
+import { RuleStore } from '../rules/index.ts';
 import { RunStore } from '../runs/index.ts';
 import { TokenStore } from '../tokens/index.ts';
 // The file, not the folder's index: the index brings the seed-task mapping and with it every
@@ -26,6 +28,10 @@ export interface Stores {
   readonly workers: WorkerStore;
   readonly items: ItemStore;
   readonly tokens: TokenStore;
+  /** Item states and changes (tables itemStates, changes). */
+  readonly changes: ChangeStore;
+  /** Watch rules, their arm states and firings (tables rules, ruleFirings). */
+  readonly rules: RuleStore;
   /** The run queues (send now or later, receive, delete). */
   readonly queue: RunQueue;
   /** The DLQs (peek, redrive, read for the monitor). */
@@ -74,6 +80,26 @@ export function createStores(resources: ResourceEnvironment, clients: StoreClien
   const workers = once(() => new WorkerStore({ documents, tableName: requireTable(resources, 'workers') }));
   const items = once(() => new ItemStore({ documents, tableName: requireTable(resources, 'items') }));
   const tokens = once(() => new TokenStore({ documents, tableName: requireTable(resources, 'control') }));
+  // Until the setting is wired into the environment, the changes' retention keeps its default.
+  const changeRetentionDays = changeRetentionDaysSetting.parse(undefined);
+  const changes = once(
+    () =>
+      new ChangeStore({
+        documents,
+        statesTable: requireTable(resources, 'itemStates'),
+        changesTable: requireTable(resources, 'changes'),
+        retentionDays: changeRetentionDays,
+      }),
+  );
+  const rules = once(
+    () =>
+      new RuleStore({
+        documents,
+        rulesTable: requireTable(resources, 'rules'),
+        firingsTable: requireTable(resources, 'ruleFirings'),
+        retentionDays: changeRetentionDays,
+      }),
+  );
   const queue = once(() => new RunQueue({ sqs, queueUrls: byPriority(requireQueueUrl) }));
   const deadLetters = once(
     () =>
@@ -104,6 +130,12 @@ export function createStores(resources: ResourceEnvironment, clients: StoreClien
     },
     get tokens() {
       return tokens();
+    },
+    get changes() {
+      return changes();
+    },
+    get rules() {
+      return rules();
     },
     get queue() {
       return queue();
