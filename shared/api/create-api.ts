@@ -19,6 +19,7 @@ import { alarmRoutes } from './routes/alarms.ts';
 import { definitionRoutes } from './routes/definitions.ts';
 import { dlqRoutes } from './routes/dlq.ts';
 import { marketRoutes } from './routes/market.ts';
+import { ruleRoutes } from './routes/rules.ts';
 import { runRoutes } from './routes/runs.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -35,6 +36,7 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
     ...dlqRoutes(deps),
     ...workerRoutes(deps),
     ...tokenRoutes(deps),
+    ...ruleRoutes(deps),
     ...marketRoutes(deps),
     ...webRoutes(deps),
   ];

@@ -15,7 +15,9 @@ import {
   UNAVAILABLE_ALARM_SOURCE,
 } from '../monitoring/index.ts';
 import type { DeadLetters, RunQueue } from '../queues/index.ts';
+import type { ChangeStore } from '../changes/index.ts';
 import type { ItemStore } from '../results/index.ts';
+import type { RuleStore } from '../rules/index.ts';
 import type { Run, RunStore } from '../runs/index.ts';
 import type { Stores } from '../stores/index.ts';
 import type { TokenStore } from '../tokens/index.ts';
@@ -29,6 +31,10 @@ export interface ApiDependencies {
   readonly workers: WorkerStore;
   readonly items: ItemStore;
   readonly tokens: TokenStore;
+  /** Watch rules (CRUD, test-fire). */
+  readonly rules: RuleStore;
+  /** Item states and changes (test-fire reads them). */
+  readonly changes: ChangeStore;
   readonly expander: Pick<Expander, 'runNow'>;
   readonly queue: RunQueue;
   readonly broker: TaskBroker;
@@ -89,6 +95,12 @@ export function createApiDependencies(
     workers,
     items,
     tokens: stores.tokens,
+    get rules() {
+      return stores.rules;
+    },
+    get changes() {
+      return stores.changes;
+    },
     expander: createExpander(stores, resources, clients),
     queue,
     broker: new TaskBroker({

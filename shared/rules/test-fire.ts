@@ -1,7 +1,8 @@
 /**
  * Test-firing a rule: what it would do for one item, recording nothing. Replays the item's recent
  * changes in order through the evaluator as if the rule were new for the item (no arm state), and
- * judges the item's current state. Values a change does not carry come from the current state.
+ * judges the item's current state. Values a change does not carry come from the current state only
+ * for the change of the state's own snapshot.
  */
 import type { Change, ChangeRecord, ItemState } from '../changes/index.ts';
 import { itemKeyOf } from '../results/index.ts';
@@ -83,7 +84,8 @@ export async function testFireRule(
         : undefined;
     const evaluation = evaluateRule(asEnabled, change, {
       ...(arm ? { arm } : {}),
-      ...(state ? { state } : {}),
+      // The current state speaks only for its own snapshot: older changes are judged on what they carry.
+      ...(state && state.snapshotId === change.snapshotId ? { state } : {}),
       ...(lowestPrice === undefined ? {} : { lowestPrice }),
     });
     if (evaluation.next) arm = evaluation.next;
