@@ -9,6 +9,7 @@
 import { Command, CommanderError } from 'commander';
 import { addDefinitionCommands } from './commands/definitions.ts';
 import { addOperationCommands } from './commands/operations.ts';
+import { addRuleCommands } from './commands/rules.ts';
 import { addRunCommands } from './commands/runs.ts';
 import { addTokenCommands } from './commands/tokens.ts';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   addRunCommands(program);
   addOperationCommands(program);
   addTokenCommands(program);
+  addRuleCommands(program);
   return program;
 }
 
