@@ -11,6 +11,7 @@ import { addDefinitionCommands } from './commands/definitions.ts';
 import { addHistoryCommands } from './commands/history.ts';
 import { addItemCommands } from './commands/items.ts';
 import { addOperationCommands } from './commands/operations.ts';
+import { addRuleCommands } from './commands/rules.ts';
 import { addRunCommands } from './commands/runs.ts';
 import { addTokenCommands } from './commands/tokens.ts';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   addOperationCommands(program);
   addTokenCommands(program);
   addHistoryCommands(program);
+  addRuleCommands(program);
   return program;
 }
 

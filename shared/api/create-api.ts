@@ -20,6 +20,7 @@ import { definitionRoutes } from './routes/definitions.ts';
 import { dlqRoutes } from './routes/dlq.ts';
 import { itemRoutes } from './routes/items.ts';
 import { marketRoutes } from './routes/market.ts';
+import { ruleRoutes } from './routes/rules.ts';
 import { runRoutes } from './routes/runs.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -37,6 +38,7 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
     ...dlqRoutes(deps),
     ...workerRoutes(deps),
     ...tokenRoutes(deps),
+    ...ruleRoutes(deps),
     ...marketRoutes(deps),
     ...webRoutes(deps),
   ];

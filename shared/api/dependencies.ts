@@ -17,6 +17,7 @@ import {
 } from '../monitoring/index.ts';
 import type { DeadLetters, RunQueue } from '../queues/index.ts';
 import type { ItemStore } from '../results/index.ts';
+import type { RuleStore } from '../rules/index.ts';
 import type { Run, RunStore } from '../runs/index.ts';
 import type { Stores } from '../stores/index.ts';
 import type { TokenStore } from '../tokens/index.ts';
@@ -32,6 +33,8 @@ export interface ApiDependencies {
   /** Item states and changes: recorded on ingest, read by /items and /changes. */
   readonly changes: ChangeStore;
   readonly tokens: TokenStore;
+  /** Watch rules (CRUD, test-fire). */
+  readonly rules: RuleStore;
   readonly expander: Pick<Expander, 'runNow'>;
   readonly queue: RunQueue;
   readonly broker: TaskBroker;
@@ -94,6 +97,9 @@ export function createApiDependencies(
     items,
     changes,
     tokens: stores.tokens,
+    get rules() {
+      return stores.rules;
+    },
     expander: createExpander(stores, resources, clients),
     queue,
     broker: new TaskBroker({

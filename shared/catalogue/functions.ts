@@ -151,6 +151,9 @@ export const FUNCTIONS = {
       changes: 'readWrite',
       workers: 'readWrite',
       control: 'readWrite',
+      // Rules CRUD; test-fire reads an item's state and changes. ruleFirings: arm states and
+      // firings are written by the rule evaluation, which the API does not run.
+      rules: 'readWrite',
     },
     sendsTo: PRIORITIES,
     consumes: [],

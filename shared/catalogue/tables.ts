@@ -90,6 +90,20 @@ export const TABLES = {
     ],
     ttlAttribute: 'expiresAt',
   },
+  rules: {
+    purpose:
+      'Watch rules (scope, condition, cool-down, delivery targets); the sparse index byScope finds the rules a change may match.',
+    partitionKey: s('ruleId'),
+    indexes: [{ name: 'byScope', partitionKey: s('scopeKey'), sortKey: s('ruleId'), projection: 'ALL' }],
+  },
+  ruleFirings: {
+    purpose:
+      'Per (rule, item): the arm state (version-conditioned) and each firing, keyed by rule + item + change id and written only if absent, so a change fires a rule once.',
+    partitionKey: s('ruleId'),
+    sortKey: s('sk'),
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
   workers: {
     purpose: 'External browser workers: registration, last heartbeat, counts. Expire when gone.',
     partitionKey: s('workerId'),

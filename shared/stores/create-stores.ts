@@ -15,6 +15,7 @@ import { ChangeStore } from '../changes/index.ts';
 import { DefinitionStore, PRIORITIES, type Priority } from '../definitions/index.ts';
 import { DeadLetters, RunQueue } from '../queues/index.ts';
 import { EventBridgeSummaryPublisher, ItemStore, type RunSummaryPublisher } from '../results/index.ts';
+import { RuleStore } from '../rules/index.ts';
 import { RunStore } from '../runs/index.ts';
 import { TokenStore } from '../tokens/index.ts';
 // The file, not the folder's index: the index brings the seed-task mapping and with it every
@@ -29,6 +30,8 @@ export interface Stores {
   /** Item states and changes (change detection on save; the read API). */
   readonly changes: ChangeStore;
   readonly tokens: TokenStore;
+  /** Watch rules, their arm states and firings (tables rules, ruleFirings). */
+  readonly rules: RuleStore;
   /** The run queues (send now or later, receive, delete). */
   readonly queue: RunQueue;
   /** The DLQs (peek, redrive, read for the monitor). */
@@ -86,6 +89,16 @@ export function createStores(resources: ResourceEnvironment, clients: StoreClien
       }),
   );
   const tokens = once(() => new TokenStore({ documents, tableName: requireTable(resources, 'control') }));
+  const rules = once(
+    () =>
+      new RuleStore({
+        documents,
+        rulesTable: requireTable(resources, 'rules'),
+        firingsTable: requireTable(resources, 'ruleFirings'),
+        // Arm states and firings live as long as the changes they come from.
+        retentionDays: resources.changeRetentionDays,
+      }),
+  );
   const queue = once(() => new RunQueue({ sqs, queueUrls: byPriority(requireQueueUrl) }));
   const deadLetters = once(
     () =>
@@ -119,6 +132,9 @@ export function createStores(resources: ResourceEnvironment, clients: StoreClien
     },
     get tokens() {
       return tokens();
+    },
+    get rules() {
+      return rules();
     },
     get queue() {
       return queue();

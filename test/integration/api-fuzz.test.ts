@@ -56,6 +56,16 @@ const EXAMPLE_BODIES: Record<string, unknown> = {
   'POST /runs/retry-failed': { status: 'FAILED', crawlType: 'category', limit: 5 },
   'POST /dlq/:priority/redrive': { all: true },
   'POST /tokens': { name: 'fuzz', scope: 'operator' },
+  'POST /rules': {
+    id: 'fz-new-rule',
+    name: 'fuzz rule',
+    scope: { kind: 'definition', definitionId: 'fz-1' },
+    condition: { kind: 'price_below', amount: 10, currency: 'USD' },
+    coolDownMinutes: 60,
+    delivery: { sns: true, webhooks: ['fz-hook'] },
+  },
+  'PATCH /rules/:ruleId': { enabled: false, condition: { kind: 'entered_top', top: 10 } },
+  'POST /rules/:ruleId/test': { itemKey: 'ozon#RU#item-1', days: 7 },
   'POST /market/tasks/worker/register': { worker_id: 'fz-w', worker_name: 'w', browser_type: 'chrome' },
   'POST /market/tasks/pull': { worker_id: 'fz-w', limit: 1 },
   'POST /market/tasks/update': {
@@ -83,6 +93,7 @@ const SAMPLE_PARAMS: Record<string, string[]> = {
   workerId: ['fz-w', 'fz-missing'],
   tokenId: ['0123456789abcdef'],
   key: ['ozon:RU:item-1', 'ozon:RU:missing'],
+  ruleId: ['fz-rule', 'fz-missing'],
 };
 
 interface Request {
@@ -352,6 +363,12 @@ async function seed(api: ApiStage, sqs: SQSClient): Promise<void> {
   assert.ok(failing.acquired);
   await api.deps.runs.complete(failing.lease, { status: 'FAILED' }, api.now);
   await api.deps.runs.markDeadLettered(dead.runId, api.now);
+  for (const [id, condition] of [
+    ['fz-rule', { kind: 'back_in_stock' }],
+    ['fz-rule-2', { kind: 'price_drop_from_lowest', percent: 10, days: 7 }],
+  ] as const) {
+    await api.deps.rules.create({ id, name: id, scope: { kind: 'all' }, condition }, api.now);
+  }
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: api.stage.resources.queues.high.deadLetterUrl,
@@ -373,6 +390,7 @@ const LISTINGS = [
   '/definitions?platform=ozon',
   '/definitions?enabled=true',
   '/workers',
+  '/rules',
   `/runs/${encodeURIComponent('fz-1@manual-running-1')}/items`,
   '/changes',
   '/changes?definitionId=fz-1',

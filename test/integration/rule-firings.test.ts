@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { type Change, ChangeStore } from '../../shared/changes/index.ts';
+import { type Item, ItemStore, type ItemSnapshot, snapshotOf } from '../../shared/results/index.ts';
+import {
+  evaluateRules,
+  type Firing,
+  type NewRule,
+  RuleStore,
+  type RuleStores,
+} from '../../shared/rules/index.ts';
+import { slotOf } from '../../shared/schedule/index.ts';
+import { HOUR_MS, thisHour } from '../helpers/clock.ts';
+import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { countRequests } from '../helpers/request-counter.ts';
+
+// Runs of the last hours, on a clock derived from the real time: every expiry stays ~90 days ahead.
+const runAt = (hoursAgo: number) => thisHour(5) - hoursAgo * HOUR_MS;
+
+let family = 0;
+/** Ids unique to one test: items never seen, rules and definitions nobody else uses. */
+const newFamily = () => `R${(family += 1)}x${Date.now().toString(36)}`;
+
+function snapshotsAt(
+  definitionId: string,
+  hoursAgo: number,
+  items: readonly Partial<Item>[],
+): ItemSnapshot[] {
+  const slot = slotOf(runAt(hoursAgo));
+  return items.map((item, index) =>
+    snapshotOf(
+      {
+        runId: `${definitionId}@${slot}`,
+        definitionId,
+        slot,
+        platform: 'amazon',
+        marketplace: 'US',
+        crawlType: 'product_details',
+        pageNumber: 1,
+        capturedBy: 'test',
+      },
+      { id: 'missing', position: index + 1, ...item },
+      runAt(hoursAgo),
+      90,
+    ),
+  );
+}
+
+describe('rule firings on DynamoDB Local', () => {
+  const local = useLocalInfrastructure();
+  let changes: ChangeStore;
+  let items: ItemStore;
+  let rules: RuleStore;
+  let stores: RuleStores;
+  before(() => {
+    const { tables } = local().resources;
+    const { documents } = local().clients;
+    changes = new ChangeStore({
+      documents,
+      statesTable: tables.itemStates,
+      changesTable: tables.changes,
+      retentionDays: 90,
+    });
+    items = new ItemStore({ documents, tableName: tables.items });
+    rules = new RuleStore({
+      documents,
+      rulesTable: tables.rules,
+      firingsTable: tables.ruleFirings,
+      retentionDays: 90,
+    });
+    stores = { rules, states: changes, items };
+  });
+
+  /** Saves one run's snapshots as the scraper does (items, then changes); returns the new changes. */
+  async function save(
+    definitionId: string,
+    hoursAgo: number,
+    page: readonly Partial<Item>[],
+  ): Promise<Change[]> {
+    const snapshots = snapshotsAt(definitionId, hoursAgo, page);
+    await items.save(snapshots);
+    return [...(await changes.record(snapshots, { nowMs: runAt(hoursAgo) })).recorded];
+  }
+
+  const evaluate = (batch: readonly Change[]) => evaluateRules(batch, stores, { nowMs: Date.now() });
+  const create = (rule: NewRule) => rules.create(rule, Date.now());
+
+  it('records a firing once when the same changes are evaluated again, and once when two evaluators race', async () => {
+    const f = newFamily();
+    const rule = await create({
+      name: 'under 10',
+      scope: { kind: 'definition', definitionId: f },
+      condition: { kind: 'price_below', amount: 10, currency: 'USD' },
+    });
+    const ids = [`${f}a`, `${f}b`, `${f}c`];
+    const first = await save(
+      f,
+      3,
+      ids.map((id) => ({ id, price: 12, currency: 'USD' })),
+    );
+    assert.deepEqual(await evaluate(first), []);
+    const drop = await save(
+      f,
+      2,
+      ids.map((id) => ({ id, price: 8, currency: 'USD' })),
+    );
+    const fired = await evaluate(drop);
+    assert.deepEqual(fired.map((firing) => firing.itemId).sort(), ids);
+    // A retried batch, and two evaluators racing on it: nothing new.
+    assert.deepEqual(await evaluate(drop), []);
+    const [a, b] = await Promise.all([evaluate(drop), evaluate(drop)]);
+    assert.deepEqual([...a, ...b], []);
+    // Fresh changes raced by two evaluators: each firing is reported by exactly one of them.
+    const rise = await save(
+      f,
+      1,
+      ids.map((id) => ({ id, price: 11, currency: 'USD' })),
+    );
+    assert.deepEqual(await evaluate(rise), []);
+    const again = await save(
+      f,
+      0,
+      ids.map((id) => ({ id, price: 7, currency: 'USD' })),
+    );
+    const raced = await Promise.all([evaluate(again), evaluate(again), evaluate(again)]);
+    const reported = raced.flat().map((firing: Firing) => firing.itemId);
+    assert.deepEqual(reported.sort(), ids);
+    for (const id of ids) {
+      const stored = await rules.firingsOf(rule.ruleId, `amazon#US#${id}`);
+      assert.deepEqual(
+        stored.map((firing) => firing.firedAt),
+        [new Date(runAt(2)).toISOString(), new Date(runAt(0)).toISOString()],
+      );
+    }
+  });
+
+  it('re-arms only after the condition was false again', async () => {
+    const f = newFamily();
+    const rule = await create({
+      name: 'under 10',
+      scope: { kind: 'item', itemKey: `amazon#US#${f}` },
+      condition: { kind: 'price_below', amount: 10, currency: 'USD' },
+    });
+    const decisions: number[] = [];
+    for (const [hoursAgo, price] of [
+      [5, 12],
+      [4, 8],
+      [3, 9],
+      [2, 8.5],
+      [1, 11],
+      [0, 7],
+    ] as const) {
+      const batch = await save('anything', hoursAgo, [{ id: f, price, currency: 'USD' }]);
+      decisions.push((await evaluate(batch)).length);
+    }
+    assert.deepEqual(decisions, [0, 1, 0, 0, 0, 1]);
+    const arm = await rules.arm(rule.ruleId, `amazon#US#${f}`);
+    assert.equal(arm?.armed, false);
+    assert.equal(arm?.firedAt, new Date(runAt(0)).toISOString());
+    // Two flips written (fire, re-arm, fire): the version counts the writes.
+    assert.equal(arm?.version, 3);
+  });
+
+  it('fires a back-in-stock rule once for an item first seen in stock, then never while it stays in stock', async () => {
+    const f = newFamily();
+    const rule = await create({
+      name: 'restock',
+      scope: { kind: 'definition', definitionId: f },
+      condition: { kind: 'back_in_stock' },
+    });
+    const counts: number[] = [];
+    for (const [hoursAgo, price] of [
+      [3, 20],
+      [2, 21],
+      [1, 19],
+    ] as const) {
+      const batch = await save(f, hoursAgo, [
+        { id: `${f}a`, price, currency: 'USD', availability: 'in_stock' },
+      ]);
+      counts.push((await evaluate(batch)).filter((firing) => firing.ruleId === rule.ruleId).length);
+    }
+    assert.deepEqual(counts, [1, 0, 0]);
+  });
+
+  it('fires a drop against the lowest price of the window from one history Query', async () => {
+    const f = newFamily();
+    await create({
+      name: '10% under the 7-day low',
+      scope: { kind: 'item', itemKey: `amazon#US#${f}` },
+      condition: { kind: 'price_drop_from_lowest', percent: 10, days: 7 },
+    });
+    for (const [hoursAgo, price] of [
+      [4, 100],
+      [3, 95],
+      [2, 97],
+    ] as const) {
+      assert.deepEqual(await evaluate(await save('x', hoursAgo, [{ id: f, price, currency: 'USD' }])), []);
+    }
+    const notEnough = await save('x', 1, [{ id: f, price: 88, currency: 'USD' }]);
+    assert.deepEqual(await evaluate(notEnough), []);
+    const enough = await save('x', 0, [{ id: f, price: 79, currency: 'USD' }]);
+    const counter = countRequests(local().clients.documents);
+    const { result, requests } = await counter.during(() => evaluate(enough));
+    // 88 > 95 × 0.9 = 85.5: quiet; then the lowest before it is 88, and 79 ≤ 88 × 0.9 = 79.2.
+    assert.deepEqual(
+      result.map((firing) => firing.changeKind),
+      ['price_down'],
+    );
+    // Scope Queries (all, definition, item) + history + arm BatchGet + the firing transaction.
+    assert.deepEqual(requests, { Query: 4, BatchGetItem: 1, TransactWriteItems: 1 });
+  });
+
+  it('costs only the scope Queries for changes no rule in scope can decide', async () => {
+    const f = newFamily();
+    await create({
+      name: 'new on the list',
+      scope: { kind: 'definition', definitionId: f },
+      condition: { kind: 'new_on_listing' },
+    });
+    const batch = await save(f, 1, [
+      { id: `${f}a`, price: 5, currency: 'USD' },
+      { id: `${f}b`, price: 6, currency: 'USD' },
+    ]);
+    const counter = countRequests(local().clients.documents);
+    const { result, requests } = await counter.during(() => evaluate(batch));
+    assert.deepEqual(result, []);
+    // all + definition + 2 items; no arm read, no write.
+    assert.deepEqual(requests, { Query: 4 });
+  });
+
+  it('keeps rules apart: a disabled rule and a rule of another scope stay quiet', async () => {
+    const f = newFamily();
+    const disabled = await create({
+      name: 'off',
+      enabled: false,
+      scope: { kind: 'definition', definitionId: f },
+      condition: { kind: 'price_below', amount: 100, currency: 'USD' },
+    });
+    await create({
+      name: 'elsewhere',
+      scope: { kind: 'definition', definitionId: `${f}-other` },
+      condition: { kind: 'price_below', amount: 100, currency: 'USD' },
+    });
+    const batch = await save(f, 1, [{ id: `${f}a`, price: 5, currency: 'USD' }]);
+    assert.deepEqual(await evaluate(batch), []);
+    await rules.update(disabled.ruleId, { enabled: true }, Date.now());
+    const fired = await evaluate(batch);
+    assert.deepEqual(
+      fired.map((firing) => firing.ruleId),
+      [disabled.ruleId],
+    );
+  });
+});
