@@ -18,6 +18,7 @@ import { type ApiEnv, defineRoute, registerRoute, type Route } from './route.ts'
 import { alarmRoutes } from './routes/alarms.ts';
 import { definitionRoutes } from './routes/definitions.ts';
 import { dlqRoutes } from './routes/dlq.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { marketRoutes } from './routes/market.ts';
 import { runRoutes } from './routes/runs.ts';
 import { statsRoutes } from './routes/stats.ts';
@@ -31,6 +32,7 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
     ...definitionRoutes(deps),
     ...runRoutes(deps),
     ...statsRoutes(deps),
+    ...exportRoutes(deps),
     ...alarmRoutes(deps),
     ...dlqRoutes(deps),
     ...workerRoutes(deps),

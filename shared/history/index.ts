@@ -1,5 +1,6 @@
 export * from './history-destination.ts';
 export * from './history-error.ts';
+export * from './export-window.ts';
 export * from './history-export.ts';
 export * from './history-query.ts';
 export * from './history-reader.ts';
@@ -7,3 +8,7 @@ export * from './history-table.ts';
 export * from './parquet-writer.ts';
 export * from './snapshot-history.ts';
 export * from './stream-records.ts';
+export * from './athena-error.ts';
+export * from './athena-query.ts';
+export * from './folder-exports.ts';
+export * from './history-exports.ts';
