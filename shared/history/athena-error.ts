@@ -4,16 +4,18 @@
  */
 import { type ErrorKind, ShelfwatchError } from '../errors/index.ts';
 
-/** The SDK's default chain found no credentials (no profile, no environment keys, no role). */
+/** The SDK's default chain found no credentials (no profile, no environment keys, no role) or no region. */
 export class AthenaCredentialsError extends ShelfwatchError {
-  constructor(reason: string, options?: ErrorOptions) {
+  readonly missing: 'credentials' | 'region';
+  constructor(missing: 'credentials' | 'region', reason: string, options?: ErrorOptions) {
     super(
       'unauthorized',
-      'AWS_CREDENTIALS_MISSING',
-      `no AWS credentials: ${reason}. Set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) ` +
-        'and AWS_REGION to the account the stack is deployed in',
+      missing === 'region' ? 'AWS_REGION_MISSING' : 'AWS_CREDENTIALS_MISSING',
+      `no AWS ${missing}: ${reason}. Set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) ` +
+        'and AWS_REGION to the account and region the stack is deployed in',
       options,
     );
+    this.missing = missing;
   }
 }
 

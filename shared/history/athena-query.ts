@@ -75,7 +75,10 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 export function athenaErrorOf(error: unknown, target: AthenaTarget): unknown {
   if (!(error instanceof Error)) return error;
   if (error.name === 'CredentialsProviderError' || /could not load credentials/i.test(error.message)) {
-    return new AthenaCredentialsError(error.message, { cause: error });
+    return new AthenaCredentialsError('credentials', error.message, { cause: error });
+  }
+  if (/region is missing/i.test(error.message)) {
+    return new AthenaCredentialsError('region', error.message, { cause: error });
   }
   const kindByName: Record<string, ErrorKind> = {
     AccessDeniedException: 'forbidden',

@@ -32,13 +32,31 @@ const COPY_OPTIONS: Record<ExportFormat, string> = {
   parquet: 'FORMAT parquet',
 };
 
+/** How far an export is: DuckDB's count of the source rows read so far, of those it will read. */
+export interface ExportProgress {
+  readonly rowsRead: number;
+  readonly rowsToRead: number;
+  readonly percentage: number;
+}
+
+export interface ExportOptions {
+  /** Called about every `progressEveryMs` while DuckDB copies (a TTY's progress bar). */
+  readonly onProgress?: (progress: ExportProgress) => void;
+  readonly progressEveryMs?: number;
+}
+
 /** Writes the window to `out` (a temporary name first, renamed when complete). */
-export async function exportHistory(root: string, request: ExportRequest): Promise<ExportResult> {
+export async function exportHistory(
+  root: string,
+  request: ExportRequest,
+  options: ExportOptions = {},
+): Promise<ExportResult> {
   const parsed = parseExportRequest(request);
   const file = path.resolve(parsed.out);
   if (await exists(file)) throw new ExportTargetExistsError(file);
   const partial = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID()}.partial`);
   const reader = await openHistoryReader(root);
+  let ticker: ReturnType<typeof setInterval> | undefined;
   try {
     // DuckDB's memory stays under this limit whatever the row count: the de-duplication and the
     // sort spill to a temporary folder beside the output instead of growing.
@@ -47,6 +65,24 @@ export async function exportHistory(root: string, request: ExportRequest): Promi
     await reader.connection.run(`SET preserve_insertion_order = false`);
     // One thread: fewer buffers share the limit; measured faster too on this (busy, 2-core) machine.
     await reader.connection.run(`SET threads = 1`);
+    const { onProgress } = options;
+    if (onProgress) {
+      // DuckDB tracks a query's progress only with its progress bar on; it prints nothing here.
+      await reader.connection.run(`SET enable_progress_bar = true`);
+      await reader.connection.run(`SET enable_progress_bar_print = false`);
+    }
+    const connection = reader.connection;
+    ticker = onProgress
+      ? setInterval(() => {
+          const progress = connection.progress;
+          if (progress.percentage < 0) return; // not started, or nothing to track
+          onProgress({
+            rowsRead: Number(progress.rows_processed),
+            rowsToRead: Number(progress.total_rows_to_process),
+            percentage: progress.percentage,
+          });
+        }, options.progressEveryMs ?? 250)
+      : undefined;
     const result = await reader.connection
       .runAndReadAll(
         `COPY (${exportSelectOf(parsed)}) TO ${sqlString(partial)} (${COPY_OPTIONS[parsed.format]})`,
@@ -57,6 +93,7 @@ export async function exportHistory(root: string, request: ExportRequest): Promi
     await rename(partial, file);
     return { rows: Number(result.rowsChanged), file };
   } finally {
+    clearInterval(ticker);
     reader.close();
     await rm(partial, { force: true });
     await rm(`${partial}.spill`, { recursive: true, force: true });
