@@ -30,7 +30,12 @@ const boundary = z
 const windowFields = {
   since: boundary,
   until: boundary,
-  definition: z.string().min(1).max(128).optional(),
+  definition: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[^\p{Cc}]*$/u, 'must not hold control characters')
+    .optional(),
   format: z.enum(EXPORT_FORMATS),
 };
 
