@@ -6,12 +6,14 @@
  * Nothing in functions/ knows it runs here: it sees the environment and the AWS SDK endpoints a
  * Lambda of the stack would, pointed at the emulators.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SQSRecord } from 'aws-lambda';
 import { type DemoShop, type FaultRule, startDemoShop } from '../demo-shop/index.ts';
 import { createApiDependencies } from '../shared/api/index.ts';
 import { createAwsClients, EVENT_BUS_VARIABLE, resourceEnvironment } from '../shared/aws/index.ts';
-import { FolderHistoryDestination } from '../shared/history/index.ts';
+import { FolderHistoryDestination, FolderHistoryExports } from '../shared/history/index.ts';
 import { createStores } from '../shared/stores/index.ts';
 import { type Slot, slotOf } from '../shared/schedule/index.ts';
 import { SCRAPER_VARIABLES } from '../shared/scraping/index.ts';
@@ -230,8 +232,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     stops.push(() => Promise.resolve(eventsClient.destroy()));
     // The API's stores publish run summaries on this runtime's own event bus.
     const stores = createStores(resources, { ...infrastructure.clients, events: eventsClient.events });
+    // GET /exports reads the data folder's history; in memory there is none: an empty folder.
+    let historyFolder = options.dataDir && path.join(options.dataDir, 'history');
+    if (!historyFolder) {
+      const empty = await mkdtemp(path.join(tmpdir(), 'shelfwatch-history-'));
+      stops.push(() => rm(empty, { recursive: true, force: true }));
+      historyFolder = empty;
+    }
     const dependencies = createApiDependencies(stores, resources, infrastructure.clients, {
       urlCheck: { allowHosts: [shopHost] },
+      historyExports: new FolderHistoryExports(historyFolder),
       logError: (message, details) => print(`API: ${message} ${JSON.stringify(details)}`),
       // The web page's "alarms in ALARM": the alarms this runtime evaluates from the catalogue.
       alarmSource: localAlarmSource(infrastructure.stage, runtime.alarms),

@@ -1,11 +1,14 @@
 /**
  * `shelfwatch query "SQL"` and `shelfwatch export`: the Parquet history on this machine, read
  * with DuckDB (views `snapshots`, one row per item and run, and `snapshots_raw`, every copy).
- * No API and no token: the files are read directly.
+ * No API and no token: the files are read directly. `query --stage` asks the deployed history
+ * instead: Athena, with AWS credentials from the SDK's default chain.
  */
 import type { Command } from 'commander';
 import { contextOf, wholeNumber } from '../context.ts';
-import { CliError } from '../exit-codes.ts';
+import { CliError, usageError } from '../exit-codes.ts';
+import type { Output } from '../output.ts';
+import { STAGE_PATTERN } from '../../shared/catalogue/index.ts';
 import { ShelfwatchError, ValidationError } from '../../shared/errors/index.ts';
 
 export const HISTORY_FOLDER_VARIABLE = 'SHELFWATCH_HISTORY_DIR';
@@ -34,16 +37,20 @@ function asCliError(error: unknown): unknown {
 export function addHistoryCommands(program: Command): void {
   program
     .command('query')
-    .description('Run SQL over the local Parquet history (DuckDB): tables snapshots and snapshots_raw')
+    .description(
+      'Run SQL over the Parquet history: local files with DuckDB, or with --stage the deployed one in Athena; tables snapshots and snapshots_raw',
+    )
     .argument('<sql>', 'one SQL statement, e.g. "SELECT dt, min(price) FROM snapshots GROUP BY dt"')
     .option('--history <folder>', historyOption)
+    .option('--stage <stage>', 'query the deployed history of this stage in Athena (AWS credentials needed)')
     .option(
       '--max-rows <n>',
       'rows printed at most (1-100000, default 1000)',
       wholeNumber('--max-rows', 1, 100_000),
     )
-    .action(async (sql: string, options: { history?: string; maxRows?: number }, command: Command) => {
+    .action(async (sql: string, options: QueryOptions, command: Command) => {
       const { output } = contextOf(command);
+      if (options.stage !== undefined) return queryStage(sql, options, output);
       const { queryHistory } = await import('../../shared/history/index.ts');
       const result = await queryHistory(historyFolderOf(options), sql, options.maxRows ?? 1_000).catch(
         (error) => {
@@ -74,11 +81,85 @@ export function addHistoryCommands(program: Command): void {
       const { output } = contextOf(command);
       const { exportHistory } = await import('../../shared/history/index.ts');
       const { history, ...request } = options;
-      const result = await exportHistory(historyFolderOf({ history }), request).catch((error) => {
-        throw asCliError(error);
-      });
+      const bar = !output.json && process.stderr.isTTY ? progressBar(process.stderr) : undefined;
+      const result = await exportHistory(
+        historyFolderOf({ history }),
+        request,
+        bar ? { onProgress: bar.show } : {},
+      )
+        .catch((error) => {
+          throw asCliError(error);
+        })
+        .finally(() => bar?.clear());
       output.result(result, () => output.line(`${result.rows} rows written to ${result.file}`));
     });
+}
+
+interface QueryOptions {
+  readonly history?: string;
+  readonly stage?: string;
+  readonly maxRows?: number;
+}
+
+/** `query --stage`: the SQL in the stage's Athena workgroup; rows, then what it scanned and cost. */
+async function queryStage(sql: string, options: QueryOptions, output: Output): Promise<void> {
+  if (options.history !== undefined) {
+    throw usageError(
+      '--stage and --history exclude each other: --stage asks Athena, --history a local folder',
+    );
+  }
+  const stage = options.stage ?? '';
+  if (!STAGE_PATTERN.test(stage)) {
+    throw usageError('--stage: expected the stage name the stack was deployed with (e.g. prod)', [
+      { field: '--stage', message: '1-16 lowercase letters, digits or "-", starting with a letter' },
+    ]);
+  }
+  const { AthenaClient } = await import('@aws-sdk/client-athena');
+  const { athenaTargetOf, queryAthena, ATHENA_USD_PER_TB } = await import('../../shared/history/index.ts');
+  const athena = new AthenaClient({});
+  try {
+    const result = await queryAthena(athena, athenaTargetOf(stage), sql, {
+      maxRows: options.maxRows ?? 1_000,
+    }).catch((error) => {
+      throw asCliError(error);
+    });
+    output.result(result, () => {
+      output.table(
+        result.columns,
+        result.rows.map((row) => result.columns.map((column) => cellOf(row[column]))),
+        '(no rows)',
+      );
+      if (result.truncated)
+        output.line(`(first ${result.rows.length} rows; shelfwatch export writes them all)`);
+      output.line(
+        `scanned ${bytesText(result.bytesScanned)}, billed ${bytesText(result.cost.billedBytes)}: ` +
+          `$${result.cost.usd.toFixed(6)} (Athena: $${ATHENA_USD_PER_TB} per TB scanned, 10 MB minimum per query); ` +
+          `query ${result.queryExecutionId}`,
+      );
+    });
+  } finally {
+    athena.destroy();
+  }
+}
+
+const bytesText = (bytes: number): string =>
+  bytes < 1024 ** 2
+    ? `${bytes} bytes`
+    : `${(bytes / 1024 ** 2).toFixed(1)} MB (${bytes.toLocaleString('en-US')} bytes)`;
+
+/** One line on a terminal, redrawn: `[#####.....]  45%  450,000 / 1,000,000 rows processed`. */
+function progressBar(stream: NodeJS.WriteStream) {
+  const width = 30;
+  return {
+    show: (progress: { rowsRead: number; rowsToRead: number; percentage: number }) => {
+      const filled = Math.round((Math.min(100, progress.percentage) / 100) * width);
+      stream.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progress.percentage.toFixed(0).padStart(3)}%  ` +
+          `${progress.rowsRead.toLocaleString('en-US')} / ${progress.rowsToRead.toLocaleString('en-US')} rows processed (DuckDB)`,
+      );
+    },
+    clear: () => stream.write('\r\x1b[2K'),
+  };
 }
 
 interface ExportOptions {

@@ -19,6 +19,7 @@ import { alarmRoutes } from './routes/alarms.ts';
 import { definitionRoutes } from './routes/definitions.ts';
 import { dlqRoutes } from './routes/dlq.ts';
 import { itemRoutes } from './routes/items.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { marketRoutes } from './routes/market.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { runRoutes } from './routes/runs.ts';
@@ -34,6 +35,7 @@ export function apiRoutes(deps: ApiDependencies): Route[] {
     ...runRoutes(deps),
     ...itemRoutes(deps),
     ...statsRoutes(deps),
+    ...exportRoutes(deps),
     ...alarmRoutes(deps),
     ...dlqRoutes(deps),
     ...workerRoutes(deps),

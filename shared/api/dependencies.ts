@@ -4,6 +4,7 @@
  * finished runs.
  */
 import { randomUUID } from 'node:crypto';
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { type AwsClients, requireTable, type ResourceEnvironment } from '../aws/index.ts';
 import { ChangeRecorder, type ChangeStore } from '../changes/index.ts';
 import type { DefinitionStore } from '../definitions/index.ts';
@@ -24,6 +25,8 @@ import type { TokenStore } from '../tokens/index.ts';
 import { SnapshotIngest, TaskBroker, type WorkerStore } from '../workers/index.ts';
 import { TargetGuard, type TargetUrlCheckOptions } from '../scraping/index.ts';
 import { WebPageFiles } from './web-page-files.ts';
+// Not the history index: it loads DuckDB, which the API function does not bundle.
+import { AthenaHistoryExports, type HistoryExports } from '../history/history-exports.ts';
 
 export interface ApiDependencies {
   readonly definitions: DefinitionStore;
@@ -45,6 +48,8 @@ export interface ApiDependencies {
   /** Alarms in state ALARM (CloudWatch when deployed, the local evaluator locally). */
   readonly alarms: AlarmSource;
   readonly webPage: WebPageFiles;
+  /** GET /exports: Athena and presigned URLs when deployed; the local history folder under npm start. */
+  readonly historyExports: HistoryExports;
   /** Seals the cursors of paged listings to their listing (key: the control table's). */
   readonly cursors: CursorSeal;
   /** The SSRF guard on URLs stored as work: definition targets and seed task urls. */
@@ -69,12 +74,14 @@ export interface ApiOptions {
   readonly webRoot?: string;
   /** The creation-time SSRF guard's options: the local runtime allow-lists its demo shop. */
   readonly urlCheck?: TargetUrlCheckOptions;
+  /** Default: Athena in the stage's workgroup, links presigned with the function's role. */
+  readonly historyExports?: HistoryExports;
 }
 
 export function createApiDependencies(
   stores: Stores,
   resources: ResourceEnvironment,
-  clients: Pick<AwsClients, 'documents'>,
+  clients: Pick<AwsClients, 'documents' | 's3'>,
   options: ApiOptions = {},
 ): ApiDependencies {
   const { definitions, runs, workers, items, queue, deadLetters, changes } = stores;
@@ -133,6 +140,9 @@ export function createApiDependencies(
     }),
     alarms: options.alarmSource ?? UNAVAILABLE_ALARM_SOURCE,
     webPage: new WebPageFiles(options.webRoot),
+    historyExports:
+      options.historyExports ??
+      new AthenaHistoryExports({ athena: new AthenaClient({}), s3: clients.s3, stage: resources.stage }),
     cursors: new CursorSeal(
       new CursorKeyStore({ documents: clients.documents, tableName: requireTable(resources, 'control') }),
     ),

@@ -8,37 +8,15 @@
 import { access, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { ValidationError } from '../errors/index.ts';
 import { ExportTargetExistsError, HistoryQueryError } from './history-error.ts';
+import {
+  type ExportFormat,
+  exportSelectOf,
+  type ExportRequest,
+  parseExportRequest,
+} from './export-window.ts';
 import { openHistoryReader } from './history-reader.ts';
-import { SNAPSHOT_HISTORY } from './snapshot-history.ts';
 import { sqlString } from './sql-text.ts';
-
-export const EXPORT_FORMATS = ['csv', 'jsonl', 'parquet'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-/** A day (`2026-12-01`, its first slot) or a slot (`2026-12-01T19:00Z`). */
-const boundary = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:00Z)?$/, 'expected a day (2026-12-01) or a slot (2026-12-01T19:00Z)')
-  .refine(
-    (value) => !Number.isNaN(Date.parse(value.length === 10 ? `${value}T00:00Z` : value)),
-    'is not a date',
-  )
-  .transform((value) => (value.length === 10 ? `${value}T00:00Z` : value));
-
-export const exportRequestSchema = z
-  .object({
-    since: boundary,
-    until: boundary,
-    definition: z.string().min(1).optional(),
-    format: z.enum(EXPORT_FORMATS),
-    out: z.string().min(1, 'name the file to write'),
-  })
-  .refine((request) => request.since < request.until, { path: ['until'], message: 'must be after since' });
-
-export type ExportRequest = z.input<typeof exportRequestSchema>;
 
 export interface ExportResult {
   readonly rows: number;
@@ -54,32 +32,31 @@ const COPY_OPTIONS: Record<ExportFormat, string> = {
   parquet: 'FORMAT parquet',
 };
 
-/** Validates the request (ValidationError naming each bad field) without touching any file. */
-export function parseExportRequest(request: ExportRequest): z.output<typeof exportRequestSchema> {
-  const parsed = exportRequestSchema.safeParse(request);
-  if (!parsed.success) throw ValidationError.fromZod('export', parsed.error);
-  return parsed.data;
+/** How far an export is: DuckDB's count of the source rows read so far, of those it will read. */
+export interface ExportProgress {
+  readonly rowsRead: number;
+  readonly rowsToRead: number;
+  readonly percentage: number;
 }
 
-/** The SELECT an export runs: partition pruning on dt, then the exact slot window. */
-export function exportSelectOf(request: z.output<typeof exportRequestSchema>): string {
-  const conditions = [
-    `dt >= ${sqlString(request.since.slice(0, 10))}`,
-    `dt <= ${sqlString(request.until.slice(0, 10))}`,
-    `slot >= ${sqlString(request.since)}`,
-    `slot < ${sqlString(request.until)}`,
-    ...(request.definition ? [`definition_id = ${sqlString(request.definition)}`] : []),
-  ];
-  return `SELECT * FROM ${SNAPSHOT_HISTORY.name} WHERE ${conditions.join(' AND ')} ORDER BY item_key, captured_at`;
+export interface ExportOptions {
+  /** Called about every `progressEveryMs` while DuckDB copies (a TTY's progress bar). */
+  readonly onProgress?: (progress: ExportProgress) => void;
+  readonly progressEveryMs?: number;
 }
 
 /** Writes the window to `out` (a temporary name first, renamed when complete). */
-export async function exportHistory(root: string, request: ExportRequest): Promise<ExportResult> {
+export async function exportHistory(
+  root: string,
+  request: ExportRequest,
+  options: ExportOptions = {},
+): Promise<ExportResult> {
   const parsed = parseExportRequest(request);
   const file = path.resolve(parsed.out);
   if (await exists(file)) throw new ExportTargetExistsError(file);
   const partial = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID()}.partial`);
   const reader = await openHistoryReader(root);
+  let ticker: ReturnType<typeof setInterval> | undefined;
   try {
     // DuckDB's memory stays under this limit whatever the row count: the de-duplication and the
     // sort spill to a temporary folder beside the output instead of growing.
@@ -88,6 +65,24 @@ export async function exportHistory(root: string, request: ExportRequest): Promi
     await reader.connection.run(`SET preserve_insertion_order = false`);
     // One thread: fewer buffers share the limit; measured faster too on this (busy, 2-core) machine.
     await reader.connection.run(`SET threads = 1`);
+    const { onProgress } = options;
+    if (onProgress) {
+      // DuckDB tracks a query's progress only with its progress bar on; it prints nothing here.
+      await reader.connection.run(`SET enable_progress_bar = true`);
+      await reader.connection.run(`SET enable_progress_bar_print = false`);
+    }
+    const connection = reader.connection;
+    ticker = onProgress
+      ? setInterval(() => {
+          const progress = connection.progress;
+          if (progress.percentage < 0) return; // not started, or nothing to track
+          onProgress({
+            rowsRead: Number(progress.rows_processed),
+            rowsToRead: Number(progress.total_rows_to_process),
+            percentage: progress.percentage,
+          });
+        }, options.progressEveryMs ?? 250)
+      : undefined;
     const result = await reader.connection
       .runAndReadAll(
         `COPY (${exportSelectOf(parsed)}) TO ${sqlString(partial)} (${COPY_OPTIONS[parsed.format]})`,
@@ -98,6 +93,7 @@ export async function exportHistory(root: string, request: ExportRequest): Promi
     await rename(partial, file);
     return { rows: Number(result.rowsChanged), file };
   } finally {
+    clearInterval(ticker);
     reader.close();
     await rm(partial, { force: true });
     await rm(`${partial}.spill`, { recursive: true, force: true });

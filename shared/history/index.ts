@@ -1,6 +1,7 @@
 export * from './athena-view.ts';
 export * from './history-destination.ts';
 export * from './history-error.ts';
+export * from './export-window.ts';
 export * from './history-export.ts';
 export * from './history-query.ts';
 export * from './history-reader.ts';
@@ -11,3 +12,7 @@ export * from './s3-history-destination.ts';
 export * from './snapshot-history.ts';
 export * from './stream-batch.ts';
 export * from './stream-records.ts';
+export * from './athena-error.ts';
+export * from './athena-query.ts';
+export * from './folder-exports.ts';
+export * from './history-exports.ts';

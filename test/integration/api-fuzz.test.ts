@@ -14,6 +14,9 @@
  */
 import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
@@ -29,6 +32,12 @@ import {
   type Route,
 } from '../../shared/api/index.ts';
 import { snapshotOf } from '../../shared/results/index.ts';
+import {
+  FolderHistoryDestination,
+  FolderHistoryExports,
+  SNAPSHOT_HISTORY,
+  writeHistory,
+} from '../../shared/history/index.ts';
 import { type Answer, apiStage, type ApiStage, definitionRow, httpCall } from '../helpers/api.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { encodeRunMessage } from '../../shared/queues/index.ts';
@@ -295,6 +304,17 @@ function anyRequest(route: Route): fc.Arbitrary<Request> {
       '',
     ),
     fc.constantFrom('2026-11-23T00:00:00Z', '2026-11-24T00:00:00+05:30', 'yesterday'),
+    // GET /exports: days, slots, formats (valid ones stream a file of the fuzz's history folder).
+    fc.constantFrom(
+      '2026-11-23',
+      '2026-11-24T19:00Z',
+      '2026-02-30',
+      '2027-01-01',
+      'csv',
+      'jsonl',
+      'parquet',
+      'xlsx',
+    ),
     fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value)).toString('base64url')),
     fc.string({ maxLength: 30 }),
   );
@@ -309,6 +329,10 @@ function anyRequest(route: Route): fc.Arbitrary<Request> {
     'order',
     'platform',
     'enabled',
+    'since',
+    'until',
+    'format',
+    'definition',
     'x',
   );
   return fc.tuple(params, fc.dictionary(queryKey, queryValue, { maxKeys: 4 })).map(([candidate, query]) => ({
@@ -891,8 +915,23 @@ const queryNames = (route: Route) =>
   Object.keys((route.query as { shape?: object } | undefined)?.shape ?? {});
 
 /** The other query parameters a listing needs to be valid without `name` (GET /runs needs an index). */
-const baseQuery = (route: Route, name: string) =>
-  route.path === '/runs' && !['status', 'crawlType', 'definitionId'].includes(name) ? 'status=QUEUED&' : '';
+/** The other required parameters of a route, valid, so a refusal can only be about `name`. */
+const EXPORT_WINDOW: Record<string, string> = {
+  since: '2026-11-23',
+  until: '2026-11-24T19:00Z',
+  format: 'csv',
+};
+const baseQuery = (route: Route, name: string) => {
+  if (route.path === '/exports') {
+    return Object.entries(EXPORT_WINDOW)
+      .filter(([key]) => key !== name)
+      .map(([key, value]) => `${key}=${value}&`)
+      .join('');
+  }
+  return route.path === '/runs' && !['status', 'crawlType', 'definitionId'].includes(name)
+    ? 'status=QUEUED&'
+    : '';
+};
 
 const NUMBER_FORMS = [
   '-1',
@@ -982,14 +1021,40 @@ function numberCases(api: ApiStage, routes: readonly Route[]): fc.Arbitrary<Fuzz
   return fc.oneof(declared, undeclared);
 }
 
+/** The history GET /exports reads: a few snapshots on 2026-11-23 (the fuzz's days and slots). */
+function historySnapshots() {
+  return ['2026-11-23T19:00Z', '2026-11-24T19:00Z'].flatMap((slot) =>
+    [1, 2, 3].map((n) =>
+      snapshotOf(
+        {
+          runId: `fz-1@${slot}`,
+          definitionId: 'fz-1',
+          slot,
+          platform: 'ozon',
+          marketplace: 'RU',
+          crawlType: 'category',
+          pageNumber: 1,
+          capturedBy: 'scraper',
+        },
+        { id: `item-${n}`, price: 10 * n, position: n },
+        Date.parse(slot) + 60_000,
+        30,
+      ),
+    ),
+  );
+}
+
 describe('fuzzing every route of the API', () => {
   const local = useLocalInfrastructure();
   let api: ApiStage;
   let server: ApiServer;
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const handedOut: HandedOut[] = [];
+  let history: string;
   before(async () => {
-    api = await apiStage(local());
+    history = await mkdtemp(path.join(tmpdir(), 'shelfwatch-fuzz-history-'));
+    await writeHistory(SNAPSHOT_HISTORY, historySnapshots(), new FolderHistoryDestination(history));
+    api = await apiStage(local(), { historyExports: new FolderHistoryExports(history) });
     await seed(api, local().clients.sqs);
     server = await startApiServer({ dependencies: api.deps });
     for (const listing of LISTINGS) {
@@ -1013,6 +1078,7 @@ describe('fuzzing every route of the API', () => {
   after(async () => {
     agent.destroy();
     await server?.stop();
+    if (history) await rm(history, { recursive: true, force: true });
   });
 
   it('never answers 5xx or drops the connection, refuses what it must with 4xx naming the field, and changes nothing', async () => {

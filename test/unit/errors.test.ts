@@ -58,6 +58,17 @@ const SAMPLES: Record<string, readonly Sample[]> = {
   HistoryPartitionValueError: [{ args: ['snapshots', 'marketplace', 'U/S'], kind: 'invalid' }],
   HistoryQueryError: [{ args: ['Binder Error: column nope not found'], kind: 'invalid' }],
   StreamRecordWithoutSequenceError: [{ args: ['e-1'], kind: 'invalid' }],
+  AthenaCredentialsError: [
+    { args: ['credentials', 'Could not load credentials from any providers'], kind: 'unauthorized' },
+    { args: ['region', 'Region is missing'], kind: 'unauthorized' },
+  ],
+  AthenaWorkgroupNotFoundError: [{ args: ['shelfwatch-dev-history', 'dev'], kind: 'not-found' }],
+  AthenaQueryFailedError: [
+    { args: ['q-1', 'FAILED', 'COLUMN_NOT_FOUND: line 1:8', 'invalid'], kind: 'invalid' },
+    { args: ['q-2', 'CANCELLED', 'Query cancelled', 'conflict'], kind: 'conflict' },
+  ],
+  AthenaRequestError: [{ args: ['forbidden', 'AccessDeniedException', 'not authorized'], kind: 'forbidden' }],
+  AthenaQueryTimeoutError: [{ args: ['q-3', 25_000], kind: 'unavailable' }],
   ExportTargetExistsError: [{ args: ['/tmp/out.csv'], kind: 'conflict' }],
   SummaryNotPublishedError: [{ args: [RUN_ID, 'InternalFailure: try again'], kind: 'internal' }],
   BlockedUrlError: [{ args: ['http://169.254.169.254/', 'a link-local address'], kind: 'invalid' }],
