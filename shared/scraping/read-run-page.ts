@@ -90,19 +90,20 @@ export interface ProgressInput {
 
 /**
  * Pure: what a page adds to its run. Items beyond `maxItems` are skipped; an item listed twice on
- * the page is saved once (its snapshot key is the same); the checkpoint carries the totals that
+ * the page is saved once (its snapshot key is the same) — but an ad and the same item's organic
+ * tile have different keys and are both saved; the checkpoint carries the totals that
  * completeness needs after a resume.
  */
 export function progressOf(input: ProgressInput, extraction: PageExtraction): PageProgress {
   const { run, extractor, checkpoint, pageNumber } = input;
   const room = Math.max(0, run.params.maxItems - checkpoint.itemsSoFar);
   const kept = extraction.items.slice(0, room);
-  const source = snapshotSourceOf(run, pageNumber, input.capturedBy);
+  const source = snapshotSourceOf(run, pageNumber, input.capturedBy, extraction.resultCount);
   const snapshots = [
     ...new Map(
       kept.map((item) => {
         const snapshot = snapshotOf(source, item, input.capturedAtMs, input.itemRetentionDays);
-        return [snapshot.itemKey, snapshot] as const;
+        return [`${snapshot.itemKey}|${snapshot.snapshotId}`, snapshot] as const;
       }),
     ).values(),
   ];

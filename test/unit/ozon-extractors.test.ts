@@ -148,8 +148,9 @@ describe('Ozon extractors without a browser', () => {
         reviewCount: 2345,
         availability: 'limited',
         url: 'https://www.ozon.ru/product/chaynik-111111111/',
+        organicPosition: 1,
       },
-      { id: '222', position: 3, rating: 4.8, url: 'https://www.ozon.ru/product/222/' },
+      { id: '222', position: 3, rating: 4.8, url: 'https://www.ozon.ru/product/222/', organicPosition: 2 },
     ]);
     assert.equal(extraction.nextUrl, 'https://www.ozon.ru/category/x/?page=2');
   });
@@ -159,7 +160,7 @@ describe('Ozon extractors without a browser', () => {
       items: [
         {
           skuId: '1',
-          action: { link: '/product/a-1/' },
+          action: { link: '/product/a-1/?advert=AbC&avtc=1' },
           mainState: [
             {
               type: 'atom',
@@ -192,8 +193,17 @@ describe('Ozon extractors without a browser', () => {
       context,
     );
     assert.deepEqual(extraction.items, [
-      { id: '1', position: 1, title: 'A "B"', url: 'https://www.ozon.ru/product/a-1/' },
-      { id: '2', position: 2, price: 1139, currency: 'RUB', url: 'https://www.ozon.ru/product/b-2/' },
+      // A link through Ozon's ad token is a promoted tile.
+      { id: '1', position: 1, title: 'A "B"', url: 'https://www.ozon.ru/product/a-1/', sponsored: true },
+      {
+        id: '2',
+        position: 2,
+        price: 1139,
+        currency: 'RUB',
+        listPrice: 5000, // ORIGINAL_PRICE
+        url: 'https://www.ozon.ru/product/b-2/',
+        organicPosition: 1,
+      },
     ]);
     for (const broken of ['{"items":', '{"widgets":[]}', 'null']) {
       const result = ozonSearchResult.parse(
