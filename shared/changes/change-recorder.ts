@@ -6,7 +6,7 @@
  * are recorded before the run is completed, so a failed write leaves the run to be completed
  * (and its exits recorded) by the next attempt.
  */
-import type { ItemSnapshot, ItemStore } from '../results/index.ts';
+import { isSponsoredSnapshot, type ItemSnapshot, type ItemStore } from '../results/index.ts';
 import type { Run, RunStore } from '../runs/index.ts';
 import type { ChangeStore, RecordOutcome } from './change-store.ts';
 import type { ListingContext } from './detect-changes.ts';
@@ -38,7 +38,10 @@ export class ChangeRecorder {
     nowMs: number,
     listing: ListingContext | undefined,
   ): Promise<RecordOutcome> {
-    return this.options.changes.record(snapshots, { nowMs, ...(listing ? { listing } : {}) });
+    // An ad repeats its organic twin's item (another snapshot id): its changes would be recorded
+    // twice, and it has no place on the listing.
+    const organic = snapshots.filter((snapshot) => !isSponsoredSnapshot(snapshot));
+    return this.options.changes.record(organic, { nowMs, ...(listing ? { listing } : {}) });
   }
 
   /**

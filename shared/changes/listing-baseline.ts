@@ -10,7 +10,7 @@
  * crash, a redelivered message) compares with the same baseline. No complete run among the
  * recent ones: no baseline, and no listing changes (the first complete run sets it).
  */
-import type { ItemSnapshot, ItemStore } from '../results/index.ts';
+import { isSponsoredSnapshot, type ItemSnapshot, type ItemStore } from '../results/index.ts';
 import type { Run, RunStore } from '../runs/index.ts';
 import type { BaselinePlace, ListingContext } from './detect-changes.ts';
 import { rankOnListing } from './detect-changes.ts';
@@ -37,7 +37,8 @@ export async function snapshotsOfRun(
   let cursor: string | undefined;
   do {
     const page = await items.listByRun(runId, { limit: 1000, ...(cursor ? { cursor } : {}) });
-    snapshots.push(...page.snapshots);
+    // Ads are not places on the listing: an item is on it through its organic tile only.
+    snapshots.push(...page.snapshots.filter((snapshot) => !isSponsoredSnapshot(snapshot)));
     cursor = page.cursor;
   } while (cursor);
   return snapshots;

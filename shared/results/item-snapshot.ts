@@ -1,7 +1,9 @@
 /**
  * An item snapshot: what one run saw of one item. Keyed by the item (`itemKey`) and by
  * `snapshotId` = `<slot>#<runId>`, so the history of an item sorts by time and a page scraped
- * again after a resume rewrites the same record instead of adding a duplicate.
+ * again after a resume rewrites the same record instead of adding a duplicate. An ad (an item
+ * with `sponsored: true`) is kept apart from the same item's organic tile: its id is
+ * `<slot>#<runId>#sponsored`, so the two never overwrite each other.
  */
 import type { Run } from '../runs/index.ts';
 import type { Item } from './item.ts';
@@ -17,6 +19,11 @@ export interface SnapshotSource {
   readonly pageNumber: number;
   /** Who read it: a scraper invocation or an external worker. */
   readonly capturedBy: string;
+  /**
+   * Listings: the total number of results the page says the search or category has ("1-16 of
+   * 306 results" → 306), where it says so. A page-level value, kept on each snapshot of the page.
+   */
+  readonly resultCount?: number;
 }
 
 export interface ItemSnapshot extends SnapshotSource {
@@ -39,6 +46,7 @@ export const snapshotSourceOf = (
   run: Pick<Run, 'runId' | 'definitionId' | 'slot' | 'platform' | 'marketplace' | 'crawlType'>,
   pageNumber: number,
   capturedBy: string,
+  resultCount?: number,
 ): SnapshotSource => ({
   runId: run.runId,
   definitionId: run.definitionId,
@@ -48,12 +56,20 @@ export const snapshotSourceOf = (
   crawlType: run.crawlType,
   pageNumber,
   capturedBy,
+  ...(resultCount === undefined ? {} : { resultCount }),
 });
 
 export const itemKeyOf = (platform: string, marketplace: string, itemId: string): string =>
   `${platform}#${marketplace.toUpperCase()}#${itemId}`;
 
-export const snapshotIdOf = (slot: string, runId: string): string => `${slot}#${runId}`;
+export const SPONSORED_SNAPSHOT_SUFFIX = '#sponsored';
+
+/** `<slot>#<runId>`, or `<slot>#<runId>#sponsored` for an ad (so an ad and its organic twin are two records). */
+export const snapshotIdOf = (slot: string, runId: string, sponsored = false): string =>
+  `${slot}#${runId}${sponsored ? SPONSORED_SNAPSHOT_SUFFIX : ''}`;
+
+export const isSponsoredSnapshot = (snapshot: Pick<ItemSnapshot, 'snapshotId'>): boolean =>
+  snapshot.snapshotId.endsWith(SPONSORED_SNAPSHOT_SUFFIX);
 
 export function snapshotOf(
   source: SnapshotSource,
@@ -64,7 +80,7 @@ export function snapshotOf(
   return {
     ...source,
     itemKey: itemKeyOf(source.platform, source.marketplace, item.id),
-    snapshotId: snapshotIdOf(source.slot, source.runId),
+    snapshotId: snapshotIdOf(source.slot, source.runId, item.sponsored === true),
     capturedAt: new Date(capturedAtMs).toISOString(),
     item,
     expiresAt: Math.floor(capturedAtMs / 1000) + retentionDays * 86_400,

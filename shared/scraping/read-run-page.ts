@@ -96,22 +96,25 @@ export interface ProgressInput {
 
 /**
  * Pure: what a page adds to its run. Items beyond `maxItems` are skipped; an item listed twice on
- * the page is saved once (its snapshot key is the same); the checkpoint carries the totals that
+ * the page is saved once (its snapshot key is the same) — but an ad and the same item's organic
+ * tile have different keys and are both saved; the checkpoint carries the totals that
  * completeness needs after a resume.
  */
 export function progressOf(input: ProgressInput, extraction: PageExtraction): PageProgress {
   const { run, extractor, checkpoint, pageNumber } = input;
   const room = Math.max(0, run.params.maxItems - checkpoint.itemsSoFar);
   const kept = extraction.items.slice(0, room);
-  const source = snapshotSourceOf(run, pageNumber, input.capturedBy);
+  const source = snapshotSourceOf(run, pageNumber, input.capturedBy, extraction.resultCount);
   const isListing = isListingCrawlType(run.crawlType);
   const snapshots = [
     ...new Map(
       kept.map((item, index) => {
         const snapshot = snapshotOf(source, item, input.capturedAtMs, input.itemRetentionDays);
-        const listingRank = isListing ? (item.rank ?? checkpoint.itemsSoFar + index + 1) : undefined;
+        // An ad has no place on the listing: its organic twin (if any) carries the rank.
+        const listingRank =
+          isListing && item.sponsored !== true ? (item.rank ?? checkpoint.itemsSoFar + index + 1) : undefined;
         return [
-          snapshot.itemKey,
+          `${snapshot.itemKey}|${snapshot.snapshotId}`,
           listingRank === undefined ? snapshot : { ...snapshot, listingRank },
         ] as const;
       }),

@@ -7,7 +7,13 @@
 import { z } from 'zod';
 import type { ChangeRecorder } from '../changes/index.ts';
 import { ConflictError } from '../errors/index.ts';
-import { type Item, type ItemStore, snapshotOf, snapshotSourceOf } from '../results/index.ts';
+import {
+  type Item,
+  itemFieldSchemas,
+  type ItemStore,
+  snapshotOf,
+  snapshotSourceOf,
+} from '../results/index.ts';
 import { LeaseLostError, type Run, runIdSchema, type RunStore } from '../runs/index.ts';
 import { workerLeaseOwner } from './task-broker.ts';
 import { workerIdSchema, type WorkerStore } from './worker-store.ts';
@@ -35,6 +41,14 @@ export const seedProductSchema = z
     url: httpUrl.optional(),
     position: z.number().int().min(1).optional(),
     page: z.number().int().min(1).max(10_000).optional(),
+    // Richer items (optional), validated by the item's own field schemas (shared/results).
+    list_price: itemFieldSchemas.listPrice.optional(),
+    unit_price: itemFieldSchemas.unitPrice.optional(),
+    brand: itemFieldSchemas.brand.optional(),
+    sponsored: itemFieldSchemas.sponsored.optional(),
+    organic_position: itemFieldSchemas.organicPosition.optional(),
+    /** The result count the listing page states (a page-level value, kept on the snapshot). */
+    result_count: itemFieldSchemas.resultCount.optional(),
   })
   .refine((product) => product.product_id !== undefined || product.id !== undefined, {
     message: 'needs product_id (or id)',
@@ -64,6 +78,12 @@ export function itemOf(product: SeedProduct, index: number): Item {
     seller: product.seller,
     imageUrl: product.image_url,
     url: product.url,
+    listPrice: product.list_price,
+    unitPrice: product.unit_price,
+    brand: product.brand,
+    // Only an ad is flagged, as the extractors do: `false` is the same as absent.
+    sponsored: product.sponsored === true ? true : undefined,
+    organicPosition: product.sponsored === true ? undefined : product.organic_position,
   };
   return {
     id: String(product.product_id ?? product.id),
@@ -113,7 +133,7 @@ export class SnapshotIngest {
     const lastPage = (run.checkpoint?.page ?? 0) + 1;
     const snapshots = list.map((product, index) =>
       snapshotOf(
-        snapshotSourceOf(run, product.page ?? lastPage, owner),
+        snapshotSourceOf(run, product.page ?? lastPage, owner, product.result_count),
         itemOf(product, index),
         nowMs,
         this.options.itemRetentionDays,

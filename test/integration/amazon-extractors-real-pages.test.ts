@@ -336,6 +336,133 @@ describe('Amazon extractors on real saved pages', () => {
     );
   });
 
+  it('reads the brand of each product page where it names one, and no list price from carousels', async () => {
+    const expected: [string, string, string | undefined][] = [
+      // #bylineInfo is a bare link to the brand's browse node (…field-lbr_brands_browse-bin=SainSmart).
+      ['amazon-com-dp-1.html', 'US', 'SainSmart'],
+      // Product overview row "Brand Rock Stock" (byline: "Visit the Rock Stock Store").
+      ['amazon-com-dp-2.html', 'US', 'Rock Stock'],
+      // A book: the byline is "by Mat Follas (Author)", an author, not a brand.
+      ['amazon-couk-dp-1.html', 'UK', undefined],
+      // Byline "Brand: Intel", overview row "Brand Intel".
+      ['amazon-de-dp-1.html', 'DE', 'Intel'],
+      // Overview row "Marca Cecotec" (byline: "Visita la tienda de Cecotec").
+      ['amazon-es-dp-1.html', 'ES', 'Cecotec'],
+      // Byline "Brand: 任天堂".
+      ['amazon-cojp-dp-1.html', 'JP', '任天堂'],
+    ];
+    for (const [file, marketplace, brand] of expected) {
+      const { item } = await readProduct(file, marketplace);
+      // No buy box on these pages shows a struck-through price: amazon-com-dp-2's "List: $18.99",
+      // "$18.05"... are the cards of the sponsored carousels (#sp_detail…, #sims-…) below it.
+      assertItem(item, { brand, listPrice: undefined, unitPrice: undefined, sponsored: undefined }, file);
+    }
+  });
+
+  it('amazon.in search: ads flagged and kept apart from the organic order, M.R.P and unit price read, 306 results', async () => {
+    const [result] = await read('amazon-in-search-1.html', 'IN', [searchResultExtractor]);
+    assert.ok(result);
+    // The result bar's h2 (.s-breadcrumb-header-text): "1-16 of 306 results for "CMF by Nothing Buds 2a"".
+    assert.equal(result.resultCount, 306);
+    const items = result.items;
+    // Tiles 1, 2, 11, 12, 21 and 22 wear the "Sponsored" label (.puis-sponsored-label-text).
+    assert.deepEqual(
+      items.filter((item) => item.sponsored).map((item) => item.position),
+      [1, 2, 11, 12, 21, 22],
+    );
+    assert.ok(items.every((item) => item.sponsored === true || item.sponsored === undefined));
+    assert.deepEqual(
+      items.map((item) => item.organicPosition),
+      items.map((item) =>
+        item.sponsored
+          ? undefined
+          : items.filter((other) => !other.sponsored && other.position <= item.position).length,
+      ),
+    );
+    // Tile 1 (sponsored): "₹1,499", "M.R.P: ₹2,799" struck through (data-a-strike="true"), "(46% off)".
+    assertItem(
+      items[0],
+      { id: 'B0DNPZFSV4', sponsored: true, organicPosition: undefined, price: 1499, listPrice: 2799 },
+      'in-search #1',
+    );
+    // Tile 3: the first organic one.
+    assertItem(items[2], { id: 'B0FFN4GPJG', sponsored: undefined, organicPosition: 1 }, 'in-search #3');
+    // Tile 4: "₹2,099", "M.R.P: ₹2,499".
+    assertItem(
+      items[3],
+      { id: 'B0FFN49G12', organicPosition: 2, price: 2099, listPrice: 2499 },
+      'in-search #4',
+    );
+    // Tile 11 (sponsored): "₹2,299 (₹2,29,900/100 g) M.R.P: ₹5,999" — the unit price is a text
+    // price too, but not struck through.
+    assertItem(
+      items[10],
+      {
+        id: 'B0FN5VP1Z3',
+        sponsored: true,
+        price: 2299,
+        listPrice: 5999,
+        unitPrice: { amount: 229900, currency: 'INR', unit: '100 g' },
+      },
+      'in-search #11',
+    );
+    // The only tile with a unit price; amazon.in tiles show no brand line.
+    assert.deepEqual(
+      items.filter((item) => item.unitPrice).map((item) => item.id),
+      ['B0FN5VP1Z3'],
+    );
+    assert.ok(items.every((item) => item.brand === undefined));
+  });
+
+  it('amazon.de 2019 search: an ad and its organic twin are both read, brand from "von …", the strike price, 86 results', async () => {
+    const [result] = await read('amazon-de-search-1.html', 'DE', [searchResultExtractor]);
+    assert.ok(result);
+    // #s-result-count: "1-16 von 86 Ergebnissen oder Vorschlägen für "plastikfrei gemüsebeutel"".
+    assert.equal(result.resultCount, 86);
+    const items = result.items;
+    // Cards 1, 2, 11, 12, 21, 22 open with an h5.s-sponsored-header "Gesponsert".
+    assert.deepEqual(
+      items.filter((item) => item.sponsored).map((item) => item.position),
+      [1, 2, 11, 12, 21, 22],
+    );
+    // B07JKXG7Y1 (CottonLoveBag) is the ad of card 1 and the organic card 9; B07HJ9WMCY (Own
+    // Step) the ad of card 11 and the organic card 19.
+    const twins = items.filter((item) => item.id === 'B07JKXG7Y1' || item.id === 'B07HJ9WMCY');
+    assert.deepEqual(
+      twins.map((item) => [item.id, item.position, item.sponsored, item.organicPosition]),
+      [
+        ['B07JKXG7Y1', 1, true, undefined],
+        ['B07JKXG7Y1', 9, undefined, 7],
+        ['B07HJ9WMCY', 11, true, undefined],
+        ['B07HJ9WMCY', 19, undefined, 15],
+      ],
+    );
+    // Card 3: "von Imline", "EUR 19,99" and struck beside it "EUR 25,99" (aria-label
+    // "Suggested Retail Price: EUR 25,99").
+    assertItem(
+      items[2],
+      { id: 'B07D187NPX', brand: 'Imline', price: 19.99, listPrice: 25.99, organicPosition: 1 },
+      'de-search #3',
+    );
+    // Card 5: "von ecocasa"; its only strike is the empty one of "Andere Angebote" (used, EUR 17,10).
+    assertItem(
+      items[4],
+      { id: 'B075RDQWGY', brand: 'ecocasa', price: 17.45, listPrice: undefined },
+      'de-search #5',
+    );
+    // Card 1, an ad: "von CottonLoveBag".
+    assertItem(items[0], { brand: 'CottonLoveBag' }, 'de-search #1');
+    assert.equal(
+      items.filter((item) => item.listPrice !== undefined).length,
+      1,
+      'one card shows a strike price',
+    );
+    assert.ok(
+      items.every((item) => item.unitPrice === undefined),
+      'no card shows a unit price',
+    );
+  });
+
   it('classifies the three robot-check pages as blocked, whatever the crawl type', async () => {
     const expected: [string, string, 'captcha' | 'robot-check'][] = [
       ['amazon-com-captcha-1.html', 'US', 'captcha'],

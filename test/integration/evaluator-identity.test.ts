@@ -228,7 +228,7 @@ describe('both evaluators of a page spec read the same', () => {
     }
   });
 
-  it('gives the same extraction: blocked, variant, invalid count, next page and each item field by field', (t) => {
+  it('gives the same extraction: blocked, variant, invalid count, next page, result count and each item field by field', (t) => {
     const table = new Map<string, { items: number; fields: number; blocked: string }>();
     for (const { page, extractor, browser, node } of comparisons) {
       const label = `${page} by ${extractor}`;
@@ -238,6 +238,7 @@ describe('both evaluators of a page spec read the same', () => {
       assert.equal(node.variant, browser.variant, `${label}: variant`);
       assert.equal(node.invalid, browser.invalid, `${label}: invalid`);
       assert.equal(node.nextUrl, browser.nextUrl, `${label}: next page`);
+      assert.equal(node.resultCount, browser.resultCount, `${label}: result count`);
       const fields = assertSameItems(browser.items, node.items, label);
       const row = table.get(page) ?? { items: 0, fields: 0, blocked: '' };
       table.set(page, {

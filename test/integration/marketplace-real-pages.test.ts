@@ -43,10 +43,9 @@ describe('Ozon and 1688 extractors on real saved pages', () => {
     await pages.stop();
   });
 
-  it('ozon-product-1: the IKEA blanket, at the price without the Ozon card', () => {
+  it('ozon-product-1: the IKEA blanket, at the price without the Ozon card, sold by the seller of the sticky bar', () => {
     assert.equal(read.product?.variant, 'pdp-dom');
     assert.equal(read.product?.invalid, 0);
-    assert.equal(read.product?.items[0]?.seller, undefined, 'webCurrentSeller is not in the saved page');
     assert.deepEqual(read.product?.items, [
       {
         id: '1648654068',
@@ -54,9 +53,17 @@ describe('Ozon and 1688 extractors on real saved pages', () => {
         title: 'Одеяло IKEA STJARNBRACKA теплое, 150x200 см',
         price: 4292, // "4 016 ₽ c Ozon Картой" is the card price, "7 690 ₽" the crossed-out one
         currency: 'RUB',
+        // webPrice's state: "originalPrice":"7 690 ₽","showOriginalPrice":true.
+        listPrice: 7690,
+        // webBrand: a link to /brand/ikea-74301437/ reading "IKEA", over the word "Бренд".
+        brand: 'IKEA',
         rating: 4.9,
         reviewCount: 19,
         availability: 'in_stock',
+        // No webCurrentSeller on this 2024 page: webStickyProducts links /seller/1436395/, first
+        // around the seller's logo, then with its name "Ловец снов" (its state says the same).
+        seller: 'Ловец снов',
+        // webGallery's eager, high-priority c1000 image — not the sticky bar's c50 thumbnail.
         imageUrl: 'https://ir-2.ozone.ru/s3/multimedia-1-9/c1000/7102150425.jpg',
         url: 'https://www.ozon.ru/product/odeyalo-ikea-stjarnbracka-teploe-150x200-sm-1648654068/',
       },
@@ -79,6 +86,11 @@ describe('Ozon and 1688 extractors on real saved pages', () => {
       reviewCount: 14167,
       imageUrl: 'https://ir.ozone.ru/s3/multimedia-1-e/wc500/7352832074.jpg',
       url: `${pages.base}/product/dobrodarov-kartina-kartina-na-zakaz-kartina-na-stenu-kartina-po-foto-na-holste-kartina-dlya-1414384476/`,
+      // "1 139 ₽" then, crossed out, "5 000 ₽" and "−77%".
+      listPrice: 5000,
+      // The bold <b>ДоброДаров</b> line over the title.
+      brand: 'ДоброДаров',
+      organicPosition: 1, // no tile of this page links through an ad token
     });
     assert.deepEqual(
       { ...items[1], url: undefined, imageUrl: undefined },
@@ -88,16 +100,26 @@ describe('Ozon and 1688 extractors on real saved pages', () => {
         title: 'Картина "эстетика", 50х40 см',
         price: 853,
         currency: 'RUB',
+        listPrice: 3950, // "853 ₽" "3 950 ₽"
         rating: 5,
         reviewCount: 325,
         availability: 'limited', // "632 шт осталось"
         url: undefined,
         imageUrl: undefined,
+        organicPosition: 2,
       },
     );
+    // The bold line of tiles 8, 11 and 12 is the "Оригинал" badge (with a check icon), not a brand.
+    assert.deepEqual(
+      items.map((item) => item.brand),
+      ['ДоброДаров', ...Array<undefined>(11).fill(undefined)],
+    );
+    assert.ok(items.every((item) => item.sponsored === undefined && item.unitPrice === undefined));
+    assert.equal(read.category?.resultCount, undefined, 'the category page states no result count');
     const adult = items[5];
     assert.equal(adult?.id, '1343181346');
     assert.equal(adult?.price, 4098);
+    assert.equal(adult?.listPrice, 32000, '"4 098 ₽" "32 000 ₽"');
     assert.equal(adult?.rating, undefined);
     assert.equal(adult?.reviewCount, undefined);
     assert.equal(items[6]?.rating, 4.9, '"4.9" and "9 222 отзыва" are separate spans');
@@ -129,7 +151,20 @@ describe('Ozon and 1688 extractors on real saved pages', () => {
       reviewCount: 439,
       imageUrl: 'https://cdn1.ozone.ru/s3/multimedia-a/6619353202.jpg',
       url: `${pages.base}/product/silikonovaya-forma-dlya-myla-babochka-mnogorazovyy-mold-dlya-shokolada-zhele-pudinga-mastiki-933449105/`,
+      listPrice: 990, // priceV2: {"text":"990 ₽","textStyle":"ORIGINAL_PRICE"}
+      sponsored: true, // action.link: "/product/…-933449105/?advert=6xj05b…&avtc=1…"
     });
+    // "По запросу **мыльная бабочка** найден 16 491 товар" (state-fulltextResultsHeader).
+    assert.equal(read.searchState?.resultCount, 16491);
+    // Tiles whose action.link carries `advert=`: every third, from the first to the 25th.
+    assert.deepEqual(
+      items.filter((item) => item.sponsored).map((item) => item.position),
+      [1, 4, 7, 10, 13, 16, 19, 22, 25],
+    );
+    assert.deepEqual(
+      [items[1]?.id, items[1]?.organicPosition, items[35]?.organicPosition],
+      ['1072618735', 1, 27],
+    );
     assert.equal(
       items[3]?.title,
       'Kadriel&Co, Жидкое мыло пенка для рук в дозаторе в форме цветочка, 250 мл',
@@ -165,7 +200,14 @@ describe('Ozon and 1688 extractors on real saved pages', () => {
       seller: 'Ozon',
       imageUrl: 'https://cdn1.ozone.ru/s3/multimedia-9/wc250/6338862933.jpg',
       url: `${pages.base}/product/moloko-ekoniva-ultrapasterizovannoe-3-2-1-l-bzmzh-303734339/`,
+      listPrice: 99, // the price line: "79 ₽" then, struck through, "99 ₽"
+      organicPosition: 1,
     });
+    // Tile 2, Parmalat 12 × 1 l: "964 ₽ c Ozon Счётом", "999 ₽", struck "1 189 ₽", then "83 ₽ / шт".
+    assert.deepEqual(
+      [items[1]?.id, items[1]?.price, items[1]?.listPrice, items[1]?.unitPrice],
+      ['141876199', 999, 1189, { amount: 83, currency: 'RUB', unit: 'шт' }],
+    );
     assert.equal(items[1]?.price, 999, '"964 ₽ c Ozon Счётом" is the account price');
     assert.equal(items[2]?.rating, 4.8, 'fat-percentage chips "3.5 0.5 1.8" are not ratings');
     assert.deepEqual([items[29]?.seller, items[29]?.rating], ['Умное молоко A2', 4.5]);
@@ -198,7 +240,14 @@ describe('Ozon and 1688 extractors on real saved pages', () => {
       seller: '荣亮达电子',
       imageUrl: 'https://cbu01.alicdn.com/img/ibank/O1CN01fc8pjr25B6BUQLFGE_!!2897747487-0-cib.220x220.jpg',
       url: 'https://detail.1688.com/offer/718152613503.html',
+      // data-aplus-report="object_type@offer^object_id@718152613503^_p_isad@1^…^itemType@p4p"
+      sponsored: true,
     });
+    // Cards 1-18 are P4P (`_p_isad@1`, `itemType@p4p`); 19 and 20 organic (`_p_isad@0`, `itemType@nature`).
+    assert.deepEqual(
+      items.map((item) => [item.sponsored, item.organicPosition]),
+      [...Array.from({ length: 18 }, () => [true, undefined]), [undefined, 1], [undefined, 2]],
+    );
     assert.deepEqual(items[19], {
       id: '662778980590',
       position: 20,
@@ -208,6 +257,7 @@ describe('Ozon and 1688 extractors on real saved pages', () => {
       seller: '蝶彩实业1688',
       imageUrl: 'https://cbu01.alicdn.com/img/ibank/O1CN01gpDFNq1sn1zODi5XK_!!2211648085810-0-cib.jpg',
       url: 'https://detail.1688.com/offer/662778980590.html',
+      organicPosition: 2,
     });
     assert.deepEqual([items[3]?.price, items[6]?.price, items[10]?.seller], [0.53, 0.42, 'szkjldzkj']);
     assert.ok(items.every((item) => item.rating === undefined && item.reviewCount === undefined));

@@ -107,7 +107,7 @@ describe('1688 extractors without a browser', () => {
     );
   });
 
-  it('parses cards: a click-redirect link becomes the offer address, the seller nick is decoded, no id is invalid', () => {
+  it('parses cards: a click-redirect link becomes the offer address, the seller nick is decoded, P4P flagged, no id is invalid', () => {
     const extraction = alibabaSearchResult.parse(
       raw({
         variant: 'offer-cards-dom',
@@ -118,6 +118,7 @@ describe('1688 extractors without a browser', () => {
             priceText: '¥1.74',
             seller: '%E8%8D%A3%E4%BA%AE',
             url: 'https://dj.1688.com/ci_bb?a=1&e=x',
+            sponsoredMark: '1',
           },
           { title: '广告', priceText: '¥9.90', url: 'https://dj.1688.com/ci_bb?a=3' },
           { url: 'http://detail.1688.com/offer/546639475124.html?spm=1', priceText: '¥7.80' },
@@ -135,6 +136,7 @@ describe('1688 extractors without a browser', () => {
         currency: 'CNY',
         seller: '荣亮',
         url: 'https://detail.1688.com/offer/718152613503.html',
+        sponsored: true,
       },
       {
         id: '546639475124',
@@ -142,6 +144,7 @@ describe('1688 extractors without a browser', () => {
         price: 7.8,
         currency: 'CNY',
         url: 'https://detail.1688.com/offer/546639475124.html',
+        organicPosition: 1,
       },
     ]);
   });

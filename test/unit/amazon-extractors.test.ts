@@ -256,7 +256,7 @@ describe('parsing what the Amazon page spec read', () => {
     );
   });
 
-  it('numbers listing items in page order, counts cards without an ASIN invalid, passes the next page on', () => {
+  it('numbers listing items in page order, flags ads, counts cards without an ASIN invalid, passes the next page on', () => {
     const result = searchResultExtractor.parse(
       page({
         url: 'https://www.amazon.de/s?k=lampe',
@@ -268,6 +268,7 @@ describe('parsing what the Amazon page spec read', () => {
             price: 'EUR 21,90',
             rating: '4,5 von 5 Sternen',
             reviewCount: '(1,2K)',
+            sponsored: 'Gesponsert',
             url: 'https://www.amazon.de/gp/slredirect/picassoRedirect.html/ref=pa_sp?ie=UTF8&url=https%3A%2F%2Fwww.amazon.de%2FCottonLoveBag%2Fdp%2FB07JKXG7Y1%2Fref%3Dsr_1_1_sspa%3Fie%3DUTF8',
           },
           { title: 'Results' },
@@ -275,6 +276,10 @@ describe('parsing what the Amazon page spec read', () => {
           {
             asin: 'b07d187npx',
             title: 'Imline',
+            price: 'EUR 19,99',
+            listPrice: 'EUR 25,99',
+            unitPrice: '(EUR 3,99 / kg)',
+            brand: 'Imline',
             url: 'https://www.amazon.de/Imline/dp/B07D187NPX/ref=sr_1_2?qid=1',
           },
         ],
@@ -296,8 +301,20 @@ describe('parsing what the Amazon page spec read', () => {
           reviewCount: 1200,
           url: 'https://www.amazon.de/CottonLoveBag/dp/B07JKXG7Y1',
           position: 1,
+          sponsored: true, // an ad: no organic position
         },
-        { id: 'B07D187NPX', title: 'Imline', url: 'https://www.amazon.de/Imline/dp/B07D187NPX', position: 2 },
+        {
+          id: 'B07D187NPX',
+          title: 'Imline',
+          price: 19.99,
+          currency: 'EUR',
+          listPrice: 25.99,
+          unitPrice: { amount: 3.99, currency: 'EUR', unit: 'kg' },
+          brand: 'Imline',
+          url: 'https://www.amazon.de/Imline/dp/B07D187NPX',
+          position: 2,
+          organicPosition: 1,
+        },
       ],
     });
   });

@@ -8,6 +8,8 @@ import {
   parseDecimal,
   parsePrice,
   parseRating,
+  parseResultCount,
+  parseUnitPrice,
 } from '../../shared/scraping/extractors/index.ts';
 
 describe('reading numbers the way pages write them', () => {
@@ -85,6 +87,36 @@ describe('reading numbers the way pages write them', () => {
     assert.equal(parseCount('14\u00a0167 отзывов'), 14167);
     assert.equal(parseCount('1 065 отзывов'), 1065);
     assert.equal(parseRating('4.9  '), 4.9);
+  });
+
+  it('reads a price per unit as amount, currency and the unit after the slash', () => {
+    assert.deepEqual(parseUnitPrice('€12.50/kg', 'DE'), { amount: 12.5, currency: 'EUR', unit: 'kg' });
+    assert.deepEqual(parseUnitPrice('(EUR 3,99 / kg)', 'DE'), { amount: 3.99, currency: 'EUR', unit: 'kg' });
+    // amazon.in writes the amount twice (screen-reader copy and visible copy) before the unit.
+    assert.deepEqual(parseUnitPrice('(₹2,29,900₹2,29,900/100 g)', 'IN'), {
+      amount: 229900,
+      currency: 'INR',
+      unit: '100 g',
+    });
+    assert.deepEqual(parseUnitPrice('83\u2009₽\u202f/\u202fшт', 'RU'), {
+      amount: 83,
+      currency: 'RUB',
+      unit: 'шт',
+    });
+    for (const text of ['€12.50', '€/kg', '12,50 € / ', '(62% off)', '1/2', undefined]) {
+      assert.equal(parseUnitPrice(text, 'DE'), undefined, String(text));
+    }
+  });
+
+  it('reads the result count of a listing, not the range of the page', () => {
+    assert.equal(parseResultCount('1-16 of 306 results for'), 306);
+    assert.equal(parseResultCount('1-16 von 86 Ergebnissen oder Vorschlägen für'), 86);
+    assert.equal(parseResultCount('1-48 of over 10,000 results for "kettle"'), 10000);
+    assert.equal(parseResultCount('17–32 von 1.234 Ergebnissen'), 1234);
+    assert.equal(parseResultCount('16 491'), 16491);
+    assert.equal(parseResultCount('306 results'), 306);
+    assert.equal(parseResultCount('No results'), undefined);
+    assert.equal(parseResultCount(undefined), undefined);
   });
 
   it('decodes the HTML entities left in embedded JSON, and leaves unknown ones alone', () => {

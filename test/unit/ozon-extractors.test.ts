@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
+  extractHtml,
   findExtractor,
   InvalidTargetError,
   ozonCategory,
@@ -148,8 +149,9 @@ describe('Ozon extractors without a browser', () => {
         reviewCount: 2345,
         availability: 'limited',
         url: 'https://www.ozon.ru/product/chaynik-111111111/',
+        organicPosition: 1,
       },
-      { id: '222', position: 3, rating: 4.8, url: 'https://www.ozon.ru/product/222/' },
+      { id: '222', position: 3, rating: 4.8, url: 'https://www.ozon.ru/product/222/', organicPosition: 2 },
     ]);
     assert.equal(extraction.nextUrl, 'https://www.ozon.ru/category/x/?page=2');
   });
@@ -159,7 +161,7 @@ describe('Ozon extractors without a browser', () => {
       items: [
         {
           skuId: '1',
-          action: { link: '/product/a-1/' },
+          action: { link: '/product/a-1/?advert=AbC&avtc=1' },
           mainState: [
             {
               type: 'atom',
@@ -192,8 +194,17 @@ describe('Ozon extractors without a browser', () => {
       context,
     );
     assert.deepEqual(extraction.items, [
-      { id: '1', position: 1, title: 'A "B"', url: 'https://www.ozon.ru/product/a-1/' },
-      { id: '2', position: 2, price: 1139, currency: 'RUB', url: 'https://www.ozon.ru/product/b-2/' },
+      // A link through Ozon's ad token is a promoted tile.
+      { id: '1', position: 1, title: 'A "B"', url: 'https://www.ozon.ru/product/a-1/', sponsored: true },
+      {
+        id: '2',
+        position: 2,
+        price: 1139,
+        currency: 'RUB',
+        listPrice: 5000, // ORIGINAL_PRICE
+        url: 'https://www.ozon.ru/product/b-2/',
+        organicPosition: 1,
+      },
     ]);
     for (const broken of ['{"items":', '{"widgets":[]}', 'null']) {
       const result = ozonSearchResult.parse(
@@ -280,6 +291,34 @@ describe('Ozon extractors without a browser', () => {
         url: 'https://www.ozon.ru/product/x-123456/',
       },
     ]);
+  });
+
+  it('reads the 2024 product page: the large gallery image past the thumbnail strip, the seller of the sticky bar', () => {
+    // Shaped like ozon.ru's 2024 gallery: a strip of 50 px thumbnails before the main image, and
+    // no webCurrentSeller (the seller is only a /seller/<id>/ link in webStickyProducts).
+    const page = (gallery: string) => `<!doctype html><html><body>
+      <div data-widget="webProductHeading"><h1>Одеяло</h1></div>
+      <button data-widget="webDetailSKU">Артикул: 1648654068</button>
+      <div data-widget="webGallery">${gallery}</div>
+      <div data-widget="webStickyProducts">
+        <a href="/seller/1436395/"><img src="https://cdn1.ozone.ru/logo.png"></a>
+        <a href="/seller/1436395/">Ловец снов</a>
+        <img src="https://ir-2.ozone.ru/s3/multimedia-1-9/c50/7102150425.jpg">
+      </div></body></html>`;
+    const read = (gallery: string) =>
+      extractHtml(page(gallery), 'https://www.ozon.ru/product/x-1648654068/', ozonProductDetails, context)
+        .items[0];
+    const strip =
+      '<div><img src="https://ir-2.ozone.ru/s3/multimedia-1-9/wc50/7102150425.jpg"><img src="https://ir-2.ozone.ru/s3/multimedia-1-2/wc50/7102150426.jpg"></div>';
+    const main = 'https://ir-2.ozone.ru/s3/multimedia-1-9/c1000/7102150425.jpg';
+    assert.equal(read(`${strip}<img fetchpriority="high" src="${main}">`)?.imageUrl, main);
+    assert.equal(
+      read(`${strip}<img src="${main}">`)?.imageUrl,
+      main,
+      'without priority hints: the first non-thumbnail',
+    );
+    assert.equal(read(strip)?.imageUrl, undefined, 'thumbnails only: no main image rather than a 50 px one');
+    assert.equal(read(strip)?.seller, 'Ловец снов');
   });
 
   it('passes a block through with no items, and a page with no variant yields nothing', () => {

@@ -11,6 +11,7 @@ import {
   runIdSchema,
   type RunPage,
 } from '../../runs/index.ts';
+import { itemSnapshotSchema } from '../../results/index.ts';
 import { slotOf } from '../../schedule/index.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { defineRoute, type Route } from '../route.ts';
@@ -118,7 +119,10 @@ export function runRoutes(deps: ApiDependencies): Route[] {
       scope: 'operator',
       mutates: false,
       summary: 'The item snapshots a run saved, a page at a time',
+      description:
+        'Each snapshot holds the item as read (price, listPrice, unitPrice, brand, sponsored, organicPosition…) and, for listings, the resultCount the page states. An ad and the same item organic are two snapshots (the ad’s snapshotId ends in #sponsored).',
       params: idParams,
+      response: z.object({ snapshots: z.array(itemSnapshotSchema), cursor: z.string().optional() }),
       query: z.object(pageQuery(1000)).strict(),
       paged: true,
       handle: ({ params, query }) => deps.items.listByRun(params.runId, query),

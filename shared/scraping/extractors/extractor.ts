@@ -96,6 +96,8 @@ export interface PageExtraction {
   /** Records that could not become an item (no id, unparsable required value). */
   readonly invalid: number;
   readonly nextUrl?: string;
+  /** Listings: how many results the page says the search or category has, where it says so. */
+  readonly resultCount?: number;
 }
 
 /** What a definition asks for, as an extractor sees it. */

@@ -189,3 +189,37 @@ export function decodeHtmlEntities(text: string): string {
     return NAMED_ENTITIES[name.toLowerCase()] ?? entity;
   });
 }
+
+/**
+ * A price per unit: "€12.50/kg", "(₹2,29,900/100 g)", "EUR 3,99 / kg", "83 ₽ / шт". The amount
+ * is the price before the last slash, the unit what follows it (parentheses dropped). No slash,
+ * no amount or no unit: undefined.
+ */
+export function parseUnitPrice(
+  text: string | undefined,
+  marketplace?: string,
+): { amount: number; currency?: string; unit: string } | undefined {
+  if (!text) return undefined;
+  const inner = text.trim().replace(/^\(|\)$/g, '');
+  const slash = inner.lastIndexOf('/');
+  if (slash < 0) return undefined;
+  const unit = inner
+    .slice(slash + 1)
+    .replace(/\s+/g, ' ')
+    .trim();
+  const price = parsePrice(inner.slice(0, slash), marketplace);
+  if (!price || !unit || unit.length > 40 || !/\p{L}/u.test(unit)) return undefined;
+  return { ...price, unit };
+}
+
+/**
+ * The number of results a listing says it has: "1-16 of 306 results for", "1-16 von 86
+ * Ergebnissen", "1-48 of over 10,000 results" (10000: the bound shown), "найден 16 491 товар". The
+ * range of the page ("1-16") is not the count.
+ */
+export function parseResultCount(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const withoutRange = text.replace(/\d[\d.,\s\u00a0\u202f]*\s*[-–]\s*\d[\d.,\u00a0\u202f]*/, ' ');
+  const count = parseCount(withoutRange);
+  return count !== undefined && Number.isSafeInteger(count) ? count : undefined;
+}

@@ -18,6 +18,7 @@ import type {
 import { InvalidTargetError } from '../registry.ts';
 import { ALIBABA_BLOCKS, blockOfUrl } from './block-rules.ts';
 import { encodeGbk } from './gbk.ts';
+import { withOrganicPositions } from '../item-record.ts';
 import { alibabaItemOf } from './offer-item.ts';
 import { alibabaOriginOf, isReal1688, OFFER_IN_PATH, targetUrlOf, urlOn } from './site.ts';
 import type { Item } from '../../../results/index.ts';
@@ -47,6 +48,12 @@ export const ALIBABA_SEARCH_SPEC: PageSpec = {
         ],
         url: [{ selector: 'a[href]', attribute: 'href' }],
         imageUrl: [{ selector: '.mainPic img', attribute: 'src' }],
+        // P4P (paid placement) cards say so in their analytics record: `_p_isad@1^…^itemType@p4p`;
+        // organic ones carry `_p_isad@0^…^itemType@nature`.
+        sponsoredMark: [
+          { selector: ':scope', attribute: 'data-aplus-report', pattern: '(?:^|\\^)_p_isad@(1)(?:\\^|$)' },
+          { selector: ':scope', attribute: 'data-aplus-report', pattern: '(?:^|\\^)itemType@(p4p)(?:\\^|$)' },
+        ],
       },
     },
   ],
@@ -64,7 +71,12 @@ export function parseAlibabaListing(raw: RawPage, context: ParseContext): PageEx
     if (item) items.push(item);
     else invalid += 1;
   });
-  return { variant: raw.variant, items, invalid, ...(raw.nextUrl ? { nextUrl: raw.nextUrl } : {}) };
+  return {
+    variant: raw.variant,
+    items: withOrganicPositions(items),
+    invalid,
+    ...(raw.nextUrl ? { nextUrl: raw.nextUrl } : {}),
+  };
 }
 
 export function keywordsOf(target: ExtractorTarget): string {

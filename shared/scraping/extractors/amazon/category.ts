@@ -10,7 +10,7 @@ import { InvalidTargetError } from '../registry.ts';
 import { AMAZON_BLOCKS } from './block-rules.ts';
 import { parseListing } from './items.ts';
 import { amazonOriginOf, onOrigin, requirePageNumber, targetUrlOf, withPage } from './marketplaces.ts';
-import { SEARCH_NEXT_PAGE, SEARCH_TILE_VARIANTS } from './search-tiles.ts';
+import { SEARCH_NEXT_PAGE, SEARCH_RESULT_COUNT, SEARCH_TILE_VARIANTS } from './search-tiles.ts';
 
 export function nodeIdOf(url: URL): string | undefined {
   const node = url.searchParams.get('node');
@@ -39,6 +39,11 @@ export const categoryExtractor: Extractor = {
       `/s?${withPage(new URLSearchParams({ rh: `n:${node}` }), 'page', pageNumber)}`,
     );
   },
-  spec: { blocks: AMAZON_BLOCKS, variants: SEARCH_TILE_VARIANTS, nextPage: SEARCH_NEXT_PAGE },
+  spec: {
+    blocks: AMAZON_BLOCKS,
+    variants: SEARCH_TILE_VARIANTS,
+    captures: { resultCount: SEARCH_RESULT_COUNT },
+    nextPage: SEARCH_NEXT_PAGE,
+  },
   parse: parseListing,
 };

@@ -1,10 +1,19 @@
 /**
  * From the raw strings one record holds (a product page, or one card of a listing) to an Item.
- * Raw field names shared by every Amazon variant: asin, title, price, rating, reviewCount, rank,
- * availability, seller, image, url. Pure code; whatever does not parse is left out, never guessed.
+ * Raw field names shared by every Amazon variant: asin, title, price, listPrice, unitPrice,
+ * brand, sponsored, rating, reviewCount, rank, availability, seller, image, url. Pure code;
+ * whatever does not parse is left out, never guessed.
  */
 import type { PageExtraction, ParseContext, RawPage } from '../extractor.ts';
-import { parseAvailability, parseCount, parsePrice, parseRating } from '../normalize.ts';
+import { listPriceOf, withOrganicPositions } from '../item-record.ts';
+import {
+  parseAvailability,
+  parseCount,
+  parsePrice,
+  parseRating,
+  parseResultCount,
+  parseUnitPrice,
+} from '../normalize.ts';
 import type { Item } from '../../../results/index.ts';
 
 type RawRecord = Readonly<Record<string, string>>;
@@ -74,6 +83,9 @@ export function itemOf(record: RawRecord, position: number, marketplace: string)
     title: record.title,
     price: money?.amount,
     currency: money?.currency,
+    listPrice: listPriceOf(record.listPrice, money, marketplace),
+    unitPrice: parseUnitPrice(record.unitPrice, marketplace),
+    brand: record.brand,
     rating: parseRating(record.rating),
     reviewCount: parseCount(record.reviewCount),
     rank: rankOf(record.rank),
@@ -82,12 +94,13 @@ export function itemOf(record: RawRecord, position: number, marketplace: string)
     imageUrl: imageUrlOf(record.image),
     url: productUrlOf(record.url, id),
     position,
+    sponsored: record.sponsored ? true : undefined,
   };
   for (const key of Object.keys(item)) if (item[key] === undefined || item[key] === '') delete item[key];
   return item as unknown as Item;
 }
 
-/** A listing page: one item per card with an ASIN, in page order. */
+/** A listing page: one item per card with an ASIN, in page order, ads flagged. */
 export function parseListing(raw: RawPage, context: ParseContext): PageExtraction {
   if (raw.blocked) return { blocked: raw.blocked, items: [], invalid: 0 };
   const items: Item[] = [];
@@ -97,10 +110,12 @@ export function parseListing(raw: RawPage, context: ParseContext): PageExtractio
     if (item) items.push(item);
     else invalid += 1;
   }
+  const resultCount = parseResultCount(raw.captures.resultCount);
   return {
     ...(raw.variant ? { variant: raw.variant } : {}),
-    items,
+    items: withOrganicPositions(items),
     invalid,
     ...(raw.nextUrl ? { nextUrl: raw.nextUrl } : {}),
+    ...(resultCount === undefined ? {} : { resultCount }),
   };
 }

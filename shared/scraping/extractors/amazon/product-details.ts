@@ -45,6 +45,33 @@ const PRODUCT_FIELDS: Readonly<Record<string, readonly FieldRule[]>> = {
     { selector: '#ebooksImgBlkFront', attribute: 'src' },
   ],
   canonicalUrl: [{ selector: 'link[rel="canonical"]', attribute: 'href' }],
+  // The product overview's Brand row; else the byline: "Brand: Intel", "Visit the Rock Stock
+  // Store", or (2017) a bare link to the brand's browse node. A book's byline names its author.
+  brand: [
+    { selector: '#productOverview_feature_div .po-brand .po-break-word' },
+    {
+      selector: '#bylineInfo',
+      pattern: '^(?:Brand|Marke|Marca|Marque|Marchio|Merk|Marka|ブランド)\\s*[:：]\\s*(.+)$',
+    },
+    {
+      selector: '#bylineInfo',
+      pattern:
+        '^(?:Visit the|Besuche den|Besuchen Sie den|Visita la tienda de|Visitez la boutique|Visita lo Store di)\\s+(.+?)(?:[-\\s]Store|[-\\s]Shop)?$',
+    },
+    { selector: 'a#bylineInfo[href*="lbr_brands_browse-bin"]' },
+  ],
+  // The buy box's own struck-through price ("List Price:", "Typical price:", "M.R.P.:"), never a
+  // carousel's: every rule is scoped to a buy-box price block.
+  listPrice: [
+    {
+      selector:
+        '#corePriceDisplay_desktop_feature_div .basisPrice .a-price[data-a-strike="true"] .a-offscreen',
+    },
+    { selector: '#corePrice_desktop .a-text-price[data-a-strike="true"] .a-offscreen' },
+    { selector: '#corePrice_feature_div .a-text-price[data-a-strike="true"] .a-offscreen' },
+    { selector: '#priceblock_listprice' },
+    { selector: '#listPrice' },
+  ],
 };
 
 const variant = (name: string, when: string, price: readonly FieldRule[]): LayoutVariant => ({

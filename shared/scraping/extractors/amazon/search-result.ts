@@ -7,7 +7,7 @@ import { InvalidTargetError } from '../registry.ts';
 import { AMAZON_BLOCKS } from './block-rules.ts';
 import { parseListing } from './items.ts';
 import { amazonOriginOf, onOrigin, requirePageNumber, targetUrlOf, withPage } from './marketplaces.ts';
-import { SEARCH_NEXT_PAGE, SEARCH_TILE_VARIANTS } from './search-tiles.ts';
+import { SEARCH_NEXT_PAGE, SEARCH_RESULT_COUNT, SEARCH_TILE_VARIANTS } from './search-tiles.ts';
 
 export const searchResultExtractor: Extractor = {
   platform: 'amazon',
@@ -29,6 +29,11 @@ export const searchResultExtractor: Extractor = {
     }
     return onOrigin(target.origin, `/s?${withPage(new URLSearchParams({ k: keyword }), 'page', pageNumber)}`);
   },
-  spec: { blocks: AMAZON_BLOCKS, variants: SEARCH_TILE_VARIANTS, nextPage: SEARCH_NEXT_PAGE },
+  spec: {
+    blocks: AMAZON_BLOCKS,
+    variants: SEARCH_TILE_VARIANTS,
+    captures: { resultCount: SEARCH_RESULT_COUNT },
+    nextPage: SEARCH_NEXT_PAGE,
+  },
   parse: parseListing,
 };

@@ -7,6 +7,13 @@
  */
 import type { FieldRule, LayoutVariant } from '../extractor.ts';
 
+/** "1-16 of 306 results for", "1-16 von 86 Ergebnissen oder Vorschlägen für". */
+export const SEARCH_RESULT_COUNT: readonly FieldRule[] = [
+  { selector: '[data-component-type="s-result-info-bar"] .s-breadcrumb-header-text h2' },
+  { selector: '.s-breadcrumb-header-text h2' },
+  { selector: '#s-result-count' },
+];
+
 export const SEARCH_NEXT_PAGE: readonly FieldRule[] = [
   { selector: 'a.s-pagination-next', attribute: 'href' },
   { selector: '#pagnNextLink', attribute: 'href' },
@@ -41,6 +48,17 @@ export const SEARCH_TILE_VARIANTS: readonly LayoutVariant[] = [
         { selector: 'a[href*="customerReviews"] .s-underline-text' },
       ],
       image: [{ selector: 'img.s-image', attribute: 'src' }],
+      // The struck-through "M.R.P" / "Typical price" / "List:" (not the unit price, also a text price).
+      listPrice: [{ selector: '.a-price.a-text-price[data-a-strike="true"] .a-offscreen' }],
+      // "(₹2,29,900/100 g)": a secondary span holding a text price that is not struck through.
+      unitPrice: [
+        { selector: 'span.a-color-secondary:has(> .a-price.a-text-price:not([data-a-strike="true"]))' },
+      ],
+      sponsored: [
+        { selector: '.puis-sponsored-label-text' },
+        { selector: '.s-sponsored-label-text' },
+        { selector: ':scope', attribute: 'data-component-type', pattern: '^(sp-sponsored-result)$' },
+      ],
     },
   },
   {
@@ -55,6 +73,19 @@ export const SEARCH_TILE_VARIANTS: readonly LayoutVariant[] = [
       rating: [{ selector: 'i.a-icon-star .a-icon-alt' }],
       reviewCount: [{ selector: 'a[href*="customerReviews"]' }],
       image: [{ selector: 'img.s-access-image', attribute: 'src' }],
+      // "von Imline": the byline under the title (brand, or author for books).
+      brand: [
+        {
+          selector: '.a-row.a-spacing-small > .a-row.a-spacing-none:not(:has(h2))',
+          pattern: '^(?:von|by|de|di|par|door|av)\\s+(.+)$',
+        },
+      ],
+      // "EUR 25,99" beside the price (not the empty strike of "Andere Angebote", inside a link).
+      listPrice: [{ selector: '.a-row.a-spacing-none > .a-text-strike' }],
+      sponsored: [
+        { selector: 'h5.s-sponsored-header' },
+        { selector: '.s-sponsored-info-icon', attribute: 'class' },
+      ],
     },
   },
 ];

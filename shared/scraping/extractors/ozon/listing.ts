@@ -6,8 +6,8 @@
  * typography tokens (`tsHeadline500Medium`) and the text itself.
  */
 import type { LayoutVariant, PageExtraction, PageSpec, ParseContext, RawPage } from '../extractor.ts';
-import { itemOfRecord } from '../item-record.ts';
-import { parseRating } from '../normalize.ts';
+import { itemOfRecord, withOrganicPositions } from '../item-record.ts';
+import { parseRating, parseResultCount } from '../normalize.ts';
 import { OZON_BLOCKS } from './block-rules.ts';
 import { SKU_IN_PATH, skuOfUrl, withoutQuery } from './site.ts';
 import { tileRecordsOfState } from './state-tiles.ts';
@@ -18,6 +18,10 @@ const PRODUCT_LINK = 'a[href*="/product/"]';
 const PRICE_ONLY = '^(\\d[\\d\\s]*(?:[.,]\\d+)?\\s*[₽₸])$';
 const REVIEWS_ONLY = '^(\\d[\\d\\s]*\\s*отзыв\\S*)$';
 const STOCK_WORDS = '^(\\d+\\s*шт\\.?\\s*осталось|Закончился|Нет в наличии)$';
+/** "83 ₽ / шт", "12,5 ₽ / 100 г": a price per unit, alone in its span. */
+const UNIT_PRICE_ONLY = '^(\\d[\\d\\s]*(?:[.,]\\d+)?\\s*[₽₸]\\s*/\\s*\\S.{0,30})$';
+/** A promoted tile links through Ozon's ad token (`?advert=…`). */
+const PROMOTED_LINK = 'a[href*="/product/"][href*="advert="]';
 
 const COMMON_TILE_FIELDS: LayoutVariant['fields'] = {
   sku: [
@@ -27,6 +31,8 @@ const COMMON_TILE_FIELDS: LayoutVariant['fields'] = {
   url: [{ selector: PRODUCT_LINK, attribute: 'href' }],
   priceText: [{ selector: '.tsHeadline500Medium' }, { selector: 'span', pattern: PRICE_ONLY }],
   availabilityText: [{ selector: 'span', pattern: STOCK_WORDS }],
+  unitPriceText: [{ selector: 'span', pattern: UNIT_PRICE_ONLY }],
+  sponsoredMark: [{ selector: PROMOTED_LINK, attribute: 'href' }],
   imageUrl: [{ selector: 'img', attribute: 'src' }],
 };
 
@@ -47,6 +53,10 @@ export const OZON_LISTING_SPEC: PageSpec = {
       fields: {
         ...COMMON_TILE_FIELDS,
         title: [{ selector: `${PRODUCT_LINK} .tsBody500Medium` }, { selector: '.tsBody500Medium' }],
+        // The crossed-out price right after the price ("1 139 ₽ 5 000 ₽ −77%").
+        listPriceText: [{ selector: '.tsHeadline500Medium ~ span', pattern: PRICE_ONLY }],
+        // The bold name over the title; the "Оригинал" badge beside it wears a check icon.
+        brand: [{ selector: 'div.tsBodyM > span:not(:has(svg)) b' }],
         // The rating is the gold number; grey numbers nearby are review counts or variant chips.
         ratingText: [{ selector: 'span[style*="textPremium"]', pattern: '^([0-5](?:[.,]\\d+)?)$' }],
         reviewsText: [{ selector: 'span', pattern: REVIEWS_ONLY }],
@@ -59,6 +69,8 @@ export const OZON_LISTING_SPEC: PageSpec = {
       fields: {
         ...COMMON_TILE_FIELDS,
         title: [{ selector: `${PRODUCT_LINK} .tsBodyL` }, { selector: 'a.tile-hover-target span span' }],
+        // The price line holds the price and, struck through after it, the original price.
+        listPriceText: [{ selector: 'div[style*="price-strikethrough"] > span + span', pattern: PRICE_ONLY }],
         // Stars drawn as a bar: its width is the rating as a share of 5.
         ratingPercent: [
           { selector: 'div:empty[style*="width"]', attribute: 'style', pattern: 'width:\\s*([\\d.]+)%' },
@@ -74,6 +86,15 @@ export const OZON_LISTING_SPEC: PageSpec = {
     })),
   ],
   captures: {
+    // "По запросу мыльная бабочка найден 16 491 товар": the header's state, else its text.
+    resultCount: [
+      {
+        selector: 'div[id^="state-fulltextResultsHeader-"]',
+        attribute: 'data-state',
+        pattern: 'найден\\S*\\s+(\\d[\\d\\s]*)\\s+товар',
+      },
+      { selector: '[data-widget="fulltextResultsHeader"]', pattern: 'найден\\S*\\s+(\\d[\\d\\s]*)\\s+товар' },
+    ],
     paginatorState: [
       { selector: 'div[id^="state-megaPaginator-"]', attribute: 'data-state' },
       { selector: 'div[id^="state-infiniteVirtualPaginator-"]', attribute: 'data-state' },
@@ -129,5 +150,12 @@ export function parseOzonListing(raw: RawPage, context: ParseContext): PageExtra
     else invalid += 1;
   });
   const nextUrl = raw.nextUrl ?? nextPageOfState(raw.captures.paginatorState, raw.url);
-  return { variant: raw.variant, items, invalid, ...(nextUrl ? { nextUrl } : {}) };
+  const resultCount = parseResultCount(raw.captures.resultCount);
+  return {
+    variant: raw.variant,
+    items: withOrganicPositions(items),
+    invalid,
+    ...(nextUrl ? { nextUrl } : {}),
+    ...(resultCount === undefined ? {} : { resultCount }),
+  };
 }

@@ -16,6 +16,7 @@ import type {
   ParseContext,
   RawPage,
 } from '../extractor.ts';
+import { listPriceOf } from '../item-record.ts';
 import { parseAvailability, parseCount, parsePrice, parseRating } from '../normalize.ts';
 import { InvalidTargetError } from '../registry.ts';
 import { OZON_BLOCKS } from './block-rules.ts';
@@ -38,12 +39,26 @@ export const OZON_PRODUCT_SPEC: PageSpec = {
         seller: [
           { selector: '[data-widget="webCurrentSeller"] a[href*="/seller/"][title]', attribute: 'title' },
           { selector: '[data-widget="webCurrentSeller"] a[href*="/seller/"]' },
+          // 2024: a page without webCurrentSeller names its seller only in the sticky bar, a link
+          // to /seller/<id>/ (the first such link wraps the seller's logo, the next its name).
+          { selector: '[data-widget="webStickyProducts"] a[href*="/seller/"]' },
         ],
+        brand: [{ selector: '[data-widget="webBrand"] a[href*="/brand/"]' }],
         availabilityText: [
           { selector: '[data-widget="webOutOfStock"]' },
           { selector: '[data-widget="webAddToCart"] button' },
         ],
-        imageUrl: [{ selector: '[data-widget="webGallery"] img', attribute: 'src' }],
+        // The large image, not the strip of 50 px thumbnails (`/wc50/`, `/c50/`) beside it: the
+        // gallery marks its main image as the page's largest paint and fetches it first.
+        imageUrl: [
+          { selector: '[data-widget="webGallery"] img[fetchpriority="high"]', attribute: 'src' },
+          { selector: '[data-widget="webGallery"] img[elementtiming]', attribute: 'src' },
+          {
+            selector: '[data-widget="webGallery"] img',
+            attribute: 'src',
+            pattern: '^((?:(?!/w?c50/)[^\\s])+)$',
+          },
+        ],
         sku: [{ selector: '[data-widget="webDetailSKU"]', pattern: '(\\d{3,})' }],
       },
     },
@@ -67,10 +82,14 @@ interface PriceState {
   readonly isAvailable?: boolean;
   readonly price?: string;
   readonly cardPrice?: string;
+  /** The crossed-out price ("7 690 ₽"), shown when `showOriginalPrice`. */
+  readonly originalPrice?: string;
+  readonly showOriginalPrice?: boolean;
 }
 
 interface LdProduct {
   readonly name?: string;
+  readonly brand?: string | { readonly name?: string };
   readonly sku?: string | number;
   readonly image?: string | readonly string[];
   readonly aggregateRating?: {
@@ -141,6 +160,11 @@ function productOf(raw: RawPage, context: ParseContext): Item | undefined {
   const score = scoreOf(record.scoreText);
   const stateAvailability =
     priceState?.isAvailable === undefined ? undefined : priceState.isAvailable ? 'in_stock' : 'out_of_stock';
+  const listPrice =
+    priceState?.showOriginalPrice === false
+      ? undefined
+      : listPriceOf(priceState?.originalPrice, price, context.marketplace);
+  const ldBrand = typeof ld?.brand === 'string' ? ld.brand : ld?.brand?.name;
   const image = Array.isArray(ld?.image)
     ? (ld.image as readonly string[])[0]
     : (ld?.image as string | undefined);
@@ -150,6 +174,8 @@ function productOf(raw: RawPage, context: ParseContext): Item | undefined {
     title: record.title ?? ld?.name,
     price: price?.amount,
     currency: price?.currency,
+    listPrice,
+    brand: record.brand ?? (typeof ldBrand === 'string' && ldBrand.trim() ? ldBrand.trim() : undefined),
     rating: score.rating ?? parseRating(String(ld?.aggregateRating?.ratingValue ?? '')),
     reviewCount: score.reviewCount ?? parseCount(String(ld?.aggregateRating?.reviewCount ?? '')),
     availability:

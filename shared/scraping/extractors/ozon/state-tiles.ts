@@ -78,6 +78,9 @@ function recordOf(tile: StateTile): Record<string, string> {
     url: textOf(tile.action?.link),
     title: plainText(textOf(name?.textAtom?.text)),
     priceText: textOf(prices.find((price) => price.textStyle === 'PRICE')?.text),
+    listPriceText: textOf(prices.find((price) => price.textStyle === 'ORIGINAL_PRICE')?.text),
+    // A promoted tile links through Ozon's ad token, as in the DOM (listing.ts).
+    sponsoredMark: /[?&]advert=/.test(textOf(tile.action?.link) ?? '') ? 'advert' : undefined,
     ratingText: label('tile-list-rating'),
     reviewsText: label('tile-list-comments'),
     imageUrl: textOf(picture?.image?.link) ?? textOf(picture?.video?.preview),
