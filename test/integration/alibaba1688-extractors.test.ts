@@ -104,6 +104,8 @@ describe('1688 extractors', () => {
         title: '双Type-c头PD数据线',
         price: 1.74,
         currency: 'CNY',
+        // The fixture's card is a p4p offer: _p_isad@1^itemType@p4p in its analytics record.
+        sponsored: true,
         seller: '荣亮达电子',
         imageUrl: 'https://cbu01.alicdn.com/img/ibank/O1CN01fc8pjr25B6BUQLFGE.220x220.jpg',
         url: 'https://detail.1688.com/offer/718152613503.html',
@@ -111,6 +113,8 @@ describe('1688 extractors', () => {
       {
         id: '546639475124',
         position: 2,
+        // _p_isad@0: the first organic card.
+        organicPosition: 1,
         title: '品胜数据线',
         price: 7.8,
         currency: 'CNY',

@@ -72,6 +72,8 @@ describe('Amazon extractors on fixture pages and the demo shop', () => {
           title: 'Lumen Pro LED Desk Lamp with Wireless Charger, 5 Colour Modes',
           price: 44.99,
           currency: 'USD',
+          listPrice: 59.99, // the struck-through "List Price: $59.99" (basisPrice) above the buy box
+          brand: 'Lumen', // "Visit the Lumen Store" (#bylineInfo)
           rating: 4.4,
           reviewCount: 12408,
           availability: 'in_stock', // the script inside #availability is not read as text
@@ -115,6 +117,7 @@ describe('Amazon extractors on fixture pages and the demo shop', () => {
           currency: 'USD',
           rating: 4.2,
           reviewCount: 318,
+          sponsored: true, // its "Sponsored" label (.puis-sponsored-label-text)
           imageUrl: 'https://m.media-amazon.com/images/I/71sponsorL._AC_UL320_.jpg',
           url: `${fixtures.base}/BrightDesk-Architect-Lamp/dp/B0SPONS001`,
           position: 1,
@@ -124,11 +127,13 @@ describe('Amazon extractors on fixture pages and the demo shop', () => {
           title: 'Lumen Pro LED Desk Lamp with Wireless Charger',
           price: 44.99,
           currency: 'USD',
+          listPrice: 59.99, // its struck-through "$59.99" (a-text-price, data-a-strike)
           rating: 4.6,
           reviewCount: 12408,
           imageUrl: 'https://m.media-amazon.com/images/I/61organicL._AC_UL320_.jpg',
           url: `${fixtures.base}/Lumen-Pro-Wireless-Charger-Colour/dp/B0ORGANIC2`,
           position: 2,
+          organicPosition: 1, // the first tile without a Sponsored label
         },
         {
           // "No featured offers available": the used-offer "$18.50" below it is not its price.
@@ -137,6 +142,7 @@ describe('Amazon extractors on fixture pages and the demo shop', () => {
           imageUrl: 'https://m.media-amazon.com/images/I/51nooffer3L._AC_UL320_.jpg',
           url: `${fixtures.base}/Clamp-Lamp-Flexible-Gooseneck/dp/B0NOOFFER3`,
           position: 3,
+          organicPosition: 2,
         },
       ]);
       assert.equal(completenessOf(result.items, searchResultExtractor.requiredFields), 1);
@@ -237,6 +243,8 @@ describe('Amazon extractors on fixture pages and the demo shop', () => {
           ...expectedItem(asin),
           availability: product.available ? 'in_stock' : 'out_of_stock',
           seller: product.seller,
+          // The demo shop's byline is "Visit the <seller> Store".
+          brand: product.seller,
           imageUrl: `${shop.url}/images/${asin}.jpg`,
           url,
           position: 1,

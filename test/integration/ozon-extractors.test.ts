@@ -79,6 +79,7 @@ describe('Ozon extractors', () => {
         title: 'Чайник электрический Stalwart 1,7 л',
         price: 2590,
         currency: 'RUB',
+        listPrice: 3990, // the struck "3 990 ₽" beside the price (originalPrice in the widget state)
         rating: 4.7,
         reviewCount: 1234,
         availability: 'in_stock',
@@ -98,6 +99,7 @@ describe('Ozon extractors', () => {
         title: 'Плед флисовый 150x200',
         price: 1190,
         currency: 'RUB',
+        brand: 'Cozy', // the schema.org Product's "brand"
         rating: 4.6,
         reviewCount: 87,
         availability: 'out_of_stock',
@@ -118,11 +120,13 @@ describe('Ozon extractors', () => {
       title: 'Чайник Stalwart 1,7 л',
       price: 1490,
       currency: 'RUB',
+      listPrice: 2990, // the smaller "2 990 ₽" after the price
       rating: 4.8,
       reviewCount: 2345,
       availability: 'limited',
       imageUrl: 'https://ir.ozone.ru/s3/multimedia-1-a/wc500/7000000011.jpg',
       url: `${pages.base}/product/chaynik-stalwart-1-7-l-111111111/`,
+      organicPosition: 1,
     });
     // grey "3.5" and "1.8" are variant chips, not a rating; no review count either
     assert.equal(category?.items[1]?.rating, undefined);
@@ -141,6 +145,8 @@ describe('Ozon extractors', () => {
       title: 'Чайник "Утро" / стекло, Tea&Co',
       price: 1135,
       currency: 'RUB',
+      listPrice: 2000, // the ORIGINAL_PRICE text "2 000 ₽"
+      sponsored: true, // its link carries the ad token ?advert=xyz
       rating: 4.9,
       reviewCount: 1065,
       imageUrl: 'https://cdn1.ozone.ru/s3/video-1/cover.jpg',
