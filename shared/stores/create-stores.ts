@@ -74,7 +74,10 @@ export function createStores(resources: ResourceEnvironment, clients: StoreClien
   const workers = once(() => new WorkerStore({ documents, tableName: requireTable(resources, 'workers') }));
   const items = once(() => new ItemStore({ documents, tableName: requireTable(resources, 'items') }));
   const tokens = once(() => new TokenStore({ documents, tableName: requireTable(resources, 'control') }));
-  const queue = once(() => new RunQueue({ sqs, queueUrls: byPriority(requireQueueUrl) }));
+  const queue = once(
+    () =>
+      new RunQueue({ sqs, queueUrls: byPriority(requireQueueUrl), httpQueueUrls: resources.httpQueueUrls }),
+  );
   const deadLetters = once(
     () =>
       new DeadLetters({
