@@ -81,7 +81,9 @@ export const FUNCTIONS = {
     purpose:
       'Consumes run messages of HTTP and auto runs: reads pages over HTTP (no Chromium), stores items; hands an escalating run to the browser queue.',
     entry: 'functions/http-scraper/handler.ts',
-    // MEMORY_NOTE
+    // 512 MB: the bundle is ~3.1 MB of JavaScript (no browser); a run holds one response (at most
+    // SHELFWATCH_SCRAPER_MAX_RESPONSE_BYTES) and its parse5 tree. Not 256: Lambda's CPU grows with
+    // memory and parsing is CPU-bound. Peak RSS not yet measured (docs/scraper.md, "Memory").
     memoryMb: 512,
     timeoutSeconds: SCRAPER_TIMEOUT_SECONDS,
     // No native binary: Graviton is cheaper per GB-second.
