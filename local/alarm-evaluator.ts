@@ -45,7 +45,7 @@ export function metricKey(metric: AlarmMetric): string {
     case 'custom':
       return `custom:${metric.name}`;
     case 'queue':
-      return `queue:${metric.priority}:${metric.deadLetter ? 'dlq' : 'queue'}:${metric.name}`;
+      return `queue:${metric.priority}:${metric.deadLetter ? 'dlq' : (metric.mode ?? 'browser') === 'http' ? 'http' : 'queue'}:${metric.name}`;
     case 'function':
       return `function:${metric.function}:${metric.name}`;
     case 'failureQueue':

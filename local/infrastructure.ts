@@ -9,6 +9,7 @@ import {
   bucketVariable,
   createAwsClients,
   deadLetterQueueUrlVariable,
+  httpQueueUrlVariable,
   queueUrlVariable,
   STAGE_VARIABLE,
   tableVariable,
@@ -164,6 +165,7 @@ function localEnvironment(
     environment[tableVariable(table)] = resources.tables[table];
   for (const priority of PRIORITIES) {
     environment[queueUrlVariable(priority)] = resources.queues[priority].url;
+    environment[httpQueueUrlVariable(priority)] = resources.queues[priority].httpUrl;
     environment[deadLetterQueueUrlVariable(priority)] = resources.queues[priority].deadLetterUrl;
   }
   for (const severity of SEVERITIES) environment[topicArnVariable(severity)] = resources.topics[severity];

@@ -29,11 +29,13 @@ import { acceleratedClock, type LocalClock, wallClock } from './local-clock.ts';
 import { localOperatorToken } from './operator-token.ts';
 import { countRunsByStatus, formatProgress, itemsSavedOf, type Progress } from './progress.ts';
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
-import { ScraperPool } from './scraper-pool.ts';
+import { LOCAL_FUNCTION_VARIABLE, ScraperPool } from './scraper-pool.ts';
+import { PRIORITIES, type Priority } from '../shared/definitions/index.ts';
 import { type ExpandedSlot, startSlotFirings } from './slot-firings.ts';
 import {
   ALARMS,
   FUNCTIONS,
+  QUEUES,
   resourceName,
   RUN_EVENTS_BUS,
   type ScheduleName,
@@ -96,7 +98,10 @@ export interface LocalPipeline {
   readonly shop: DemoShop;
   readonly bus: LocalEventBus;
   readonly api: ApiServer;
+  /** The Chromium scraper's event source mappings (browser queues). */
   readonly mappings: EventSourceMappings;
+  /** The HTTP-only scraper's event source mappings (HTTP queues). */
+  readonly httpMappings: EventSourceMappings;
   /** Marker prefix (env `SHELFWATCH_LOCAL_SCRAPER`) of every scraper process and its Chromium. */
   readonly scraperMarker: string;
   readonly clock: LocalClock;
@@ -223,6 +228,48 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     });
     stops.push(() => mappings.stop());
 
+    // The HTTP-only scraper: its own warm containers (no Chromium), fed by the HTTP queues.
+    const httpPool = new ScraperPool({
+      size: options.scrapers ?? 2,
+      environment: {
+        ...environment,
+        [LOCAL_FUNCTION_VARIABLE]: 'httpScraper',
+        AWS_LAMBDA_FUNCTION_NAME: resourceName(stage, 'httpScraper'),
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(FUNCTIONS.httpScraper.memoryMb),
+      },
+      output: (chunk) => runtime.ingestFunctionOutput(chunk),
+    });
+    const httpMappings = new EventSourceMappings({
+      sqs: infrastructure.clients.sqs,
+      region: infrastructure.region,
+      queues: Object.fromEntries(
+        PRIORITIES.map((priority) => {
+          const queue = infrastructure.resources.queues[priority];
+          return [priority, { url: queue.httpUrl, arn: queue.httpArn }];
+        }),
+      ) as Record<Priority, { url: string; arn: string }>,
+      maxConcurrency: Object.fromEntries(
+        PRIORITIES.map((priority) => [priority, QUEUES[priority].httpMaxConcurrency]),
+      ),
+      pool: httpPool,
+      functionTimeoutSeconds: FUNCTIONS.httpScraper.timeoutSeconds,
+      visibility: timings.visibility,
+      ...(options.faults?.crashOnDelivery ? { crashOnDelivery: options.faults.crashOnDelivery } : {}),
+      onInvocation: (report) => {
+        runtime.recordInvocation('httpScraper', {
+          startedAtMs: report.startedAtMs,
+          durationMs: report.durationMs,
+          failed: report.error !== undefined,
+        });
+        if (report.error)
+          print(
+            `✗ HTTP scraper invocation on the ${report.priority} HTTP queue failed: ${firstLine(report.error)}`,
+          );
+      },
+      onError: (error) => print(`event source mapping (HTTP): ${String(error)}`),
+    });
+    stops.push(() => httpMappings.stop());
+
     const resources = resourceEnvironment(environment);
     const eventsClient = createAwsClients({
       region: infrastructure.region,
@@ -253,6 +300,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const seeded = await seedWatchList(stores.definitions, options.watchList ?? DEMO_WATCH_LIST, Date.now());
 
     mappings.start();
+    httpMappings.start();
     const slots = startSlotFirings({
       runtime,
       clock,
@@ -267,7 +315,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       runs: await countRunsByStatus(infrastructure.clients.documents, infrastructure.resources.tables.runs),
       itemsSaved: itemsSavedOf(bus.events),
       events: bus.events.length,
-      scrapersRunning: mappings.running().length,
+      scrapersRunning: mappings.running().length + httpMappings.running().length,
     });
     const progressEveryMs = options.progressEveryMs ?? 5_000;
     if (progressEveryMs > 0) {
@@ -292,6 +340,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       bus,
       api,
       mappings,
+      httpMappings,
       scraperMarker: pool.marker,
       clock,
       operatorToken,

@@ -40,10 +40,14 @@ import {
 export const localBucketName = (stage: string, bucket: BucketName): string =>
   resourceName(stage, bucket).toLowerCase();
 
+/** The queues of one priority: the browser queue, the HTTP queue, and the DLQ both move to. */
 export interface ProvisionedQueue {
   readonly name: string;
   readonly url: string;
   readonly arn: string;
+  readonly httpName: string;
+  readonly httpUrl: string;
+  readonly httpArn: string;
   readonly deadLetterName: string;
   readonly deadLetterUrl: string;
   readonly deadLetterArn: string;
@@ -195,19 +199,27 @@ export async function createQueues(
       const deadLetter = await createQueue(sqs, deadLetterName, {
         MessageRetentionPeriod: String(declaration.dlqRetentionSeconds),
       });
-      const name = queueName(stage, priority);
-      const queue = await createQueue(sqs, name, {
+      const attributes = {
         VisibilityTimeout: String(declaration.visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(declaration.retentionSeconds),
         RedrivePolicy: JSON.stringify({
           deadLetterTargetArn: deadLetter.arn,
           maxReceiveCount: declaration.maxReceiveCount,
         }),
-      });
+      };
+      const name = queueName(stage, priority, 'browser');
+      const httpName = queueName(stage, priority, 'http');
+      const [queue, httpQueue] = await Promise.all([
+        createQueue(sqs, name, attributes),
+        createQueue(sqs, httpName, attributes),
+      ]);
       const provisioned: ProvisionedQueue = {
         name,
         url: queue.url,
         arn: queue.arn,
+        httpName,
+        httpUrl: httpQueue.url,
+        httpArn: httpQueue.arn,
         deadLetterName,
         deadLetterUrl: deadLetter.url,
         deadLetterArn: deadLetter.arn,

@@ -23,6 +23,9 @@ import type { WorkerReply, WorkerRequest } from './scraper-worker.ts';
 /** Environment variable naming the worker (`<pool>/<worker>`) in every process it starts. */
 export const WORKER_MARKER_VARIABLE = 'SHELFWATCH_LOCAL_SCRAPER';
 
+/** Which handler a worker loads: `httpScraper` for the HTTP-only scraper, else the Chromium one. */
+export const LOCAL_FUNCTION_VARIABLE = 'SHELFWATCH_LOCAL_FUNCTION';
+
 const WORKER_ENTRY = path.join(import.meta.dirname, 'scraper-worker.ts');
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 5_000;

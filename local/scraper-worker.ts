@@ -1,6 +1,7 @@
 /**
  * One warm scraper "container" of the local runtime: a child process that loads the real
- * scraper handler once (it reads its environment at import, as in Lambda) and runs the
+ * scraper handler once (the Chromium scraper's, or the HTTP-only one's when
+ * SHELFWATCH_LOCAL_FUNCTION is `httpScraper`) (it reads its environment at import, as in Lambda) and runs the
  * invocations its parent sends over IPC, one at a time. Being a process of its own, it can crash
  * or be killed like a Lambda container, and its browser goes with it.
  *
@@ -8,6 +9,7 @@
  * Worker → parent: { type: 'ready' } | { type: 'result', id, response } | { type: 'error', id, message }
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { LOCAL_FUNCTION_VARIABLE } from './scraper-pool.ts';
 
 export type WorkerRequest =
   | {
@@ -27,7 +29,8 @@ export type WorkerReply =
 
 interface ScraperModule {
   handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse>;
-  browser: { close(): Promise<void> };
+  /** The Chromium scraper's browser; the HTTP-only scraper has none. */
+  browser?: { close(): Promise<void> };
 }
 
 const send = (reply: WorkerReply): void => {
@@ -52,12 +55,16 @@ function contextOf(request: Extract<WorkerRequest, { type: 'invoke' }>): Context
 }
 
 async function main(): Promise<void> {
-  const scraper = (await import('../functions/scraper/handler.ts')) as ScraperModule;
+  const scraper = (
+    process.env[LOCAL_FUNCTION_VARIABLE] === 'httpScraper'
+      ? await import('../functions/http-scraper/handler.ts')
+      : await import('../functions/scraper/handler.ts')
+  ) as ScraperModule;
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await scraper.browser.close().catch(() => undefined);
+    await scraper.browser?.close().catch(() => undefined);
     process.exit(0);
   };
   // The parent went away (stopped or crashed): a container does not outlive its runtime.

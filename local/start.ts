@@ -115,10 +115,10 @@ function describe(pipeline: LocalPipeline, options: StartOptions): string {
       (table) => `  ${table.padEnd(12)} ${local.resources.tables[table]}`,
     ),
     '',
-    'Queues (each with its dead-letter queue):',
+    'Queues (browser, HTTP; both with the dead-letter queue of their priority):',
     ...PRIORITIES.map((priority) => {
       const queue = local.resources.queues[priority];
-      return `  ${priority.padEnd(12)} ${queue.name}  ->  ${queue.deadLetterName}`;
+      return `  ${priority.padEnd(12)} ${queue.name}, ${queue.httpName}  ->  ${queue.deadLetterName}`;
     }),
     '',
     'Buckets:',

@@ -81,7 +81,12 @@ export class Alarms extends Construct {
         });
       case 'queue': {
         const queues = props.queues.byPriority[metric.priority];
-        return (metric.deadLetter ? queues.deadLetterQueue : queues.queue).metric(metric.name, options);
+        const queue = metric.deadLetter
+          ? queues.deadLetterQueue
+          : metric.mode === 'http'
+            ? queues.httpQueue
+            : queues.queue;
+        return queue.metric(metric.name, options);
       }
       case 'function':
         return props.functions[metric.function].metric(metric.name, options);

@@ -9,13 +9,18 @@ import {
   failureQueueName,
   queueName,
   QUEUES,
+  type RunQueueMode,
 } from '../../shared/catalogue/index.ts';
 import type { RemovalPolicyName } from '../config.ts';
 import { acknowledge } from './acknowledge.ts';
 
-/** The queue of one priority and the DLQ its messages move to after `maxReceiveCount` receives. */
+/**
+ * The queues of one priority: the browser queue, the HTTP queue, and the DLQ messages of both
+ * move to after `maxReceiveCount` receives.
+ */
 export interface RunQueue {
   readonly queue: Queue;
+  readonly httpQueue: Queue;
   readonly deadLetterQueue: Queue;
 }
 
@@ -26,7 +31,7 @@ export interface QueuesProps {
   readonly removalPolicy: RemovalPolicyName;
 }
 
-/** One queue per priority, each with its own DLQ and redrive policy; SSE and TLS enforced. */
+/** Two queues per priority (browser, HTTP) sharing one DLQ and redrive policy; SSE and TLS enforced. */
 export class RunQueues extends Construct {
   readonly byPriority: Record<Priority, RunQueue>;
 
@@ -42,16 +47,20 @@ export class RunQueues extends Construct {
         enforceSSL: true,
         removalPolicy,
       });
-      const queue = new Queue(this, priority, {
-        queueName: queueName(props.stage, priority),
-        visibilityTimeout: Duration.seconds(declaration.visibilityTimeoutSeconds),
-        retentionPeriod: Duration.seconds(declaration.retentionSeconds),
-        encryption: QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: declaration.maxReceiveCount },
-        removalPolicy,
-      });
-      return [priority, { queue, deadLetterQueue }] as const;
+      const runQueue = (id: string, mode: RunQueueMode) =>
+        new Queue(this, id, {
+          queueName: queueName(props.stage, priority, mode),
+          visibilityTimeout: Duration.seconds(declaration.visibilityTimeoutSeconds),
+          retentionPeriod: Duration.seconds(declaration.retentionSeconds),
+          encryption: QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: declaration.maxReceiveCount },
+          removalPolicy,
+        });
+      // The browser queue keeps the id `<priority>`: deployed stacks keep its logical id.
+      const queue = runQueue(priority, 'browser');
+      const httpQueue = runQueue(`${priority}-http`, 'http');
+      return [priority, { queue, httpQueue, deadLetterQueue }] as const;
     });
     this.byPriority = Object.fromEntries(entries) as Record<Priority, RunQueue>;
   }

@@ -29,6 +29,9 @@ export const ATHENA_WORKGROUP_VARIABLE = 'SHELFWATCH_ATHENA_WORKGROUP';
 export const GLUE_DATABASE_VARIABLE = 'SHELFWATCH_GLUE_DATABASE';
 export const tableVariable = (table: TableName): string => `SHELFWATCH_TABLE_${snake(table)}`;
 export const queueUrlVariable = (priority: Priority): string => `SHELFWATCH_QUEUE_${snake(priority)}_URL`;
+/** The HTTP queue of a priority (`runs-<priority>-http`), read by the HTTP-only scraper's routing. */
+export const httpQueueUrlVariable = (priority: Priority): string =>
+  `SHELFWATCH_QUEUE_${snake(priority)}_HTTP_URL`;
 export const deadLetterQueueUrlVariable = (priority: Priority): string =>
   `SHELFWATCH_DLQ_${snake(priority)}_URL`;
 export const topicArnVariable = (severity: Severity): string => `SHELFWATCH_TOPIC_${snake(severity)}_ARN`;
@@ -38,6 +41,7 @@ export interface ResourceEnvironment {
   readonly stage: string;
   readonly tables: Partial<Record<TableName, string>>;
   readonly queueUrls: Partial<Record<Priority, string>>;
+  readonly httpQueueUrls: Partial<Record<Priority, string>>;
   readonly deadLetterQueueUrls: Partial<Record<Priority, string>>;
   readonly topicArns: Partial<Record<Severity, string>>;
   readonly buckets: Partial<Record<BucketName, string>>;
@@ -96,6 +100,7 @@ export function resourceEnvironment(env: NodeJS.ProcessEnv = process.env): Resou
     stage: env[STAGE_VARIABLE] ?? 'dev',
     tables: pick(Object.keys(TABLES) as TableName[], tableVariable),
     queueUrls: pick(PRIORITIES, queueUrlVariable),
+    httpQueueUrls: pick(PRIORITIES, httpQueueUrlVariable),
     deadLetterQueueUrls: pick(PRIORITIES, deadLetterQueueUrlVariable),
     topicArns: pick(SEVERITIES, topicArnVariable),
     buckets: pick(Object.keys(BUCKETS) as BucketName[], bucketVariable),
@@ -119,6 +124,12 @@ export function requireTable(resources: ResourceEnvironment, table: TableName): 
 export function requireQueueUrl(resources: ResourceEnvironment, priority: Priority): string {
   const url = resources.queueUrls[priority];
   if (!url) throw new MissingResourceError(queueUrlVariable(priority), `queue "${priority}"`);
+  return url;
+}
+
+export function requireHttpQueueUrl(resources: ResourceEnvironment, priority: Priority): string {
+  const url = resources.httpQueueUrls[priority];
+  if (!url) throw new MissingResourceError(httpQueueUrlVariable(priority), `HTTP queue "${priority}"`);
   return url;
 }
 

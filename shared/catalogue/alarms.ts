@@ -2,17 +2,19 @@
 // The file, not the folder's index: the catalogue stays plain data, loaded without the AWS SDK.
 import { PRIORITIES, type Priority } from '../definitions/priority.ts';
 import { type FunctionDeclaration, FUNCTIONS, type FunctionName } from './functions.ts';
-import { type FailureQueueName, QUEUES } from './queues.ts';
+import { type FailureQueueName, QUEUES, type RunQueueMode } from './queues.ts';
 import type { Severity } from './topics.ts';
 
 export type AlarmMetric =
   /** A Shelfwatch metric in METRIC_NAMESPACE with `metricDimensions(stage)`. */
   | { readonly kind: 'custom'; readonly name: string; readonly statistic: 'Sum' | 'Average' | 'Maximum' }
-  /** An SQS metric of one priority's queue or its DLQ. */
+  /** An SQS metric of one priority's queue (browser, or `mode: 'http'`) or its DLQ. */
   | {
       readonly kind: 'queue';
       readonly priority: Priority;
       readonly deadLetter: boolean;
+      /** Which of the priority's queues; absent: the browser queue (`runs-<priority>`). */
+      readonly mode?: RunQueueMode;
       readonly name: 'ApproximateNumberOfMessagesVisible' | 'ApproximateAgeOfOldestMessage';
       readonly statistic: 'Maximum';
     }
@@ -231,6 +233,25 @@ function queueAlarms(): Record<string, AlarmDeclaration> {
         kind: 'queue',
         priority,
         deadLetter: false,
+        name: 'ApproximateAgeOfOldestMessage',
+        statistic: 'Maximum',
+      },
+      comparison: 'GreaterThanThreshold',
+      threshold: 3600,
+      periodSeconds: 300,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: 'notBreaching',
+      severity: priority === 'high' ? 'critical' : 'warning',
+      runbook: 'queue-backlog',
+    };
+    alarms[`${capitalise(priority)}HttpQueueOldestMessageAge`] = {
+      description: `The oldest ${priority}-priority message on the HTTP queue has waited over an hour: the HTTP scrapers are behind or stopped.`,
+      metric: {
+        kind: 'queue',
+        priority,
+        deadLetter: false,
+        mode: 'http',
         name: 'ApproximateAgeOfOldestMessage',
         statistic: 'Maximum',
       },

@@ -34,11 +34,15 @@ export interface FunctionDeclaration {
   /** x86_64 where a native binary needs it (the Lambda Chromium has no ARM build). */
   readonly architecture: 'arm64' | 'x86_64';
   readonly tables: Partial<Record<TableName, TableAccess>>;
+  /** Sends run messages to both queues (browser and HTTP) of these priorities: routing picks one per run. */
   readonly sendsTo: readonly Priority[];
+  /** Browser queues (`runs-<priority>`) it is invoked from, one event source mapping each. */
   readonly consumes: readonly Priority[];
-  /** Reads queue attributes and DLQ messages (depth, redrive) of these priorities. */
+  /** HTTP queues (`runs-<priority>-http`) it is invoked from, one event source mapping each. */
+  readonly consumesHttp?: readonly Priority[];
+  /** Reads queue attributes (both queues) and DLQ messages (depth, redrive) of these priorities. */
   readonly inspectsQueues: readonly Priority[];
-  /** Receives and deletes run messages itself, without an event source (external workers pull through it). */
+  /** Receives and deletes run messages itself from the browser queues (external browser workers pull through it). */
   readonly pullsFrom?: readonly Priority[];
   /** Moves messages from these priorities' DLQs back to their queues (receive and delete on the DLQ). */
   readonly redrivesFrom?: readonly Priority[];
@@ -49,6 +53,8 @@ export interface FunctionDeclaration {
   readonly forwardsAlarms?: boolean;
   /** Puts run-summary events on the run events bus. */
   readonly publishesRunEvents?: boolean;
+  /** Reads web pages: gets the proxy secret (GetSecretValue) and the user agents, when configured. */
+  readonly scrapesPages?: boolean;
   /** Ships @sparticuz/chromium's compressed browser beside the bundle (the `bin` folder). */
   readonly bundlesChromium?: boolean;
   /** Ships the monitor page's files (web/) beside the bundle: the API serves them at GET /. */
@@ -103,7 +109,38 @@ export const FUNCTIONS = {
     inspectsQueues: [],
     publishesTo: [],
     publishesRunEvents: true,
+    scrapesPages: true,
     bundlesChromium: true,
+  },
+  httpScraper: {
+    purpose:
+      'Consumes run messages of HTTP and auto runs: reads pages over HTTP (no Chromium), stores items; hands an escalating run to the browser queue.',
+    entry: 'functions/http-scraper/handler.ts',
+    // 512 MB: the bundle is ~3.1 MB of JavaScript (no browser); a run holds one response (at most
+    // SHELFWATCH_SCRAPER_MAX_RESPONSE_BYTES) and its parse5 tree. Not 256: Lambda's CPU grows with
+    // memory and parsing is CPU-bound. Peak RSS not yet measured (docs/scraper.md, "Memory").
+    memoryMb: 512,
+    timeoutSeconds: SCRAPER_TIMEOUT_SECONDS,
+    // No native binary: Graviton is cheaper per GB-second.
+    architecture: 'arm64',
+    // As the Chromium scraper: items readWrite (the listing baseline reads the last complete run's
+    // items), item states and changes for change detection on every saved page.
+    tables: {
+      definitions: 'write',
+      runs: 'readWrite',
+      items: 'readWrite',
+      itemStates: 'readWrite',
+      changes: 'write',
+      control: 'readWrite',
+    },
+    // Its own queues (deadline, budget) and the browser queues (a run that escalates is handed over).
+    sendsTo: PRIORITIES,
+    consumes: [],
+    consumesHttp: PRIORITIES,
+    inspectsQueues: [],
+    publishesTo: [],
+    publishesRunEvents: true,
+    scrapesPages: true,
   },
   monitor: {
     purpose: 'Every few minutes: emits health metrics, repairs stuck runs, marks dead letters.',

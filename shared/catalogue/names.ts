@@ -3,6 +3,7 @@ import type { Priority } from '../definitions/priority.ts';
 import type { FailureQueueName } from './queues.ts';
 import type { TableName } from './tables.ts';
 import type { Severity } from './topics.ts';
+import type { RunQueueMode } from './queues.ts';
 
 /** Stage names become part of resource names, so they are restricted to a safe alphabet. */
 export const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
@@ -17,8 +18,10 @@ export function assertValidStage(stage: string): void {
 
 export const resourceName = (stage: string, name: string): string => `shelfwatch-${stage}-${name}`;
 export const tableName = (stage: string, table: TableName): string => resourceName(stage, table);
-export const queueName = (stage: string, priority: Priority): string =>
-  resourceName(stage, `runs-${priority}`);
+/** `runs-<priority>` (the browser queue, the name it always had) or `runs-<priority>-http`. */
+export const queueName = (stage: string, priority: Priority, mode: RunQueueMode = 'browser'): string =>
+  resourceName(stage, mode === 'browser' ? `runs-${priority}` : `runs-${priority}-${mode}`);
+/** One DLQ per priority: both of its queues dead-letter into it. */
 export const deadLetterQueueName = (stage: string, priority: Priority): string =>
   resourceName(stage, `runs-${priority}-dlq`);
 /** `historyFailures` → `shelfwatch-<stage>-history-failures`. */

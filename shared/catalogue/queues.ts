@@ -1,4 +1,9 @@
-/** The run queues, one per priority, each with its DLQ. */
+/**
+ * The run queues: per priority, one queue for the Chromium scraper (`browser`), one for the
+ * HTTP-only scraper (`http`), and one DLQ both dead-letter into. A run's message goes to the
+ * queue of its priority and its fetch mode (shared/queues/run-routing.ts); the browser queue's
+ * function can run any mode, so a redriven dead letter goes there.
+ */
 // The file, not the folder's index: the catalogue stays plain data, loaded without the AWS SDK.
 import { MAX_ATTEMPTS_LIMIT, type Priority } from '../definitions/priority.ts';
 import { SCRAPER_TIMEOUT_SECONDS } from './functions.ts';
@@ -21,7 +26,15 @@ export interface QueueDeclaration {
   readonly batchSize: number;
   /** Default maximum concurrency of the queue's event source mapping (overridable per deployment). */
   readonly maxConcurrency: number;
+  /**
+   * Maximum concurrency of the HTTP queue's event source mapping. Higher than the browser's: an
+   * HTTP run costs a fraction of a browser run, and the per-domain budget, not the fleet, bounds
+   * what a site sees.
+   */
+  readonly httpMaxConcurrency: number;
 }
+
+export { RUN_QUEUE_MODES, type RunQueueMode } from '../definitions/fetch-mode.ts';
 
 const DAY_SECONDS = 86_400;
 
@@ -37,6 +50,7 @@ export const QUEUES = {
     dlqRetentionSeconds: 14 * DAY_SECONDS,
     batchSize: 1,
     maxConcurrency: 10,
+    httpMaxConcurrency: 20,
   },
   normal: {
     priority: 'normal',
@@ -47,6 +61,7 @@ export const QUEUES = {
     dlqRetentionSeconds: 14 * DAY_SECONDS,
     batchSize: 1,
     maxConcurrency: 5,
+    httpMaxConcurrency: 10,
   },
   low: {
     priority: 'low',
@@ -57,6 +72,7 @@ export const QUEUES = {
     dlqRetentionSeconds: 14 * DAY_SECONDS,
     batchSize: 1,
     maxConcurrency: 2,
+    httpMaxConcurrency: 4,
   },
 } as const satisfies Record<Priority, QueueDeclaration>;
 

@@ -8,6 +8,7 @@ import { ValidationError } from '../errors/index.ts';
 import type { OutgoingMessage } from './send-run-messages.ts';
 import type { Run } from '../runs/index.ts';
 import { isSlot } from '../schedule/index.ts';
+import { runQueueModeOf } from './run-routing.ts';
 
 export const RUN_MESSAGE_VERSION = 1;
 
@@ -27,9 +28,13 @@ export type RunMessage = z.infer<typeof runMessageSchema>;
 export const encodeRunMessage = (message: Omit<RunMessage, 'v'>): string =>
   JSON.stringify({ v: RUN_MESSAGE_VERSION, ...message });
 
-/** The message that puts a run on the queue of its priority (expander, run now, monitor repair). */
+/**
+ * The message that puts a run on the queue of its priority and mode (expander, run now, monitor
+ * repair, hand-backs).
+ */
 export const runMessageOf = (run: Run): OutgoingMessage => ({
   priority: run.priority,
+  mode: runQueueModeOf(run),
   id: run.runId,
   body: encodeRunMessage({
     runId: run.runId,

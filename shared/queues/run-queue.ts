@@ -1,5 +1,6 @@
 /**
- * The run queues of one environment, one per priority: every send, receive and delete of a run
+ * The run queues of one environment, two per priority (browser and HTTP, see run-routing.ts):
+ * every send, receive and delete of a run
  * message goes through here (expander's run now, monitor's repair, scraper's hand back, API
  * retries and redrives, the worker broker). SQS delays a message by 15 minutes at most;
  * a longer backoff is recorded on the run (`nextAttemptAt`) and the delay capped here.
@@ -21,25 +22,59 @@ import { ShelfwatchError, UnavailableError } from '../errors/index.ts';
 import type { Run } from '../runs/index.ts';
 import { runMessageOf } from './run-message.ts';
 import { type SendOutcome, SQS_MAX_DELAY_SECONDS, sendRunMessages } from './send-run-messages.ts';
-import { mayExecute, type Priority } from '../definitions/index.ts';
+import { mayExecute, type Priority, type RunQueueMode } from '../definitions/index.ts';
+import { runQueueModeOf } from './run-routing.ts';
 
 /** Runs that scrapers may execute travel as messages; the others wait in the worker index. */
 const hasMessage = (run: Run): boolean => mayExecute('scraper', run.executor);
 
+export interface QueueDepth {
+  readonly visible: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+}
+
+export interface RunQueueOptions {
+  readonly sqs: SQSClient;
+  /** The browser queue of each priority (`runs-<priority>`): the Chromium scraper's and external workers'. */
+  readonly queueUrls: Readonly<Record<Priority, string>>;
+  /**
+   * The HTTP queue of each priority (`runs-<priority>-http`). Without one, a priority's HTTP runs
+   * go to its browser queue, whose function runs every mode (as before the HTTP function existed).
+   */
+  readonly httpQueueUrls?: Readonly<Partial<Record<Priority, string>>>;
+}
+
 export class RunQueue {
   private readonly sqs: SQSClient;
   readonly queueUrls: Readonly<Record<Priority, string>>;
+  readonly httpQueueUrls: Readonly<Partial<Record<Priority, string>>>;
 
-  constructor(options: { sqs: SQSClient; queueUrls: Readonly<Record<Priority, string>> }) {
+  constructor(options: RunQueueOptions) {
     this.sqs = options.sqs;
     this.queueUrls = options.queueUrls;
+    this.httpQueueUrls = options.httpQueueUrls ?? {};
+  }
+
+  /** The queue of a priority and mode (the browser queue when no HTTP queue is configured). */
+  queueUrlOf(priority: Priority, mode: RunQueueMode): string {
+    return (mode === 'http' ? this.httpQueueUrls[priority] : undefined) ?? this.queueUrls[priority];
+  }
+
+  /** The queue a message for this run goes to now (its priority, its mode: run-routing.ts). */
+  queueUrlOfRun(run: Run): string {
+    return this.queueUrlOf(run.priority, runQueueModeOf(run));
   }
 
   /** Sends one message per run (batched); reports which runs went and which did not. */
   async send(runs: readonly Run[], concurrency?: number): Promise<SendOutcome> {
     const forWorkers = runs.filter((run) => !hasMessage(run)).map((run) => run.runId);
     const outcome = await sendRunMessages(
-      { sqs: this.sqs, queueUrls: this.queueUrls, ...(concurrency !== undefined ? { concurrency } : {}) },
+      {
+        sqs: this.sqs,
+        queueUrlOf: (priority, mode) => this.queueUrlOf(priority, mode),
+        ...(concurrency !== undefined ? { concurrency } : {}),
+      },
       runs.filter(hasMessage).map(runMessageOf),
     );
     return forWorkers.length > 0 ? { ...outcome, sent: [...outcome.sent, ...forWorkers] } : outcome;
@@ -62,7 +97,7 @@ export class RunQueue {
     if (!hasMessage(run)) return;
     await this.sqs.send(
       new SendMessageCommand({
-        QueueUrl: this.queueUrls[run.priority],
+        QueueUrl: this.queueUrlOfRun(run),
         MessageBody: runMessageOf(run).body,
         DelaySeconds: Math.max(0, Math.min(SQS_MAX_DELAY_SECONDS, Math.round(delaySeconds))),
       }),
@@ -99,11 +134,25 @@ export class RunQueue {
     );
   }
 
-  /** Messages on a priority's queue: waiting, being worked on (in flight), and delayed. */
-  async depth(priority: Priority): Promise<{ visible: number; inFlight: number; delayed: number }> {
+  /**
+   * Messages of a priority, on its browser and HTTP queues together: waiting, being worked on
+   * (in flight), and delayed.
+   */
+  async depth(priority: Priority): Promise<QueueDepth> {
+    const http = this.httpQueueUrls[priority];
+    const urls = http === undefined ? [this.queueUrls[priority]] : [this.queueUrls[priority], http];
+    const depths = await Promise.all(urls.map((url) => this.depthOf(url)));
+    return depths.reduce((sum, depth) => ({
+      visible: sum.visible + depth.visible,
+      inFlight: sum.inFlight + depth.inFlight,
+      delayed: sum.delayed + depth.delayed,
+    }));
+  }
+
+  private async depthOf(queueUrl: string): Promise<QueueDepth> {
     const { Attributes = {} } = await this.sqs.send(
       new GetQueueAttributesCommand({
-        QueueUrl: this.queueUrls[priority],
+        QueueUrl: queueUrl,
         AttributeNames: [
           'ApproximateNumberOfMessages',
           'ApproximateNumberOfMessagesNotVisible',
@@ -121,7 +170,9 @@ export class RunQueue {
   /** The URL of the queue an SQS event record came from, among this environment's. */
   queueUrlOfArn(eventSourceArn: string): string {
     const name = eventSourceArn.split(':').at(-1) ?? '';
-    const url = Object.values(this.queueUrls).find((candidate) => candidate.endsWith(`/${name}`));
+    const url = [...Object.values(this.queueUrls), ...Object.values(this.httpQueueUrls)].find((candidate) =>
+      candidate?.endsWith(`/${name}`),
+    );
     if (!url)
       throw new ShelfwatchError(
         'internal',

@@ -1,9 +1,9 @@
 /**
- * Puts run messages on their priority queues with SendMessageBatch (10 per request, the SQS
+ * Puts run messages on their queues (priority × mode, see run-routing.ts) with SendMessageBatch (10 per request, the SQS
  * limit), batches in parallel with a bound, and entries SQS reports as failed sent again.
  */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { PRIORITIES, type Priority } from '../definitions/index.ts';
+import { PRIORITIES, type Priority, RUN_QUEUE_MODES, type RunQueueMode } from '../definitions/index.ts';
 import { chunk, mapWithConcurrency, sleep } from '../concurrency/index.ts';
 
 export const SQS_BATCH_LIMIT = 10;
@@ -13,6 +13,8 @@ const MAX_ROUNDS = 5;
 
 export interface OutgoingMessage {
   readonly priority: Priority;
+  /** Which of the priority's queues: the HTTP-only scraper's or the Chromium scraper's. */
+  readonly mode: RunQueueMode;
   /** Unique within one call; the run id. */
   readonly id: string;
   readonly body: string;
@@ -20,7 +22,8 @@ export interface OutgoingMessage {
 
 export interface SendOptions {
   readonly sqs: SQSClient;
-  readonly queueUrls: Readonly<Record<Priority, string>>;
+  /** The queue of a priority and mode. */
+  readonly queueUrlOf: (priority: Priority, mode: RunQueueMode) => string;
   readonly concurrency?: number;
 }
 
@@ -40,15 +43,18 @@ export async function sendRunMessages(
   const unsent: string[] = [];
   let lastReason = '';
   const batches = PRIORITIES.flatMap((priority) =>
-    chunk(
-      messages.filter((message) => message.priority === priority),
-      SQS_BATCH_LIMIT,
+    RUN_QUEUE_MODES.flatMap((mode) =>
+      chunk(
+        messages.filter((message) => message.priority === priority && message.mode === mode),
+        SQS_BATCH_LIMIT,
+      ),
     ),
   );
   await mapWithConcurrency(batches, options.concurrency ?? 16, async (batch) => {
     let pending = batch;
     for (let round = 1; pending.length > 0 && round <= MAX_ROUNDS; round += 1) {
-      const queueUrl = options.queueUrls[(pending[0] as OutgoingMessage).priority];
+      const first = pending[0] as OutgoingMessage;
+      const queueUrl = options.queueUrlOf(first.priority, first.mode);
       // Batch entry ids must be short and simple; the index in this batch is.
       const { Successful = [], Failed = [] } = await options.sqs.send(
         new SendMessageBatchCommand({

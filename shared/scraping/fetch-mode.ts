@@ -8,15 +8,12 @@
  *   auto     over HTTP until a page is not read well there, then that page again and every later
  *            page of the run in the browser (with JavaScript on): an escalation
  */
-import type { FetchModeSetting } from '../definitions/index.ts';
+import { DEFAULT_FETCH_MODE, type FetchModeSetting } from '../definitions/index.ts';
 import type { Failure } from '../runs/index.ts';
 import { completenessOf, type Extractor, type PageExtraction } from './extractors/index.ts';
 
-/**
- * The fetch mode of an extractor that declares none. `browser` keeps what every deployed run does
- * today; it becomes `auto` once HTTP runs have their own function (issue #15 item 3).
- */
-export const DEFAULT_FETCH_MODE: FetchModeSetting = 'browser';
+/** The fetch mode of an extractor that declares none (plain data in shared/definitions). */
+export { DEFAULT_FETCH_MODE };
 
 /** Why a run in `auto` mode went over to the browser. */
 export type EscalationReason = 'blocked' | 'missing-fields' | 'unknown-layout';

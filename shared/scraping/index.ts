@@ -10,3 +10,4 @@ export * from './proxy.ts';
 export * from './target-guard.ts';
 export * from './fetch-mode.ts';
 export * from './run-page-reader.ts';
+export * from './http-run-scraper.ts';

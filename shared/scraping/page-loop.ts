@@ -25,11 +25,17 @@ import { PageFailure } from './page-failure.ts';
 import { type PageChanges, progressOf, saveSnapshots, totalsOf } from './read-run-page.ts';
 import type { RunPageReader } from './run-page-reader.ts';
 
+/**
+ * Why a run is handed back: its invocation's time is nearly up, its site's budget says "later",
+ * or it must be read in the browser and this function has none (it goes to the browser queue).
+ */
+export type HandBackReason = 'deadline' | 'budget' | 'escalate';
+
 /** Stop and hand the run back (not a failure). */
 export class HandBack extends ShelfwatchError {
-  readonly why: 'deadline' | 'budget';
+  readonly why: HandBackReason;
   readonly delaySeconds: number;
-  constructor(why: 'deadline' | 'budget', delaySeconds: number) {
+  constructor(why: HandBackReason, delaySeconds: number) {
     super('unavailable', 'HANDED_BACK', `handing the run back (${why})`);
     this.why = why;
     this.delaySeconds = delaySeconds;

@@ -12,7 +12,8 @@
  */
 import type { FetchModeSetting } from '../definitions/index.ts';
 import type { Run } from '../runs/index.ts';
-import type { OpenPage, PageOptions } from './browser/index.ts';
+import type { OpenPage } from './browser/lazy-page.ts';
+import type { PageOptions } from './browser/browser-host.ts';
 import type { Extractor, PageExtraction } from './extractors/index.ts';
 import { type EscalationReason, escalationOf } from './fetch-mode.ts';
 import type { HttpSession } from './http/index.ts';
@@ -44,7 +45,10 @@ export interface RunPageReaderOptions {
   readonly escalated: boolean;
   readonly run: Run;
   readonly extractor: Extractor;
-  /** The run's browser page, opened at its first use; `javaScript` is set here. */
+  /**
+   * The run's browser page, opened at its first use; `javaScript` is set here. Without a browser
+   * it throws HandBack('escalate'): the run goes to the browser queue.
+   */
   readonly openPage: OpenPage;
   readonly pageOptions: Omit<PageOptions, 'javaScript'>;
   /** The run's HTTP session (one per attempt: its cookies); `takeBudget` is the reader's. */
@@ -105,12 +109,14 @@ export class RunPageReader {
 
   private async readInBrowser(url: string, pageNumber: number): Promise<PageExtraction> {
     const { run, extractor, urlCheck } = this.options;
-    await this.takeBudget(new URL(url).hostname);
+    // Opened before the budget is taken: without a browser (the HTTP-only function) opening hands
+    // the run over, and no request of the site's budget is spent on it.
     const page = await this.options.openPage({
       ...this.options.pageOptions,
       // An escalated run needs what HTTP could not give: the page as scripts leave it.
       javaScript: this.escalated || extractor.needsJavaScript === true,
     });
+    await this.takeBudget(new URL(url).hostname);
     return loadRunPage(page, { run, extractor, url, pageNumber, ...(urlCheck ? { urlCheck } : {}) });
   }
 

@@ -21,7 +21,9 @@ import {
   type Run,
   type RunStore,
 } from '../runs/index.ts';
-import { type BrowserHost, withLazyPage } from './browser/index.ts';
+// The files, not the browser folder's index: the HTTP-only function must not bundle Chromium.
+import type { BrowserHost } from './browser/browser-host.ts';
+import { type OpenPage, withLazyPage } from './browser/lazy-page.ts';
 import type { DomainBudget } from './domain-budget.ts';
 import {
   type Extractor,
@@ -31,7 +33,7 @@ import {
 } from './extractors/index.ts';
 import { fetchModeOf } from './fetch-mode.ts';
 import { HttpSession } from './http/index.ts';
-import { HandBack, isUnfinished, readRunPages } from './page-loop.ts';
+import { HandBack, type HandBackReason, isUnfinished, readRunPages } from './page-loop.ts';
 import type { ProxySettings } from './proxy.ts';
 import { totalsOf } from './read-run-page.ts';
 import { type Escalation, RunPageReader } from './run-page-reader.ts';
@@ -52,7 +54,7 @@ export type ScrapeOutcome =
   | {
       readonly kind: 'handed-back';
       readonly run: Run;
-      readonly why: 'deadline' | 'budget';
+      readonly why: HandBackReason;
       readonly delaySeconds: number;
     }
   | { readonly kind: 'skipped'; readonly reason: SkipReason; readonly runId: string };
@@ -78,7 +80,11 @@ export interface RunScraperOptions {
   /** Change detection on every saved page, and exits at the end of a complete listing; none: off. */
   readonly changes?: Pick<ChangeRecorder, 'baselineOf' | 'recordPage' | 'recordExits'>;
   readonly budget: Pick<DomainBudget, 'take'>;
-  readonly browser: BrowserHost;
+  /**
+   * The container's browser. Absent in the HTTP-only function: a run that needs the browser (an
+   * `auto` run escalating, a `browser` run routed here) is handed over to the browser queue.
+   */
+  readonly browser?: BrowserHost;
   readonly summaries?: RunSummaryPublisher;
   readonly itemRetentionDays: number;
   /** Lease length; every checkpoint renews it. Must exceed the longest page. Default: SCRAPER_DEFAULTS. */
@@ -201,7 +207,9 @@ export class RunScraper {
     if (!isUnfinished(start, start.checkpoint ?? { page: 0, itemsSoFar: 0 })) return start;
     const userAgent = userAgentOf(start.runId, options.userAgents);
     const mode = fetchModeOf(extractor, start.fetchMode);
-    return withLazyPage(options.browser, (openPage) => {
+    const withPage = <T>(work: (openPage: OpenPage) => Promise<T>): Promise<T> =>
+      options.browser ? withLazyPage(options.browser, work) : work(handOverToTheBrowser);
+    return withPage((openPage) => {
       const reader = new RunPageReader({
         mode,
         escalated: totalsOf(start.checkpoint).escalated,
@@ -270,9 +278,12 @@ export class RunScraper {
     }
     try {
       if (error instanceof HandBack) {
+        // Escalated: the checkpoint says so in the same conditional write, before the message to
+        // the browser queue is sent (routing reads it), so the run never comes back over HTTP.
+        const progress = error.why === 'escalate' ? escalatedProgressOf(run) : undefined;
         const released = await runs.release(
           lease,
-          { delaySeconds: error.delaySeconds, refundAttempt: true },
+          { delaySeconds: error.delaySeconds, refundAttempt: true, ...(progress ? { progress } : {}) },
           this.now(),
         );
         this.logger.info('run handed back', {
@@ -316,6 +327,24 @@ export class RunScraper {
       this.logger.error('summary event not published', { runId: run.runId, error: String(error) });
     });
   }
+}
+
+/** What `openPage` does without a browser: stop, and hand the run over to the browser queue. */
+const handOverToTheBrowser: OpenPage = () => Promise.reject(new HandBack('escalate', 0));
+
+/**
+ * The run's last checkpoint (no page of this attempt is lost: the loop awaited its writes) marked
+ * escalated, with the escalation counted: the browser function reads every later page.
+ */
+function escalatedProgressOf(run: Run) {
+  const checkpoint = run.checkpoint ?? { page: 0, itemsSoFar: 0 };
+  const totals = totalsOf(checkpoint);
+  const state = {
+    ...checkpoint.state,
+    escalated: true,
+    escalations: totals.escalated ? totals.escalations : totals.escalations + 1,
+  };
+  return { checkpoint: { ...checkpoint, state }, counts: run.counts };
 }
 
 /** The failure class of whatever stopped a page. */

@@ -99,7 +99,10 @@ export function createStores(resources: ResourceEnvironment, clients: StoreClien
         retentionDays: resources.changeRetentionDays,
       }),
   );
-  const queue = once(() => new RunQueue({ sqs, queueUrls: byPriority(requireQueueUrl) }));
+  const queue = once(
+    () =>
+      new RunQueue({ sqs, queueUrls: byPriority(requireQueueUrl), httpQueueUrls: resources.httpQueueUrls }),
+  );
   const deadLetters = once(
     () =>
       new DeadLetters({

@@ -129,6 +129,7 @@ async function dumpState(local: LocalInfrastructure, stage: ProvisionedStage): P
     Promise.all(
       PRIORITIES.flatMap((priority) => [
         depths(priority, stage.resources.queues[priority].url),
+        depths(`${priority}-http`, stage.resources.queues[priority].httpUrl),
         depths(`${priority}-dlq`, stage.resources.queues[priority].deadLetterUrl),
       ]),
     ),

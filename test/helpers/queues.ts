@@ -25,3 +25,12 @@ export async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<stri
     );
   }
 }
+
+/** Drains both run queues of a priority (browser `runs-<p>` and HTTP `runs-<p>-http`); their bodies. */
+export async function drainRunQueues(
+  sqs: SQSClient,
+  queues: { readonly url: string; readonly httpUrl: string },
+): Promise<{ browser: string[]; http: string[] }> {
+  const [browser, http] = await Promise.all([drainQueue(sqs, queues.url), drainQueue(sqs, queues.httpUrl)]);
+  return { browser, http };
+}

@@ -12,6 +12,7 @@ import {
   queueName,
   QUEUES,
   resourceName,
+  RUN_QUEUE_MODES,
   SCHEDULES,
   tableName,
   type TableName,
@@ -34,23 +35,25 @@ describe('the Shelfwatch stack', () => {
     return (found[0] as [string, unknown])[0];
   };
 
-  it('has a queue per priority, each with its own encrypted DLQ and a redrive policy from the catalogue', () => {
+  it('has a browser and an HTTP queue per priority, both redriving to its own encrypted DLQ from the catalogue', () => {
     const queues = resourcesOf(synth.json, 'AWS::SQS::Queue');
-    assert.equal(Object.keys(queues).length, PRIORITIES.length * 2 + Object.keys(FAILURE_QUEUES).length);
+    assert.equal(Object.keys(queues).length, PRIORITIES.length * 3 + Object.keys(FAILURE_QUEUES).length);
     for (const priority of PRIORITIES) {
       const dlqId = logicalIdOf(
         'AWS::SQS::Queue',
         (p) => p.QueueName === deadLetterQueueName(STAGE, priority),
       );
-      synth.template.hasResourceProperties('AWS::SQS::Queue', {
-        QueueName: queueName(STAGE, priority),
-        SqsManagedSseEnabled: true,
-        VisibilityTimeout: QUEUES[priority].visibilityTimeoutSeconds,
-        RedrivePolicy: {
-          deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
-          maxReceiveCount: QUEUES[priority].maxReceiveCount,
-        },
-      });
+      for (const mode of RUN_QUEUE_MODES) {
+        synth.template.hasResourceProperties('AWS::SQS::Queue', {
+          QueueName: queueName(STAGE, priority, mode),
+          SqsManagedSseEnabled: true,
+          VisibilityTimeout: QUEUES[priority].visibilityTimeoutSeconds,
+          RedrivePolicy: {
+            deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+            maxReceiveCount: QUEUES[priority].maxReceiveCount,
+          },
+        });
+      }
       synth.template.hasResourceProperties('AWS::SQS::Queue', {
         QueueName: deadLetterQueueName(STAGE, priority),
         SqsManagedSseEnabled: true,
@@ -64,7 +67,7 @@ describe('the Shelfwatch stack', () => {
       ...Object.values(resourcesOf(synth.json, 'AWS::SQS::QueuePolicy')),
       ...Object.values(resourcesOf(synth.json, 'AWS::SNS::TopicPolicy')),
     ];
-    assert.equal(policies.length, PRIORITIES.length * 2 + Object.keys(FAILURE_QUEUES).length + 2);
+    assert.equal(policies.length, PRIORITIES.length * 3 + Object.keys(FAILURE_QUEUES).length + 2);
     for (const policy of policies) {
       const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
         .Statement;
@@ -247,6 +250,7 @@ describe('the Shelfwatch stack', () => {
       assert.equal(text.includes('sqs:SendMessage'), sends, `${fn} sends messages`);
       const deletes = [
         declaration.consumes,
+        'consumesHttp' in declaration ? declaration.consumesHttp : [],
         'pullsFrom' in declaration ? declaration.pullsFrom : [],
         'redrivesFrom' in declaration ? declaration.redrivesFrom : [],
       ].some((priorities) => priorities.length > 0);
@@ -274,30 +278,92 @@ describe('the Shelfwatch stack', () => {
     synth.template.hasOutput('ApiEndpoint', {});
   });
 
-  it('maps each queue to the scraper with its own maximum concurrency and partial batch responses', () => {
+  it('maps each browser queue to the scraper and each HTTP queue to the HTTP scraper, each with its own maximum concurrency', () => {
     const mappings = Object.values(resourcesOf(synth.json, 'AWS::Lambda::EventSourceMapping')).filter(
       (mapping) => !('StartingPosition' in mapping.Properties),
     );
-    assert.equal(mappings.length, PRIORITIES.length, 'one per queue (plus the items stream, not counted)');
+    assert.equal(
+      mappings.length,
+      PRIORITIES.length * 2,
+      'two per priority (plus the items stream, not counted)',
+    );
+    const functionId = (name: FunctionName) =>
+      logicalIdOf('AWS::Lambda::Function', (p) => p.FunctionName === resourceName(STAGE, name));
     const expected = { high: 25, normal: QUEUES.normal.maxConcurrency, low: QUEUES.low.maxConcurrency };
     for (const priority of PRIORITIES) {
       const queueId = logicalIdOf('AWS::SQS::Queue', (p) => p.QueueName === queueName(STAGE, priority));
       synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        FunctionName: { Ref: functionId('scraper') },
         BatchSize: QUEUES[priority].batchSize,
         ScalingConfig: { MaximumConcurrency: expected[priority] },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      const httpQueueId = logicalIdOf(
+        'AWS::SQS::Queue',
+        (p) => p.QueueName === queueName(STAGE, priority, 'http'),
+      );
+      synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [httpQueueId, 'Arn'] },
+        FunctionName: { Ref: functionId('httpScraper') },
+        BatchSize: QUEUES[priority].batchSize,
+        ScalingConfig: { MaximumConcurrency: QUEUES[priority].httpMaxConcurrency },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
       });
     }
   });
 
-  it('lets only the scraper and the API (for workers) put run-summary events, on the run bus only', () => {
+  it('runs the HTTP scraper small and without Chromium: consuming only the HTTP queues, sending to both', () => {
+    const declaration = FUNCTIONS.httpScraper;
+    assert.ok(declaration.memoryMb <= 512, 'a small function');
+    const [fn] = Object.values(resourcesOf(synth.json, 'AWS::Lambda::Function')).filter(
+      (resource) => resource.Properties.FunctionName === resourceName(STAGE, 'httpScraper'),
+    );
+    assert.ok(fn, 'the HTTP scraper exists');
+    assert.equal(fn.Properties.MemorySize, declaration.memoryMb);
+    assert.deepEqual(fn.Properties.Architectures, ['arm64']);
+    assert.equal(fn.Properties.Layers, undefined, 'no layer (no Chromium layer)');
+    const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    assert.equal(variables.SHELFWATCH_CHROMIUM_BIN, undefined, 'no Chromium folder to find');
+    for (const priority of PRIORITIES) {
+      assert.ok(variables[`SHELFWATCH_QUEUE_${priority.toUpperCase()}_URL`], `browser queue ${priority}`);
+      assert.ok(variables[`SHELFWATCH_QUEUE_${priority.toUpperCase()}_HTTP_URL`], `HTTP queue ${priority}`);
+      assert.equal(variables[`SHELFWATCH_DLQ_${priority.toUpperCase()}_URL`], undefined, 'no DLQ');
+    }
+    const roleId = logicalIdOf(
+      'AWS::IAM::Role',
+      (p) =>
+        typeof p.Description === 'string' && p.Description.startsWith(`Shelfwatch ${STAGE} httpScraper:`),
+    );
+    const statements = Object.values(resourcesOf(synth.json, 'AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap(
+        (policy) =>
+          (policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] })
+            .Statement,
+      );
+    const queueIdOf = (priority: (typeof PRIORITIES)[number], mode: (typeof RUN_QUEUE_MODES)[number]) =>
+      logicalIdOf('AWS::SQS::Queue', (p) => p.QueueName === queueName(STAGE, priority, mode));
+    const resourcesWith = (action: string) =>
+      JSON.stringify(
+        statements.filter((statement) => [statement.Action].flat().includes(action)).map((s) => s.Resource),
+      );
+    for (const priority of PRIORITIES) {
+      for (const mode of RUN_QUEUE_MODES) {
+        assert.ok(resourcesWith('sqs:SendMessage').includes(queueIdOf(priority, mode)), `sends to ${mode}`);
+      }
+      assert.ok(resourcesWith('sqs:DeleteMessage').includes(queueIdOf(priority, 'http')));
+      assert.ok(!resourcesWith('sqs:DeleteMessage').includes(`"${queueIdOf(priority, 'browser')}"`));
+    }
+  });
+
+  it('lets only the scrapers and the API (for workers) put run-summary events, on the run bus only', () => {
     const busId = logicalIdOf('AWS::Events::EventBus', (p) => p.Name === resourceName(STAGE, 'runs'));
     const putters = Object.values(resourcesOf(synth.json, 'AWS::IAM::Policy')).filter((policy) =>
       JSON.stringify(policy.Properties.PolicyDocument).includes('events:PutEvents'),
     );
     const publishers = Object.values(FUNCTIONS).filter((declaration) => 'publishesRunEvents' in declaration);
-    assert.equal(publishers.length, 2);
+    assert.equal(publishers.length, 3);
     assert.equal(putters.length, publishers.length);
     for (const putter of putters) assert.ok(JSON.stringify(putter.Properties.PolicyDocument).includes(busId));
     synth.template.hasResourceProperties('AWS::Lambda::Function', {
@@ -417,7 +483,7 @@ describe('the Shelfwatch stack with a chat webhook', () => {
 });
 
 describe('the Shelfwatch stack with a scraper proxy and user agents', () => {
-  it('names the proxy secret and user agents to the scraper alone and lets it read only that secret', () => {
+  it('names the proxy secret and user agents to the two scrapers alone and lets them read only that secret', () => {
     const agents = '["ShelfwatchBot/1.0 (+https://example.com/bot)"]';
     const synth = synthesize({
       stage: STAGE,
@@ -425,19 +491,25 @@ describe('the Shelfwatch stack with a scraper proxy and user agents', () => {
       scraperUserAgents: agents,
     });
     try {
-      synth.template.hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: resourceName(STAGE, 'scraper'),
-        Environment: {
-          Variables: Match.objectLike({
-            SHELFWATCH_SCRAPER_PROXY_SECRET_NAME: 'shelfwatch/test/proxy',
-            SHELFWATCH_SCRAPER_USER_AGENTS: agents,
-          }),
-        },
-      });
+      for (const name of ['scraper', 'httpScraper']) {
+        synth.template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: resourceName(STAGE, name),
+          Environment: {
+            Variables: Match.objectLike({
+              SHELFWATCH_SCRAPER_PROXY_SECRET_NAME: 'shelfwatch/test/proxy',
+              SHELFWATCH_SCRAPER_USER_AGENTS: agents,
+            }),
+          },
+        });
+      }
+      const withProxy = Object.values(resourcesOf(synth.json, 'AWS::Lambda::Function')).filter((fn) =>
+        JSON.stringify(fn.Properties.Environment).includes('SHELFWATCH_SCRAPER_PROXY_SECRET_NAME'),
+      );
+      assert.equal(withProxy.length, 2, 'no other function is told the secret name');
       const readers = Object.values(resourcesOf(synth.json, 'AWS::IAM::Policy')).filter((policy) =>
         JSON.stringify(policy.Properties.PolicyDocument).includes('secret:shelfwatch/test/proxy-??????'),
       );
-      assert.equal(readers.length, 1, 'one policy may read the proxy secret');
+      assert.equal(readers.length, 2, "the two scrapers' policies, no other, may read the proxy secret");
     } finally {
       synth.cleanup();
     }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ErrorBody } from '../../shared/api/index.ts';
 import type { Definition } from '../../shared/definitions/index.ts';
+import { parseRunMessage } from '../../shared/queues/index.ts';
 import type { Run } from '../../shared/runs/index.ts';
 import { apiStage, definitionRow } from '../helpers/api.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
@@ -140,10 +141,15 @@ describe('the definitions API', () => {
     assert.equal(gone.body.error.code, 'DEFINITION_NOT_FOUND');
   });
 
-  it('runs a definition now: a manual run on the queue of its priority, idempotent per request id', async () => {
+  it('runs a definition now: a manual run on the queue of its priority and fetch mode, idempotent per request id', async () => {
     const api = await apiStage(local());
     await api.call('POST', '/definitions', {
-      body: { definitions: [definitionRow('now', { priority: 'high' })] },
+      body: {
+        definitions: [
+          definitionRow('now', { priority: 'high' }),
+          definitionRow('chromium', { priority: 'high', fetchMode: 'browser' }),
+        ],
+      },
     });
     const first = await api.call<Run>('POST', '/definitions/now/run', {
       body: { requestId: 'req-00000001' },
@@ -155,8 +161,16 @@ describe('the definitions API', () => {
       body: { requestId: 'req-00000001' },
     });
     assert.equal(again.body.runId, first.body.runId);
-    const bodies = await drainQueue(local().clients.sqs, api.stage.resources.queues.high.url);
-    assert.equal(bodies.length, 1);
+    const browserRun = await api.call<Run>('POST', '/definitions/chromium/run', {
+      body: { requestId: 'req-00000003' },
+    });
+    assert.equal(browserRun.status, 202);
+    const { url, httpUrl } = api.stage.resources.queues.high;
+    const runIdsOn = async (queueUrl: string) =>
+      (await drainQueue(local().clients.sqs, queueUrl)).map((body) => parseRunMessage(body).runId);
+    // No fetchMode is `auto` (DEFAULT_FETCH_MODE), which starts on the HTTP queue.
+    assert.deepEqual(await runIdsOn(httpUrl), [first.body.runId], 'runs-high-http');
+    assert.deepEqual(await runIdsOn(url), [browserRun.body.runId], 'runs-high');
     assert.equal((await api.call('POST', '/definitions/missing/run')).status, 404);
   });
   it('keeps a fetch mode on the definition and its runs; PATCH null returns it to the extractor’s; a bad one is a 400 naming it', async () => {

@@ -11,8 +11,8 @@ import type { Run } from '../../shared/runs/index.ts';
 import { apiStage, type ApiStage, definitionRow, T0 } from '../helpers/api.ts';
 import { DAY_MS, startOfUtcDay } from '../helpers/clock.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
-import { drainQueue } from '../helpers/queues.ts';
-import { type DeadLetter, encodeRunMessage } from '../../shared/queues/index.ts';
+import { drainRunQueues } from '../helpers/queues.ts';
+import { type DeadLetter, encodeRunMessage, parseRunMessage } from '../../shared/queues/index.ts';
 import type { PipelineStatsReport } from '../../shared/monitoring/index.ts';
 
 type RunList = { runs: Run[]; cursor?: string };
@@ -31,6 +31,12 @@ async function runsOf(api: ApiStage, rows: Record<string, unknown>[]): Promise<R
 
 describe('the runs, stats, DLQ and workers API', () => {
   const local = useLocalInfrastructure();
+  /** Drains both queues of a priority: the run ids on each, sorted. */
+  const runIdsOn = async (queues: { url: string; httpUrl: string }) => {
+    const { browser, http } = await drainRunQueues(local().clients.sqs, queues);
+    const runIdsOf = (bodies: string[]) => bodies.map((body) => parseRunMessage(body).runId).sort();
+    return { browser: runIdsOf(browser), http: runIdsOf(http) };
+  };
 
   it('lists runs by status, crawl type and definition, within a window, and gets one', async () => {
     const api = await apiStage(local());
@@ -76,7 +82,8 @@ describe('the runs, stats, DLQ and workers API', () => {
   it('cancels a run, retries it, and retries every failed run of a filter', async () => {
     const api = await apiStage(local());
     const [a, b, c] = await runsOf(api, [definitionRow('r1'), definitionRow('r2'), definitionRow('r3')]);
-    await drainQueue(local().clients.sqs, api.stage.resources.queues.normal.url);
+    const normal = api.stage.resources.queues.normal;
+    await drainRunQueues(local().clients.sqs, normal);
     const cancelled = await api.call<Run>('POST', `/runs/${a?.runId}/cancel`);
     assert.equal(cancelled.body.status, 'CANCELLED');
     const again = await api.call<ErrorBody>('POST', `/runs/${a?.runId}/cancel`);
@@ -85,7 +92,8 @@ describe('the runs, stats, DLQ and workers API', () => {
     const retried = await api.call<Run>('POST', `/runs/${a?.runId}/retry`);
     assert.equal(retried.status, 202);
     assert.equal(retried.body.status, 'QUEUED');
-    assert.equal((await drainQueue(local().clients.sqs, api.stage.resources.queues.normal.url)).length, 1);
+    // No fetchMode is `auto` (DEFAULT_FETCH_MODE): a retried run goes back to the HTTP queue.
+    assert.deepEqual(await runIdsOn(normal), { browser: [], http: [a?.runId] });
 
     for (const run of [b, c]) {
       const held = await api.deps.runs.acquire(run?.runId ?? '', 'scraper', api.now, 60_000);
@@ -102,7 +110,7 @@ describe('the runs, stats, DLQ and workers API', () => {
       body: { status: 'FAILED' },
     });
     assert.deepEqual(rest.body.retried, [c?.runId]);
-    assert.equal((await drainQueue(local().clients.sqs, api.stage.resources.queues.normal.url)).length, 2);
+    assert.deepEqual(await runIdsOn(normal), { browser: [], http: [b?.runId, c?.runId] });
   });
 
   it('lists the items of a run a page at a time', async () => {
@@ -169,7 +177,7 @@ describe('the runs, stats, DLQ and workers API', () => {
   it('peeks at a DLQ without moving anything, and redrives one message, then all, reopening their runs', async () => {
     const api = await apiStage(local());
     const runs = await runsOf(api, [definitionRow('dl-1'), definitionRow('dl-2'), definitionRow('dl-3')]);
-    await drainQueue(local().clients.sqs, api.stage.resources.queues.normal.url);
+    await drainRunQueues(local().clients.sqs, api.stage.resources.queues.normal);
     for (const run of runs) {
       await local().clients.sqs.send(
         new SendMessageCommand({
@@ -240,14 +248,18 @@ describe('the runs, stats, DLQ and workers API', () => {
     });
     assert.equal(all.body.redriven.length, 2);
     assert.ok(all.body.redriven.every((entry) => entry.reopened));
-    assert.equal((await drainQueue(local().clients.sqs, api.stage.resources.queues.normal.url)).length, 3);
+    // A redriven message goes back to the browser queue, whose function runs every mode.
+    assert.deepEqual(await runIdsOn(api.stage.resources.queues.normal), {
+      browser: runs.map((run) => run.runId).sort(),
+      http: [],
+    });
     for (const run of runs) assert.equal((await api.deps.runs.require(run.runId)).status, 'QUEUED');
   });
 
   it('lists workers and forces one offline, putting the task it held back on the queue', async () => {
     const api = await apiStage(local());
     const [run] = await runsOf(api, [definitionRow('off-1', { priority: 'low', executor: 'any' })]);
-    await drainQueue(local().clients.sqs, api.stage.resources.queues.low.url);
+    await drainRunQueues(local().clients.sqs, api.stage.resources.queues.low);
     const registered = await api.call('POST', '/market/tasks/worker/register', {
       token: api.workerToken,
       body: { worker_id: 'w-off' },

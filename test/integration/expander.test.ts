@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
-import { DefinitionStore, PRIORITIES, type Priority } from '../../shared/definitions/index.ts';
+import {
+  DefinitionStore,
+  type FetchModeSetting,
+  PRIORITIES,
+  type Priority,
+  RUN_QUEUE_MODES,
+  type RunQueueMode,
+} from '../../shared/definitions/index.ts';
 import { createExpander, Watermark } from '../../shared/expansion/index.ts';
 import { type Run, RunStore } from '../../shared/runs/index.ts';
 import { addSlots, slotOf } from '../../shared/schedule/index.ts';
@@ -50,21 +57,28 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
       } while (cursor);
       return items;
     };
-    const messages = async (): Promise<Record<Priority, string[]>> => {
+    /** Drains both queues of every priority: the run ids on each, by priority and queue mode. */
+    const messagesByQueue = async (): Promise<Record<Priority, Record<RunQueueMode, string[]>>> => {
+      const drain = async (url: string) =>
+        (await drainQueue(clients.sqs, url)).map((body) => parseRunMessage(body).runId);
       const entries = await Promise.all(
-        PRIORITIES.map(
-          async (p) =>
-            [
-              p,
-              (await drainQueue(clients.sqs, provisioned.resources.queues[p].url)).map(
-                (body) => parseRunMessage(body).runId,
-              ),
-            ] as const,
-        ),
+        PRIORITIES.map(async (p) => {
+          const { url, httpUrl } = provisioned.resources.queues[p];
+          const [browser, http] = await Promise.all([drain(url), drain(httpUrl)]);
+          return [p, { browser, http }] as const;
+        }),
       );
-      return Object.fromEntries(entries) as Record<Priority, string[]>;
+      return Object.fromEntries(entries) as Record<Priority, Record<RunQueueMode, string[]>>;
     };
-    const seed = async (count: number, schedule: Record<string, unknown>, prefix = 'def') => {
+    /** Drains every run queue: the run ids of all their messages. */
+    const messages = async (): Promise<string[]> =>
+      Object.values(await messagesByQueue()).flatMap((byMode) => RUN_QUEUE_MODES.flatMap((m) => byMode[m]));
+    const seed = async (
+      count: number,
+      schedule: Record<string, unknown>,
+      prefix = 'def',
+      fetchMode?: FetchModeSetting,
+    ) => {
       const ids: string[] = [];
       for (let index = 0; index < count; index += 1) {
         const priority = PRIORITIES[index % 3] as Priority;
@@ -78,6 +92,7 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
             target: `kw ${index}`,
             schedule,
             priority,
+            ...(fetchMode ? { fetchMode } : {}),
           },
           NOW - 86_400_000,
         );
@@ -93,14 +108,19 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
       runs,
       allRuns,
       messages,
+      messagesByQueue,
       seed,
       tables: provisioned.resources.tables,
     };
   };
 
-  it('creates one run and one message per due definition, on the queue of its priority, all QUEUED', async () => {
+  it('creates one run and one message per due definition, on the queue of its priority and fetch mode, all QUEUED', async () => {
     const env = await freshStage();
-    const ids = await env.seed(45, { kind: 'every', everyHours: 1 });
+    const ids = [
+      ...(await env.seed(30, { kind: 'every', everyHours: 1 })),
+      ...(await env.seed(9, { kind: 'every', everyHours: 1 }, 'browser', 'browser')),
+      ...(await env.seed(6, { kind: 'every', everyHours: 1 }, 'http', 'http')),
+    ];
     await env.seed(5, { kind: 'every', everyHours: 24, startHour: 3 }, 'not-due');
     const report = await createExpander(
       createStores(env.resources, env.clients),
@@ -114,14 +134,18 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
     const runs = await env.allRuns();
     assert.equal(runs.length, 45);
     assert.ok(runs.every((run) => run.status === 'QUEUED' && run.slot === SLOT));
-    const messages = await env.messages();
+    const messages = await env.messagesByQueue();
+    // No fetchMode is `auto` (DEFAULT_FETCH_MODE): like `http`, it starts on the HTTP queue.
+    const queueModeOf = (run: Run): RunQueueMode => (run.fetchMode === 'browser' ? 'browser' : 'http');
     for (const priority of PRIORITIES) {
-      const expected = runs
-        .filter((run) => run.priority === priority)
-        .map((run) => run.runId)
-        .sort();
-      assert.deepEqual(messages[priority].sort(), expected, `${priority} queue`);
-      assert.equal(expected.length, 15);
+      for (const mode of RUN_QUEUE_MODES) {
+        const expected = runs
+          .filter((run) => run.priority === priority && queueModeOf(run) === mode)
+          .map((run) => run.runId)
+          .sort();
+        assert.deepEqual(messages[priority][mode].sort(), expected, `${priority} ${mode} queue`);
+        assert.equal(expected.length, mode === 'browser' ? 3 : 12, `${priority} ${mode} runs`);
+      }
     }
     assert.deepEqual(runs.map((run) => run.definitionId).sort(), ids.sort());
     assert.equal(await new Watermark(env.clients.documents, env.tables.control).read(), SLOT);
@@ -144,7 +168,7 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
     assert.equal(runs.length, 130);
     assert.equal(new Set(runs.map((run) => run.runId)).size, 130);
     assert.ok(runs.every((run) => run.status === 'QUEUED'));
-    const messages = Object.values(await env.messages()).flat();
+    const messages = await env.messages();
     for (const run of runs) assert.ok(messages.includes(run.runId), `no message for ${run.runId}`);
     // A third, late firing finds the watermark at the slot and does nothing.
     const late = await createExpander(
@@ -205,7 +229,7 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
       runs.every((run) => run.status === 'QUEUED'),
       'every run ends up queued',
     );
-    const messages = Object.values(await env.messages()).flat();
+    const messages = await env.messages();
     for (const run of runs) assert.ok(messages.includes(run.runId), `lost ${run.runId}`);
   });
 
@@ -221,7 +245,7 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
     const again = await expander.expandSlot(SLOT, NOW + 2_000);
     assert.deepEqual([again.created, again.existing, again.sent], [0, 3, 0]);
     assert.equal((await env.runs.require(runId)).status, 'RUNNING');
-    assert.deepEqual(Object.values(await env.messages()).flat(), []);
+    assert.deepEqual(await env.messages(), []);
   });
 
   it('catches up an outage of 5 slots on the next firing, oldest first', async () => {
@@ -267,9 +291,7 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
     assert.equal(manual.trigger, 'manual');
     const repeated = await expander.runNow('def-0', 'req-1', NOW + 2_000);
     assert.equal(repeated.runId, manual.runId, 'the same request id is idempotent');
-    const messages = Object.values(await env.messages())
-      .flat()
-      .sort();
+    const messages = (await env.messages()).sort();
     assert.deepEqual(messages, [`def-0@${SLOT}`, 'def-0@manual-req-1']);
   });
 

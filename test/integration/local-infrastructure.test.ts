@@ -39,18 +39,21 @@ describe('the local infrastructure', () => {
     }
   });
 
-  it('creates a queue per priority with the catalogue visibility timeout and a redrive policy to its DLQ', async () => {
+  it('creates a browser and an HTTP queue per priority with the catalogue visibility timeout and a redrive policy to the priority’s DLQ', async () => {
     const { clients, resources } = local();
     for (const priority of PRIORITIES) {
       const queue = resources.queues[priority];
-      const { Attributes = {} } = await clients.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['All'] }),
-      );
-      assert.equal(Attributes.VisibilityTimeout, String(QUEUES[priority].visibilityTimeoutSeconds));
-      assert.deepEqual(JSON.parse(Attributes.RedrivePolicy ?? '{}'), {
-        deadLetterTargetArn: queue.deadLetterArn,
-        maxReceiveCount: QUEUES[priority].maxReceiveCount,
-      });
+      for (const url of [queue.url, queue.httpUrl]) {
+        const { Attributes = {} } = await clients.sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }),
+        );
+        assert.equal(Attributes.VisibilityTimeout, String(QUEUES[priority].visibilityTimeoutSeconds), url);
+        assert.deepEqual(JSON.parse(Attributes.RedrivePolicy ?? '{}'), {
+          deadLetterTargetArn: queue.deadLetterArn,
+          maxReceiveCount: QUEUES[priority].maxReceiveCount,
+        });
+      }
+      assert.notEqual(queue.httpUrl, queue.url);
     }
   });
 
@@ -128,6 +131,7 @@ describe('the local infrastructure', () => {
     assert.deepEqual(resources.tables, local().resources.tables);
     for (const priority of PRIORITIES) {
       assert.equal(resources.queueUrls[priority], local().resources.queues[priority].url);
+      assert.equal(resources.httpQueueUrls[priority], local().resources.queues[priority].httpUrl);
       assert.equal(resources.deadLetterQueueUrls[priority], local().resources.queues[priority].deadLetterUrl);
     }
   });

@@ -10,7 +10,7 @@ import { createMonitor, type DailyReport, isStale, type MetricDatum } from '../.
 import { RunStore } from '../../shared/runs/index.ts';
 import { createStores } from '../../shared/stores/index.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
-import { drainQueue } from '../helpers/queues.ts';
+import { drainQueue, drainRunQueues } from '../helpers/queues.ts';
 import { capturingStdout } from '../helpers/stdout.ts';
 import { isoMinute, thisHour, today } from '../helpers/clock.ts';
 import { encodeRunMessage, parseRunMessage } from '../../shared/queues/index.ts';
@@ -74,10 +74,14 @@ describe('the monitor on DynamoDB Local and fauxqs', () => {
     assert.equal(repaired.status, 'QUEUED');
     assert.equal(repaired.requeuedForToken, 1);
     assert.equal(repaired.lease, undefined);
-    const messages = await drainQueue(env.sqs, env.provisioned.resources.queues.normal.url);
+    const messages = await drainRunQueues(env.sqs, env.provisioned.resources.queues.normal);
+    // Its mode is `auto` (DEFAULT_FETCH_MODE) and it never escalated: back to the HTTP queue.
     assert.deepEqual(
-      messages.map((body) => parseRunMessage(body).runId),
-      [stuck.runId],
+      {
+        browser: messages.browser.map((body) => parseRunMessage(body).runId),
+        http: messages.http.map((body) => parseRunMessage(body).runId),
+      },
+      { browser: [], http: [stuck.runId] },
       'one message, one run',
     );
     // A lease expired only minutes ago may still have its message in flight: left alone.

@@ -94,6 +94,8 @@ describe('the run scraper on the demo shop, DynamoDB Local and real Chromium', (
       target: options.target ?? `kettle ${sequence}`,
       params: { maxPages: options.maxPages ?? 3, maxItems: options.maxItems ?? 1_000 },
       maxAttempts: options.maxAttempts ?? 3,
+      // This file is the browser path (HTTP and auto: run-scraper-fetch-modes.test.ts).
+      fetchMode: 'browser',
     });
   };
   const pagesRequested = () => shop.requests.filter((path) => path.startsWith('/amazon/com/s'));

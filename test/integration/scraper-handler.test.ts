@@ -67,6 +67,8 @@ describe('the scraper handler', () => {
         target: `kettle ${sequence}`,
         schedule: { kind: 'every', everyHours: 1 },
         params: { maxPages, maxItems: 1_000 },
+        // The Chromium scraper's handler, on the browser queue.
+        fetchMode: 'browser',
       },
       Date.now(),
     );

@@ -94,6 +94,8 @@ describe('200 runs through one scraper process', () => {
           crawlType: 'product_details',
           target: asin,
           params: { maxPages: 1, maxItems: 1 },
+          // Chromium's memory is what this test is about.
+          fetchMode: 'browser',
         });
         const outcome = await scraper.scrape(messageOf(run), {
           owner: 'memory-test',

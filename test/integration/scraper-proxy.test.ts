@@ -95,6 +95,8 @@ describe('scraping through the configured proxy', () => {
       crawlType: 'search_result',
       target: 'kettle',
       params: { maxPages: 2, maxItems: 100 },
+      // The browser's proxy is what this test is about (HTTP runs' proxy: http-fetch.test.ts).
+      fetchMode: 'browser',
     });
     const outcome = await scraper.scrape(messageOf(run), { owner: 'proxy-test', remainingMs: () => 300_000 });
     assert.equal(outcome.kind, 'succeeded', JSON.stringify(outcome));

@@ -87,6 +87,7 @@ describe('npm start', () => {
       }
       for (const priority of PRIORITIES) {
         assert.ok(output.includes(queueName('starttest', priority)), `lists queue ${priority}`);
+        assert.ok(output.includes(queueName('starttest', priority, 'http')), `lists HTTP queue ${priority}`);
         assert.ok(output.includes(deadLetterQueueName('starttest', priority)), `lists DLQ ${priority}`);
       }
       assert.match(output, /Watch list: 10 demo definitions created/);

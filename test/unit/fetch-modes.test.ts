@@ -4,7 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseDefinitionInput, validateWatchList } from '../../shared/definitions/index.ts';
+import {
+  declaredFetchModeOf,
+  type FetchModeSetting,
+  parseDefinitionInput,
+  validateWatchList,
+} from '../../shared/definitions/index.ts';
+import { runQueueModeOf } from '../../shared/queues/index.ts';
 import { ValidationError } from '../../shared/errors/index.ts';
 import { ZERO_COUNTS } from '../../shared/runs/index.ts';
 import type { Run } from '../../shared/runs/index.ts';
@@ -15,7 +21,11 @@ import {
   progressOf,
   totalsOf,
 } from '../../shared/scraping/index.ts';
-import { type PageExtraction, requireExtractor } from '../../shared/scraping/extractors/index.ts';
+import {
+  type PageExtraction,
+  registeredExtractors,
+  requireExtractor,
+} from '../../shared/scraping/extractors/index.ts';
 
 const search = requireExtractor('amazon', 'search_result');
 const item = (id: string, title?: string) => ({
@@ -171,5 +181,45 @@ describe('the fetch mode of a definition', () => {
       checked.issues.map((issue) => [issue.row, issue.field]),
       [[3, 'fetchMode']],
     );
+  });
+});
+
+describe('which queue a run message goes to', () => {
+  const run = (fetchMode: FetchModeSetting | undefined, state?: { escalated: boolean }) => ({
+    platform: 'amazon',
+    crawlType: 'search_result',
+    ...(fetchMode ? { fetchMode } : {}),
+    ...(state ? { checkpoint: { page: 1, itemsSoFar: 10, state } } : {}),
+  });
+
+  it('sends http and auto runs to the HTTP queue, browser runs and escalated auto runs to the browser queue', () => {
+    assert.equal(runQueueModeOf(run('http')), 'http');
+    assert.equal(runQueueModeOf(run('auto')), 'http');
+    assert.equal(runQueueModeOf(run('browser')), 'browser');
+    assert.equal(runQueueModeOf(run('auto', { escalated: true })), 'browser');
+    assert.equal(runQueueModeOf(run('auto', { escalated: false })), 'http');
+    // An `http` run never escalates: whatever HTTP gives is its result.
+    assert.equal(runQueueModeOf(run('http', { escalated: true })), 'http');
+  });
+
+  it("routes a run without a fetch mode by its extractor's declared one: auto (the default) to HTTP", () => {
+    assert.equal(DEFAULT_FETCH_MODE, 'auto');
+    assert.equal(declaredFetchModeOf('amazon', 'search_result'), 'auto');
+    assert.equal(runQueueModeOf(run(undefined)), 'http');
+  });
+
+  it("agrees with every registered extractor's own declaration, so routing needs no extractor", () => {
+    const extractors = registeredExtractors();
+    assert.ok(extractors.length >= 9);
+    for (const extractor of extractors) {
+      const own = fetchModeOf(extractor, undefined);
+      const plain = declaredFetchModeOf(extractor.platform, extractor.crawlType);
+      assert.equal(
+        own === 'browser',
+        plain === 'browser',
+        `${extractor.platform}/${extractor.crawlType} reads in ${own}; DECLARED_FETCH_MODES says ${plain}: ` +
+          'write its mode in shared/definitions/fetch-mode.ts',
+      );
+    }
   });
 });

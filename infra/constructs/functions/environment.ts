@@ -5,6 +5,7 @@ import {
   bucketVariable,
   deadLetterQueueUrlVariable,
   EVENT_BUS_VARIABLE,
+  httpQueueUrlVariable,
   queueUrlVariable,
   STAGE_VARIABLE,
   tableVariable,
@@ -59,8 +60,12 @@ function resourceVariables(declaration: FunctionDeclaration, props: FunctionsPro
     variables[tableVariable(table)] = props.tables.byName[table].tableName;
   }
   const { sendsTo, consumes, inspectsQueues, pullsFrom = [], redrivesFrom = [] } = declaration;
+  const { consumesHttp = [] } = declaration;
   for (const priority of new Set([...sendsTo, ...consumes, ...inspectsQueues, ...pullsFrom])) {
     variables[queueUrlVariable(priority)] = props.queues.byPriority[priority].queue.queueUrl;
+  }
+  for (const priority of new Set([...sendsTo, ...consumesHttp, ...inspectsQueues])) {
+    variables[httpQueueUrlVariable(priority)] = props.queues.byPriority[priority].httpQueue.queueUrl;
   }
   for (const priority of new Set([...inspectsQueues, ...redrivesFrom])) {
     variables[deadLetterQueueUrlVariable(priority)] =
@@ -110,7 +115,7 @@ function secretAndScraperVariables(
   if (declaration.forwardsAlarms && props.alarmWebhookSecretName) {
     variables[ALARM_WEBHOOK_SECRET_VARIABLE] = props.alarmWebhookSecretName;
   }
-  if (declaration.bundlesChromium) {
+  if (declaration.scrapesPages) {
     if (props.proxySecretName) variables[SCRAPER_VARIABLES.proxySecretName] = props.proxySecretName;
     if (props.scraperUserAgents) variables[SCRAPER_VARIABLES.userAgents] = props.scraperUserAgents;
   }

@@ -84,15 +84,20 @@ function grantTables({ declaration, role }: GrantTarget, props: FunctionsProps):
 /** Consumed queues are granted by their event source mappings (triggers.ts). */
 function grantQueues({ declaration, role }: GrantTarget, props: FunctionsProps): void {
   const runQueue = (priority: Priority) => props.queues.byPriority[priority];
-  for (const priority of declaration.sendsTo) runQueue(priority).queue.grants.sendMessages(role);
+  // Both queues of a priority: which one a run's message goes to is decided per run (its fetch mode).
+  for (const priority of declaration.sendsTo) {
+    runQueue(priority).queue.grants.sendMessages(role);
+    runQueue(priority).httpQueue.grants.sendMessages(role);
+  }
   for (const priority of declaration.pullsFrom ?? []) runQueue(priority).queue.grants.consumeMessages(role);
   for (const priority of declaration.redrivesFrom ?? []) {
     runQueue(priority).deadLetterQueue.grants.consumeMessages(role);
   }
   for (const priority of declaration.inspectsQueues) {
-    const { queue, deadLetterQueue } = runQueue(priority);
-    // Depth and age of the queue; the DLQ's messages are read (not deleted) to mark their runs.
+    const { queue, httpQueue, deadLetterQueue } = runQueue(priority);
+    // Depth and age of the queues; the DLQ's messages are read (not deleted) to mark their runs.
     queue.grants.actions(role, ['sqs:GetQueueAttributes']);
+    httpQueue.grants.actions(role, ['sqs:GetQueueAttributes']);
     deadLetterQueue.grants.actions(role, [
       'sqs:GetQueueAttributes',
       'sqs:ReceiveMessage',
@@ -138,8 +143,8 @@ function grantReportWrites({ scope, name, declaration, role }: GrantTarget, prop
  */
 function grantSecrets(target: GrantTarget, props: FunctionsProps): void {
   if (target.declaration.forwardsAlarms) grantSecretValue(target, 'webhook', props.alarmWebhookSecretName);
-  // The proxy is the scraper's, the one function that drives Chromium.
-  if (target.declaration.bundlesChromium) grantSecretValue(target, 'proxy', props.proxySecretName);
+  // The proxy is the scrapers' (Chromium and HTTP-only): the functions that read web pages.
+  if (target.declaration.scrapesPages) grantSecretValue(target, 'proxy', props.proxySecretName);
 }
 
 function grantSecretValue({ scope, name, role }: GrantTarget, purpose: string, secretName?: string): void {

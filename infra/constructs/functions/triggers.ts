@@ -7,9 +7,9 @@ import type { FunctionsProps } from './functions.ts';
 
 /**
  * What invokes a function besides schedules and the HTTP API: one event source mapping per
- * consumed queue (each grants receive, delete and change-visibility on its queue only), one on a
- * consumed table stream (it grants the stream reads, and SendMessage on its failure queue), and
- * the alarm topics for the forwarder when a chat webhook is configured.
+ * consumed queue, browser or HTTP (each grants receive, delete and change-visibility on its queue
+ * only), one on a consumed table stream (it grants the stream reads, and SendMessage on its failure
+ * queue), and the alarm topics for the forwarder when a chat webhook is configured.
  */
 export function connectTriggers(
   fn: IFunction,
@@ -21,6 +21,15 @@ export function connectTriggers(
       new SqsEventSource(props.queues.byPriority[priority].queue, {
         batchSize: QUEUES[priority].batchSize,
         maxConcurrency: props.maxConcurrency[priority],
+        reportBatchItemFailures: true,
+      }),
+    );
+  }
+  for (const priority of declaration.consumesHttp ?? []) {
+    fn.addEventSource(
+      new SqsEventSource(props.queues.byPriority[priority].httpQueue, {
+        batchSize: QUEUES[priority].batchSize,
+        maxConcurrency: QUEUES[priority].httpMaxConcurrency,
         reportBatchItemFailures: true,
       }),
     );
