@@ -13,7 +13,7 @@
  * their cool-down has passed since they fired. A cool-down also keeps an armed rule quiet until
  * it has passed since the last firing: the next true observation after it fires.
  */
-import type { Change, ItemState } from '../changes/index.ts';
+import { type Change, ITEM_CHANGE_KINDS, type ItemState } from '../changes/index.ts';
 import { type ConditionKind, isInScope, type Rule, type RuleCondition } from './rule.ts';
 
 /** What a rule remembers of one item: the arm state. Absent: never decided, which counts as armed. */
@@ -51,36 +51,15 @@ export const MOVE_CONDITIONS: ReadonlySet<ConditionKind> = new Set([
   'rank_moved',
 ]);
 
+/** Every item change: each carries (through the item's state) its latest price and stock. */
+const ITEM_KINDS: ReadonlySet<Change['kind']> = new Set(ITEM_CHANGE_KINDS);
+
 /** Change kinds that can decide each condition; any other change is not even read for it. */
 export const DECIDING_KINDS: Record<ConditionKind, ReadonlySet<Change['kind']>> = {
   // Any change of the item carries (through its state) the price and stock of its first observation.
-  price_below: new Set([
-    'first_seen',
-    'price_up',
-    'price_down',
-    'back_in_stock',
-    'out_of_stock',
-    'rating_moved',
-    'review_count_moved',
-  ]),
-  back_in_stock: new Set([
-    'first_seen',
-    'price_up',
-    'price_down',
-    'back_in_stock',
-    'out_of_stock',
-    'rating_moved',
-    'review_count_moved',
-  ]),
-  out_of_stock: new Set([
-    'first_seen',
-    'price_up',
-    'price_down',
-    'back_in_stock',
-    'out_of_stock',
-    'rating_moved',
-    'review_count_moved',
-  ]),
+  price_below: ITEM_KINDS,
+  back_in_stock: ITEM_KINDS,
+  out_of_stock: ITEM_KINDS,
   price_drop: new Set(['price_up', 'price_down']),
   price_drop_from_lowest: new Set(['price_up', 'price_down']),
   entered_top: new Set(['entered_listing', 'rank_moved', 'left_listing']),
