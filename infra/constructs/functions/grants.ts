@@ -81,13 +81,28 @@ function grantTables({ declaration, role }: GrantTarget, props: FunctionsProps):
   }
 }
 
-/** Consumed queues are granted by their event source mappings (triggers.ts). */
-function grantQueues({ declaration, role }: GrantTarget, props: FunctionsProps): void {
+/**
+ * Consumed queues are granted by their event source mappings (triggers.ts). Sends go in a policy
+ * of their own: both queues of each priority (which one a run's message goes to is decided per
+ * run, by its fetch mode) as one statement, so that the role's default policy stays under IAM's
+ * inline size limit (past it CDK splits it into a managed policy).
+ */
+function grantQueues({ scope, name, declaration, role }: GrantTarget, props: FunctionsProps): void {
   const runQueue = (priority: Priority) => props.queues.byPriority[priority];
-  // Both queues of a priority: which one a run's message goes to is decided per run (its fetch mode).
-  for (const priority of declaration.sendsTo) {
-    runQueue(priority).queue.grants.sendMessages(role);
-    runQueue(priority).httpQueue.grants.sendMessages(role);
+  if (declaration.sendsTo.length > 0) {
+    const sends = new Policy(scope, `${name}-run-queue-sends`, {
+      statements: [
+        new PolicyStatement({
+          // What grants.sendMessages() names on an SQS-managed-encrypted queue, nothing more.
+          actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+          resources: declaration.sendsTo.flatMap((priority) => [
+            runQueue(priority).queue.queueArn,
+            runQueue(priority).httpQueue.queueArn,
+          ]),
+        }),
+      ],
+    });
+    role.attachInlinePolicy(sends);
   }
   for (const priority of declaration.pullsFrom ?? []) runQueue(priority).queue.grants.consumeMessages(role);
   for (const priority of declaration.redrivesFrom ?? []) {
