@@ -152,7 +152,9 @@ const expectedItems = (definition: { crawlType: string; params?: { maxPages: num
 
 const pageOf = (request: string): number => Number(/[?&]page=(\d+)/.exec(request)?.[1] ?? 1);
 
-describe('the local pipeline with faults', () => {
+// --test-timeout (300 s) bounds a suite as a whole too: its setup alone waits up to 120 + 180 + 200 s,
+// each bounded on its own, so on a loaded machine the suite needs their sum, not one test's budget.
+describe('the local pipeline with faults', { timeout: 900_000 }, () => {
   const folder = mkdtempSync(path.join(tmpdir(), 'shelfwatch-e2e-'));
   const printed: string[] = [];
   let pipeline: LocalPipeline;
