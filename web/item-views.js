@@ -42,7 +42,9 @@ export function moveOf(change) {
       : '';
   const rank =
     change.kind === 'rank_moved' ? ` (${change.delta < 0 ? 'up' : 'down'} ${Math.abs(change.delta)})` : '';
-  return `${change.from ?? '?'} → ${change.to ?? '?'}${currency}${percent}${delta}${rank}`;
+  // A stock change knows only where it went (`to`).
+  const from = change.from === undefined ? '' : `${change.from} `;
+  return `${from}→ ${change.to ?? '?'}${currency}${percent}${delta}${rank}`;
 }
 
 /** @param {string} kind */
