@@ -1,5 +1,5 @@
 /** What every command needs: the global options, the output, and (lazily) the API client. */
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { ApiClient } from './api-client.ts';
 import { requireToken, resolveConnection } from './connection.ts';
 import { createOutput, type Output } from './output.ts';
@@ -28,12 +28,15 @@ export function contextOf(command: Command): CommandContext {
   };
 }
 
-/** Parses a whole number option, refusing anything else with a usage error. */
+/**
+ * Parses a whole number option, refusing anything else with a usage error (exit 2): commander
+ * turns an InvalidArgumentError into one naming the option; any other error would exit 1.
+ */
 export function wholeNumber(name: string, min: number, max: number) {
   return (value: string): number => {
     const number = Number(value);
     if (!/^\d+$/.test(value) || number < min || number > max) {
-      throw new Error(`${name} must be a whole number from ${min} to ${max}`);
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
     }
     return number;
   };

@@ -1,9 +1,19 @@
 // The monitor page: asks for a token, then shows alarms, queues, runs by status, the throughput
 // chart, runs with filters (retry / cancel), a run's checkpoint and counts, DLQs (redrive) and
 // workers. The summary refreshes every 30 s; the run list only when asked, so rows do not move
-// under the operator's pointer.
+// under the operator's pointer. Two more views by the URL's hash: `#changes` (the changes feed)
+// and `#item/<key>[/<days>]` (an item's state, price and rank chart, changes): item-pages.js.
 import { ApiError, call, segment, token } from './api.js';
 import { throughputChart } from './chart.js';
+import {
+  itemRangeHref,
+  itemRouteOf,
+  loadFeed,
+  loadItem,
+  loadMoreChanges,
+  refreshFeed,
+  setUpChangeFilter,
+} from './item-pages.js';
 import {
   alarmsView,
   dlqView,
@@ -50,11 +60,33 @@ function explain(error) {
   say(error instanceof Error ? error.message : String(error), 'error');
 }
 
-/** @param {boolean} visible */
+let signedIn = false;
+
+/** The view the hash names: `monitor` (the default), `changes` or `item`. */
+const viewOf = (hash) => (hash === '#changes' ? 'changes' : itemRouteOf(hash) ? 'item' : 'monitor');
+
+/** Shows the pages (the view of the hash) once a token works, or none of them. */
 function showMonitor(visible) {
-  $('monitor').hidden = !visible;
+  signedIn = visible;
+  const view = viewOf(location.hash);
+  $('monitor').hidden = !visible || view !== 'monitor';
+  $('changes-page').hidden = !visible || view !== 'changes';
+  $('item-page').hidden = !visible || view !== 'item';
+  $('nav').hidden = !visible;
   $('refresh').hidden = !visible;
   $('intro').hidden = visible;
+  for (const link of document.querySelectorAll('#nav a')) {
+    link.toggleAttribute('aria-current', /** @type {HTMLElement} */ (link).dataset.view === view);
+  }
+}
+
+/** Loads the data of the view the hash names. */
+async function loadView() {
+  const view = viewOf(location.hash);
+  if (view === 'changes') return loadFeed();
+  const item = itemRouteOf(location.hash);
+  if (item) return loadItem(item.key, item.days);
+  await Promise.all([refreshSummary(), refreshRuns()]);
 }
 
 /** @param {string} id @param {Node} node */
@@ -179,12 +211,16 @@ async function redrive(priority, body) {
 }
 
 async function start() {
+  setUpChangeFilter();
   if (!token.get()) return showMonitor(false);
   try {
-    await Promise.all([refreshSummary(), refreshRuns()]);
+    await loadView();
     showMonitor(true);
     say('');
   } catch (error) {
+    // A token that works but an item that does not: show the pages and say why.
+    if (viewOf(location.hash) !== 'monitor' && !(error instanceof ApiError && error.status === 401))
+      showMonitor(true);
     explain(error);
   }
 }
@@ -207,10 +243,30 @@ $('run-filter').addEventListener('submit', (event) => {
   refreshRuns().catch(explain);
 });
 $('refresh').addEventListener('click', () => {
-  Promise.all([refreshSummary(), refreshRuns()]).catch(explain);
+  loadView().catch(explain);
+});
+$('change-filter').addEventListener('submit', (event) => {
+  event.preventDefault();
+  loadFeed().catch(explain);
+});
+$('changes-more').addEventListener('click', () => {
+  loadMoreChanges().catch(explain);
+});
+$('item-range').addEventListener('click', (event) => {
+  const days = /** @type {HTMLElement} */ (event.target).closest?.('button')?.dataset.days;
+  const item = itemRouteOf(location.hash);
+  if (days && item) location.hash = itemRangeHref(item.key, Number(days));
+});
+window.addEventListener('hashchange', () => {
+  if (!signedIn) return;
+  showMonitor(true);
+  say('');
+  loadView().catch(explain);
 });
 setInterval(() => {
-  if (token.get() && !$('monitor').hidden) refreshSummary().catch(explain);
+  if (!token.get() || !signedIn) return;
+  if (!$('monitor').hidden) refreshSummary().catch(explain);
+  if (!$('changes-page').hidden) refreshFeed().catch(explain);
 }, REFRESH_MS);
 
 start().catch(explain);

@@ -34,7 +34,9 @@ const moveOf = (change: ChangeRecord): string => {
   if (change.from !== undefined || change.to !== undefined) {
     const percent =
       change.percent === undefined ? '' : ` (${change.percent > 0 ? '+' : ''}${change.percent}%)`;
-    return `${change.from ?? '?'} → ${change.to ?? '?'}${percent}`;
+    // A stock change knows only where it went (`to`): no "?" for a `from` it never had.
+    const from = change.from === undefined ? '' : `${change.from} `;
+    return `${from}→ ${change.to ?? '?'}${percent}`;
   }
   return change.rank === undefined ? '' : `rank ${change.rank}`;
 };

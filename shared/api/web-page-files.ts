@@ -16,6 +16,8 @@ export const WEB_PAGE_FILES = {
   'api.js': 'text/javascript; charset=utf-8',
   'chart.js': 'text/javascript; charset=utf-8',
   'views.js': 'text/javascript; charset=utf-8',
+  'item-pages.js': 'text/javascript; charset=utf-8',
+  'item-views.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 } as const;
 

@@ -85,8 +85,18 @@ describe('the shelfwatch CLI against a local API', () => {
       ['dlq', 'redrive'],
       ['workers', 'list'],
       ['tokens', 'create'],
+      ['rules'],
+      ['rules', 'add'],
+      ['items'],
+      ['items', 'history'],
+      ['changes'],
     ];
-    const outcomes = await Promise.all(commands.map((command) => shelfwatch([...command, '--help'])));
+    // Four at a time: a dozen CLI processes at once can outlast the timeout on a busy machine.
+    const outcomes: Outcome[] = [];
+    for (let start = 0; start < commands.length; start += 4) {
+      const batch = commands.slice(start, start + 4);
+      outcomes.push(...(await Promise.all(batch.map((command) => shelfwatch([...command, '--help'])))));
+    }
     outcomes.forEach((outcome, index) => {
       assert.equal(outcome.code, 0, commands[index]?.join(' '));
       assert.match(outcome.stdout, /^Usage: shelfwatch/);
@@ -94,6 +104,18 @@ describe('the shelfwatch CLI against a local API', () => {
     assert.match(outcomes[0]?.stdout ?? '', /Exit codes:\n {2}0 {2}done[\s\S]*4 {2}not found/);
     assert.match(outcomes[0]?.stdout ?? '', /SHELFWATCH_ENDPOINT[\s\S]*chmod 600/);
     assert.match(outcomes[2]?.stdout ?? '', /every 6h from 8 Europe\/Berlin/);
+    for (const group of [
+      'definitions',
+      'runs',
+      'dlq',
+      'items',
+      'changes',
+      'rules',
+      'workers',
+      'stats',
+      'tokens',
+    ])
+      assert.match(outcomes[0]?.stdout ?? '', new RegExp(`^ {2}${group}\\b`, 'm'), `the root lists ${group}`);
   });
 
   it('exits 2 on usage errors, 3 without a usable token, 4 for what does not exist, 1 when the state refuses', async () => {

@@ -1,0 +1,250 @@
+/**
+ * `shelfwatch items show|history` and `shelfwatch changes` as operators run them: a child process
+ * against a real API server on DynamoDB Local + fauxqs. The item's snapshots and changes are
+ * written through the real stores (items table, change store), hours apart on the test's clock.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type ApiServer, startApiServer } from '../../local/api-server.ts';
+import type { ChangeRecord, ItemState } from '../../shared/changes/index.ts';
+import { type ItemSnapshot, snapshotOf } from '../../shared/results/index.ts';
+import { slotOf } from '../../shared/schedule/index.ts';
+import { apiStage, type ApiStage, T0 } from '../helpers/api.ts';
+import { HOUR_MS } from '../helpers/clock.ts';
+import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+
+const CLI = path.resolve(import.meta.dirname, '../../cli/shelfwatch.ts');
+const KETTLE = 'B0CLIKET01';
+const KEY = `amazon:UK:${KETTLE}`;
+/** The kettle's price each hour, oldest first (hours ago: 4, 3, 2, 1). */
+const PRICES = [20, 18, 18, 25] as const;
+
+interface Outcome {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A snapshot of `definitionId`'s run `hoursAgo`, saved and its changes recorded as a scraper does. */
+async function observe(
+  api: ApiStage,
+  definitionId: string,
+  hoursAgo: number,
+  item: { id: string; price: number; availability?: string },
+): Promise<void> {
+  const atMs = T0 - hoursAgo * HOUR_MS;
+  const slot = slotOf(atMs);
+  const snapshot = snapshotOf(
+    {
+      runId: `${definitionId}@${slot}`,
+      definitionId,
+      slot,
+      platform: 'amazon',
+      marketplace: 'UK',
+      crawlType: 'product_details',
+      pageNumber: 1,
+      capturedBy: 'test',
+    },
+    {
+      position: 1,
+      title: 'Kettle 1.7 l',
+      currency: 'GBP',
+      seller: 'Kettles Ltd',
+      rating: 4.4,
+      reviewCount: 310,
+      ...item,
+      availability: item.availability ?? 'in_stock',
+    },
+    atMs,
+    90,
+  );
+  await api.deps.items.save([snapshot]);
+  await api.deps.changes.record([snapshot], { nowMs: atMs });
+}
+
+describe('shelfwatch items and changes against a local API', () => {
+  const local = useLocalInfrastructure();
+  let api: ApiStage;
+  let server: ApiServer;
+  let scratch: string;
+
+  before(async () => {
+    api = await apiStage(local());
+    for (const [index, price] of PRICES.entries()) {
+      await observe(api, 'kettle-uk', PRICES.length - index, { id: KETTLE, price });
+    }
+    await observe(api, 'toaster-uk', 2, { id: 'B0CLITOA01', price: 40 });
+    await observe(api, 'toaster-uk', 1, { id: 'B0CLITOA01', price: 35, availability: 'out_of_stock' });
+    api.now = T0;
+    server = await startApiServer({ dependencies: api.deps });
+    scratch = mkdtempSync(path.join(tmpdir(), 'shelfwatch-cli-items-'));
+  });
+  after(async () => {
+    await server?.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  function shelfwatch(args: readonly string[]): Promise<Outcome> {
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: scratch,
+      XDG_CONFIG_HOME: path.join(scratch, 'no-config'),
+      SHELFWATCH_ENDPOINT: server.url,
+      SHELFWATCH_TOKEN: api.operatorToken,
+    };
+    return new Promise((resolve) => {
+      execFile(process.execPath, [CLI, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      });
+    });
+  }
+
+  /** Several invocations, three at a time: more at once outlast the timeout on a busy machine. */
+  async function shelfwatchAll<const L extends readonly (readonly string[])[]>(
+    argsList: L,
+  ): Promise<{ -readonly [K in keyof L]: Outcome }> {
+    const outcomes: Outcome[] = [];
+    for (let start = 0; start < argsList.length; start += 3) {
+      outcomes.push(...(await Promise.all(argsList.slice(start, start + 3).map((args) => shelfwatch(args)))));
+    }
+    return outcomes as { -readonly [K in keyof L]: Outcome };
+  }
+
+  const json = <T>(outcome: Outcome): T => {
+    assert.equal(outcome.code, 0, `exit ${outcome.code}: ${outcome.stderr}${outcome.stdout}`);
+    return JSON.parse(outcome.stdout) as T;
+  };
+
+  it("shows an item's latest state as text and as JSON", async () => {
+    const [text, asJson] = await shelfwatchAll([
+      ['items', 'show', KEY],
+      ['--json', 'items', 'show', `amazon#UK#${KETTLE}`],
+    ]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, new RegExp(`^item {10}amazon UK ${KETTLE}$`, 'm'));
+    assert.match(text.stdout, /^price {9}25 GBP$/m);
+    assert.match(text.stdout, /^availability {2}in_stock$/m);
+    assert.match(text.stdout, /^seller {8}Kettles Ltd$/m);
+    assert.match(text.stdout, /^seen on {7}kettle-uk \(product_details\), page 1, position 1$/m);
+    const state = json<ItemState>(asJson);
+    assert.deepEqual(
+      [state.itemId, state.price, state.firstSeenAt, state.capturedAt],
+      [KETTLE, 25, new Date(T0 - 4 * HOUR_MS).toISOString(), new Date(T0 - HOUR_MS).toISOString()],
+    );
+  });
+
+  it('lists the history newest first, in pages of --limit, within --since/--until', async () => {
+    const [all, page, window, table] = await shelfwatchAll([
+      ['--json', 'items', 'history', KEY],
+      ['--json', 'items', 'history', KEY, '--limit', '3'],
+      [
+        '--json',
+        'items',
+        'history',
+        KEY,
+        '--since',
+        new Date(T0 - 3 * HOUR_MS).toISOString(),
+        '--until',
+        new Date(T0 - 2 * HOUR_MS).toISOString(),
+      ],
+      ['items', 'history', KEY, '--limit', '2'],
+    ]);
+    type History = { snapshots: ItemSnapshot[]; cursor?: string };
+    const prices = (history: History) => history.snapshots.map((snapshot) => snapshot.item.price);
+    const everything = json<History>(all);
+    assert.deepEqual(prices(everything), [...PRICES].reverse());
+    assert.equal(everything.cursor, undefined, 'all of it in one page');
+    const first = json<History>(page);
+    assert.deepEqual(prices(first), [25, 18, 18]);
+    assert.ok(first.cursor, 'more follow: the JSON carries the cursor');
+    assert.deepEqual(prices(json<History>(window)), [18, 18]);
+
+    assert.equal(table.code, 0, table.stderr);
+    const rows = table.stdout.split('\n').filter((line) => line.includes('kettle-uk@'));
+    assert.equal(rows.length, 2);
+    assert.match(rows[0] ?? '', /25 GBP\s+in_stock\s+4\.4\s+310\s+/);
+    assert.match(table.stdout, /\(more: narrow the window with --since\/--until, or raise --limit\)/);
+  });
+
+  it('lists changes newest first, filtered by --definition, --kind and window', async () => {
+    type Changes = { changes: ChangeRecord[]; cursor?: string };
+    const [everyone, kettle, drops, early, table, paged] = await shelfwatchAll([
+      ['--json', 'changes'],
+      ['--json', 'changes', '--definition', 'kettle-uk'],
+      ['--json', 'changes', '--kind', 'price_down'],
+      ['--json', 'changes', '--until', new Date(T0 - 3 * HOUR_MS).toISOString()],
+      ['changes', '--definition', 'toaster-uk'],
+      ['--json', 'changes', '--limit', '2'],
+    ]);
+    const kinds = (answer: Changes) => answer.changes.map((change) => `${change.kind}:${change.itemId}`);
+    const all = json<Changes>(everyone);
+    assert.deepEqual(
+      kinds(all).sort(),
+      [
+        `first_seen:B0CLITOA01`,
+        `first_seen:${KETTLE}`,
+        'out_of_stock:B0CLITOA01',
+        'price_down:B0CLITOA01',
+        `price_down:${KETTLE}`,
+        `price_up:${KETTLE}`,
+      ].sort(),
+    );
+    assert.ok(
+      all.changes.every(
+        (change, index) => index === 0 || (all.changes[index - 1]?.detectedAt ?? '') >= change.detectedAt,
+      ),
+      'newest first',
+    );
+    assert.deepEqual(kinds(json<Changes>(kettle)), [
+      `price_up:${KETTLE}`,
+      `price_down:${KETTLE}`,
+      `first_seen:${KETTLE}`,
+    ]);
+    const priceDrops = json<Changes>(drops).changes;
+    assert.deepEqual(
+      priceDrops.map((change) => [change.itemId, change.from, change.to, change.percent]).sort(),
+      [
+        [KETTLE, 20, 18, -10],
+        ['B0CLITOA01', 40, 35, -12.5],
+      ],
+    );
+    assert.deepEqual(kinds(json<Changes>(early)), [`price_down:${KETTLE}`, `first_seen:${KETTLE}`]);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /out_of_stock\s+amazon:UK:B0CLITOA01\s+→ out_of_stock\s+toaster-uk/);
+    assert.match(table.stdout, /price_down\s+amazon:UK:B0CLITOA01\s+40 → 35 \(-12\.5%\)\s+toaster-uk/);
+    const firstPage = json<Changes>(paged);
+    assert.equal(firstPage.changes.length, 2);
+    assert.ok(firstPage.cursor);
+  });
+
+  it('exits 2 naming the flag or field on bad input, 4 for an unknown item, and changes nothing', async () => {
+    const before = await api.dump();
+    const cases: [string[], number, RegExp][] = [
+      [['items', 'show', 'not-a-key'], 2, /key/],
+      [['items', 'history', KEY, '--limit', '0'], 2, /--limit/],
+      [['items', 'history', KEY, '--since', 'yesterday'], 2, /since/],
+      [['changes', '--kind', 'price_sideways'], 2, /kind/],
+      [['changes', '--limit', 'many'], 2, /--limit/],
+      [
+        ['changes', '--since', new Date(T0).toISOString(), '--until', new Date(T0 - HOUR_MS).toISOString()],
+        2,
+        /since/,
+      ],
+      [['changes', '--definition', ''], 2, /definitionId/],
+      [['changes', '--colour', 'red'], 2, /unknown option '--colour'/],
+      [['items', 'show', 'amazon:UK:B0NOTHERE1'], 4, /B0NOTHERE1/],
+      [['items', 'history', 'amazon:UK:B0NOTHERE1'], 4, /B0NOTHERE1/],
+    ];
+    const outcomes = await shelfwatchAll(cases.map(([args]) => args));
+    outcomes.forEach((outcome, index) => {
+      const [args, code, names] = cases[index] ?? assert.fail();
+      assert.equal(outcome.code, code, `${args.join(' ')}: ${outcome.stderr}`);
+      assert.match(outcome.stderr, names, args.join(' '));
+    });
+    assert.equal(await api.dump(), before, 'nothing changed');
+  });
+});
