@@ -43,7 +43,7 @@ async function scrape(name: Engine): Promise<EngineResult> {
     case 'shelfwatch-http':
     case 'shelfwatch-browser': {
       const { scrapeWithShelfwatch } = await import('./scrape/shelfwatch-engine.ts');
-      return scrapeWithShelfwatch(job, reporter);
+      return scrapeWithShelfwatch(job, reporter, name === 'shelfwatch-http' ? 'http' : 'browser');
     }
     case 'cheerio': {
       const { scrapeWithCheerio } = await import('./scrape/cheerio-engine.ts');

@@ -40,6 +40,34 @@ const ADJECTIVES = [
   'Quiet',
 ];
 const SELLERS = ['Northwind Goods', 'Blue Harbor', 'Maple & Co', 'Shenzhen Bright', 'Volga Trade'];
+/** 1688's goods are named in Chinese, as on the site (its pages are GBK: see gbk.ts). */
+const NOUNS_ZH = [
+  '电热水壶',
+  '毛毯',
+  '无线耳机',
+  '台灯',
+  '双肩包',
+  '茶壶',
+  '充电器',
+  '马克杯',
+  '雨伞',
+  '键盘',
+];
+const ADJECTIVES_ZH = ['不锈钢', '加厚', '蓝牙', '迷你', '防水', '经典款', '快充', '陶瓷', '折叠', '静音'];
+const SELLERS_ZH = [
+  '义乌市优品百货商行',
+  '深圳市明亮电子有限公司',
+  '广州汇好科技有限公司',
+  '永康市精工厂',
+  '浙江家居用品有限公司',
+];
+const NAMES: Record<
+  string,
+  { nouns: readonly string[]; adjectives: readonly string[]; sellers: readonly string[] }
+> = {
+  '1688': { nouns: NOUNS_ZH, adjectives: ADJECTIVES_ZH, sellers: SELLERS_ZH },
+};
+const NAMES_IN_ENGLISH = { nouns: NOUNS, adjectives: ADJECTIVES, sellers: SELLERS };
 
 /** A 32-bit hash of a string (FNV-1a): the seed of everything about a product. */
 export function hash(text: string): number {
@@ -82,15 +110,16 @@ export function productOf(platform: string, id: string, version = 0): DemoProduc
   const pick = <T>(list: readonly T[], shift: number): T => list[(seed >>> shift) % list.length] as T;
   const repriced = variationOf(`${platform}:${id}:price`, version);
   const restocked = variationOf(`${platform}:${id}:stock`, version);
+  const names = NAMES[platform] ?? NAMES_IN_ENGLISH;
   const original = {
     id,
-    title: `${pick(ADJECTIVES, 0)} ${pick(NOUNS, 4)} ${(seed % 90) + 10}`,
+    title: `${pick(names.adjectives, 0)} ${pick(names.nouns, 4)} ${(seed % 90) + 10}`,
     priceMinor: 199 + (seed % 20_000),
     currency: CURRENCY[platform] ?? 'USD',
     rating: Math.round((3 + ((seed >>> 8) % 21) / 10) * 10) / 10,
     reviews: (seed >>> 12) % 5_000,
     available: seed % 11 !== 0,
-    seller: pick(SELLERS, 16),
+    seller: pick(names.sellers, 16),
   };
   return {
     ...original,

@@ -1,7 +1,8 @@
 /**
  * Pages shaped like the real sites' markup (the selectors extractors rely on: Amazon's
  * #productTitle / .a-offscreen / s-search-result tiles, Ozon's data-widget blocks, 1688's
- * offer cards), small enough to serve thousands of times in a benchmark.
+ * offer cards), small enough to serve thousands of times in a benchmark. 1688's pages declare
+ * GBK in a meta tag, and the server sends them in GBK bytes, as 1688 does.
  */
 import { type DemoProduct, formatPrice, hash, listingIds, productOf } from './catalog.ts';
 
@@ -14,8 +15,8 @@ const escape = (text: string): string =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 
-const page = (title: string, body: string, lang = 'en'): string =>
-  `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escape(title)}</title></head><body>${body}</body></html>`;
+const page = (title: string, body: string, lang = 'en', charset = 'utf-8'): string =>
+  `<!doctype html><html lang="${lang}"><head><meta charset="${charset}"><title>${escape(title)}</title></head><body>${body}</body></html>`;
 
 const nextLink = (href: string | undefined, label: string, cls: string): string =>
   href
@@ -176,6 +177,7 @@ export function alibabaOffer(offerId: string, version = 0): string {
      <div class="company-name">${escape(p.seller)}</div><div class="sale-count">${p.reviews} 笔成交</div>
      <div class="detail-gallery"><img class="detail-gallery-img" src="/images/1688-${offerId}.jpg"></div>`,
     'zh-CN',
+    'gbk',
   );
 }
 
@@ -194,6 +196,7 @@ export function alibabaSearch(keywords: string, pageNumber: number, nextHref?: s
     `${keywords} - 1688`,
     `<div id="offer-list">${cards}</div><div class="fui-paging">${nextLink(nextHref, '下一页', 'fui-next')}</div>`,
     'zh-CN',
+    'gbk',
   );
 }
 
@@ -204,4 +207,5 @@ export const alibabaCaptcha = (): string =>
     `<div id="nocaptcha"><div id="nc_1_wrapper"><div class="nc-container"><span id="nc_1_n1z" class="nc_iconfont btn_slide"></span>
      <div class="scale_text">请按住滑块，拖动到最右边</div></div></div></div>`,
     'zh-CN',
+    'gbk',
   );

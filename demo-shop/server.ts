@@ -1,13 +1,17 @@
 /**
  * The demo shop: a local HTTP server with Amazon-, Ozon- and 1688-shaped pages, pagination, and
- * fault injection — by query (`?fault=503|429|403|404|captcha|hang&latency=ms`, for a single
- * request) or by rules (`{ path, fault, times, latencyMs }`: e.g. a burst of 5xx on the first
- * three requests to a path, a slow path, or a redirect elsewhere). `captcha` serves the platform's own block page (Amazon's robot check, Ozon's
- * "Доступ ограничен", 1688's slider). Used by tests, `npm start` and the benchmark; binds to
- * loopback only.
+ * fault injection — by query (`?fault=503|429|403|404|captcha|hang|oversized|js-prices&latency=ms`,
+ * for a single request) or by rules (`{ path, fault, times, latencyMs }`: e.g. a burst of 5xx on
+ * the first three requests to a path, a slow path, or a redirect elsewhere). `captcha` serves the
+ * platform's own block page (Amazon's robot check, Ozon's "Доступ ограничен", 1688's slider);
+ * `oversized` the page padded past OVERSIZED_BYTES (chunked, no Content-Length); `js-prices` the
+ * page with its prices left empty and filled in by an inline script, as a JavaScript-rendered page
+ * looks over plain HTTP. 1688's pages go out in GBK bytes, as 1688 sends them. Used by tests,
+ * `npm start` and the benchmark; binds to loopback only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { encodeGbkHtml } from './gbk.ts';
 import {
   alibabaCaptcha,
   alibabaOffer,
@@ -21,8 +25,42 @@ import {
   ozonProduct,
 } from './pages.ts';
 
-export const FAULTS = ['500', '503', '429', '403', '404', 'captcha', 'hang'] as const;
+export const FAULTS = [
+  '500',
+  '503',
+  '429',
+  '403',
+  '404',
+  'captcha',
+  'hang',
+  'oversized',
+  'js-prices',
+] as const;
 export type Fault = (typeof FAULTS)[number];
+
+/** What `oversized` sends: past the scrapers' default response cap (16 MiB). */
+export const OVERSIZED_BYTES = 17 * 1024 * 1024;
+const PADDING_CHUNK = `<!--${'x'.repeat(64 * 1024 - 7)}-->`;
+
+/** Price elements of every platform's pages (the text a `js-prices` page leaves to a script). */
+const PRICE_ELEMENT =
+  /<span (class="(?:a-offscreen|price-text|price_num)"|aria-hidden="true")>([^<]*)<\/span>/g;
+
+/**
+ * The page as a JavaScript-rendered shop serves it: each price element empty, its text in an
+ * inline script at the end of the body that fills them in. Plain HTTP sees no prices; a browser
+ * with JavaScript on sees the page as it was.
+ */
+export function withPricesFilledByScript(html: string): string {
+  const prices: string[] = [];
+  const emptied = html.replace(PRICE_ELEMENT, (_element, attribute: string, text: string) => {
+    prices.push(text);
+    return `<span ${attribute} data-js-price></span>`;
+  });
+  const values = JSON.stringify(prices).replace(/</g, '\\u003c');
+  const script = `<script>(function(){var v=${values};document.querySelectorAll('[data-js-price]').forEach(function(e,i){e.innerHTML=v[i];});})();</script>`;
+  return emptied.replace('</body>', `${script}</body>`);
+}
 
 export interface FaultRule {
   /** Path prefix the rule applies to (e.g. `/amazon/com/s`). */
@@ -160,6 +198,24 @@ export async function startDemoShop(
     response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers });
     response.end(body);
   };
+  // 1688 as it is: GBK bytes, the charset named only in the page's meta tag.
+  const respondGbk = (response: ServerResponse, body: string) => {
+    response.writeHead(200, { 'content-type': 'text/html' });
+    response.end(encodeGbkHtml(body));
+  };
+  const respondOversized = (response: ServerResponse, body: string) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.write(body);
+    let sent = Buffer.byteLength(body);
+    const more = () => {
+      while (sent < OVERSIZED_BYTES) {
+        sent += PADDING_CHUNK.length;
+        if (!response.write(PADDING_CHUNK)) return void response.once('drain', more);
+      }
+      response.end();
+    };
+    more();
+  };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://demo.shop');
@@ -183,7 +239,9 @@ export async function startDemoShop(
       case 'hang':
         return; // never answers: the client's timeout must handle it
       case 'captcha':
-        return respond(response, 200, captchaPageFor(url.pathname));
+        return url.pathname.startsWith('/1688/')
+          ? respondGbk(response, captchaPageFor(url.pathname))
+          : respond(response, 200, captchaPageFor(url.pathname));
       case '429':
         return respond(response, 429, 'Too Many Requests', { 'retry-after': '30' });
       case '403':
@@ -191,14 +249,19 @@ export async function startDemoShop(
       case '500':
       case '503':
         return respond(response, Number(fault), `<html><body>Error ${fault}</body></html>`);
+      case 'oversized':
+      case 'js-prices':
       case undefined:
         break;
     }
     for (const [pattern, route] of ROUTES) {
       const match = pattern.exec(url.pathname);
       if (!match) continue;
-      const body = route(match, url.searchParams, url.pathname, version);
-      return body === undefined ? respond(response, 404, 'Not found') : respond(response, 200, body);
+      const page = route(match, url.searchParams, url.pathname, version);
+      if (page === undefined) return respond(response, 404, 'Not found');
+      const body = fault === 'js-prices' ? withPricesFilledByScript(page) : page;
+      if (fault === 'oversized') return respondOversized(response, body);
+      return url.pathname.startsWith('/1688/') ? respondGbk(response, body) : respond(response, 200, body);
     }
     respond(response, 404, 'Not found');
   };

@@ -18,9 +18,6 @@ export const LAMBDA_PRICES = {
   perMillionRequests: 0.2,
 } as const;
 
-/** Memory the HTTP-only function is meant to have when the catalogue holds none yet (issue #15 item 3). */
-const ASSUMED_HTTP_FUNCTION = { memoryMb: 512, architecture: 'x86_64' } as const;
-
 export interface ModeFunction {
   readonly name: string;
   readonly memoryMb: number;
@@ -43,15 +40,17 @@ export function browserFunction(): ModeFunction {
   return { name, memoryMb, architecture, source: 'shared/catalogue' };
 }
 
-/** The function that runs HTTP-mode runs: a consumer of run queues without Chromium, if declared yet. */
+/** The function that runs HTTP-mode runs: the catalogue's consumer of the HTTP run queues (no Chromium). */
 export function httpFunction(): ModeFunction {
-  const found = consumers().find(([, declaration]) => declaration.bundlesChromium !== true);
+  const found = Object.entries(FUNCTIONS as Record<string, FunctionDeclaration>).find(
+    ([, declaration]) => (declaration.consumesHttp ?? []).length > 0 && declaration.bundlesChromium !== true,
+  );
   if (!found) {
-    return {
-      name: 'HTTP-only scraper',
-      ...ASSUMED_HTTP_FUNCTION,
-      source: 'ASSUMED: no run-queue consumer without Chromium in shared/catalogue yet',
-    };
+    throw new ShelfwatchError(
+      'internal',
+      'NO_HTTP_SCRAPER',
+      'shared/catalogue declares no function that consumes the HTTP run queues without Chromium',
+    );
   }
   const [name, { memoryMb, architecture }] = found;
   return { name, memoryMb, architecture, source: 'shared/catalogue' };

@@ -1,20 +1,30 @@
 /**
- * Shelfwatch's side, wired as the scraper Lambda wires itself (`createRunScraper` over the
- * environment: DynamoDB runs, items and domain budget), with N run scrapes in flight: each lane
+ * Shelfwatch's side, wired as each scraper Lambda wires itself over the environment (DynamoDB
+ * runs, items and domain budget): the HTTP mode as the HTTP-only function (`createHttpRunScraper`,
+ * no browser module loaded), the browser mode as the Chromium function (`createRunScraper`,
+ * imported only for it). N run scrapes in flight: each lane
  * takes the next run message and scrapes the whole run (lease, pages, a checkpoint per page,
  * items saved in DynamoDB, completion) before taking another. The runs' fetch mode (`http` or
  * `browser`) is their definition's, set by the parent. Once done (outside the timed phase), the
  * items are read back from DynamoDB: the readings are what was saved, not what was meant to be.
  */
 import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
-import { createRunScraper, readScraperConfig, type ScraperLogger } from '../../shared/scraping/index.ts';
+import type { AwsClients, ResourceEnvironment } from '../../shared/aws/index.ts';
+import type { RunScraper, ScraperLogger } from '../../shared/scraping/index.ts';
 import { createStores } from '../../shared/stores/index.ts';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ItemStore } from '../../shared/results/index.ts';
 import type { EngineResult, OperationProfile, Reporter, ScrapeJob } from './job.ts';
 import { type ComparableItem, readingsOf } from './readings.ts';
 
-export async function scrapeWithShelfwatch(job: ScrapeJob, reporter: Reporter): Promise<EngineResult> {
+/** Which scraper function the engine stands for. */
+export type ShelfwatchWiring = 'http' | 'browser';
+
+export async function scrapeWithShelfwatch(
+  job: ScrapeJob,
+  reporter: Reporter,
+  wiring: ShelfwatchWiring,
+): Promise<EngineResult> {
   const failures: string[] = [];
   const logger: ScraperLogger = {
     // "page done" is logged once the page's items are saved and its checkpoint written.
@@ -28,7 +38,7 @@ export async function scrapeWithShelfwatch(job: ScrapeJob, reporter: Reporter): 
   const profile = profileRequests(clients.documents);
   const resources = resourceEnvironment();
   const stores = createStores(resources, clients);
-  const { scraper, browser } = createRunScraper(stores, resources, clients, readScraperConfig(), logger);
+  const { scraper, close } = await wiredScraper(wiring, stores, resources, clients, logger);
   const waiting = [...job.runs];
   let pages = 0;
   let items = 0;
@@ -54,7 +64,7 @@ export async function scrapeWithShelfwatch(job: ScrapeJob, reporter: Reporter): 
   const doneAtMs = Date.now();
   // Taken now: the read-back below is the benchmark's check, not Shelfwatch's work.
   const requestsWhileScraping = Object.fromEntries(profile);
-  await browser.close();
+  await close();
   const saved = (await Promise.all(job.runs.map(({ runId }) => savedItemsOf(stores.items, runId)))).flat();
   clients.destroy();
   return {
@@ -66,6 +76,28 @@ export async function scrapeWithShelfwatch(job: ScrapeJob, reporter: Reporter): 
     runMs: Math.round(runMs),
     profile: requestsWhileScraping,
   };
+}
+
+/**
+ * The scraper as its function builds it. The HTTP wiring imports the file the HTTP-only handler
+ * imports, not the scraping index (which loads puppeteer-core and @sparticuz/chromium).
+ */
+async function wiredScraper(
+  wiring: ShelfwatchWiring,
+  stores: ReturnType<typeof createStores>,
+  resources: ResourceEnvironment,
+  clients: AwsClients,
+  logger: ScraperLogger,
+): Promise<{ scraper: RunScraper; close: () => Promise<void> }> {
+  if (wiring === 'http') {
+    const { createHttpRunScraper, readScraperConfig } =
+      await import('../../shared/scraping/http-run-scraper.ts');
+    const { scraper } = createHttpRunScraper(stores, resources, clients, readScraperConfig(), logger);
+    return { scraper, close: () => Promise.resolve() };
+  }
+  const { createRunScraper, readScraperConfig } = await import('../../shared/scraping/index.ts');
+  const { scraper, browser } = createRunScraper(stores, resources, clients, readScraperConfig(), logger);
+  return { scraper, close: () => browser.close() };
 }
 
 /** The items a run saved, as DynamoDB holds them. */

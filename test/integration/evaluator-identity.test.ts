@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { type DemoShop, startDemoShop } from '../../demo-shop/index.ts';
 import type { Item } from '../../shared/results/index.ts';
 import { BrowserHost } from '../../shared/scraping/browser/index.ts';
+import { decodeHtml } from '../../shared/scraping/http/index.ts';
 import {
   type Extractor,
   type ExtractorTarget,
@@ -158,7 +159,12 @@ describe('both evaluators of a page spec read the same', () => {
           cases.push({
             label: `demo ${url.slice(shop.url.length)}`,
             url,
-            html: async () => (await fetch(url, { signal: AbortSignal.timeout(10_000) })).text(),
+            // Decoded as the HTTP fetcher decodes it: the shop sends 1688's pages in GBK.
+            html: async () => {
+              const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+              const body = new Uint8Array(await response.arrayBuffer());
+              return decodeHtml(body, response.headers.get('content-type') ?? undefined).text;
+            },
             platform,
             marketplace: demo.marketplace,
           });
