@@ -19,6 +19,7 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { chunk, mapWithConcurrency, sleep } from '../concurrency/index.ts';
 import { ShelfwatchError, ValidationError } from '../errors/index.ts';
@@ -43,10 +44,46 @@ import {
 
 const BATCH_GET_SIZE = 100;
 const MAX_ROUNDS = 8;
-/** Items of one page written at once (each is one small transaction). */
+/** Items of one page written at once when they are written one by one (after a cancelled page write). */
 const WRITE_CONCURRENCY = 8;
+/** DynamoDB's limit of actions in one TransactWriteItems. */
+const MAX_TRANSACTION_ACTIONS = 100;
 /** Racing savers of one item: beyond this many lost conditions, something is wrong. */
 const MAX_ATTEMPTS = 6;
+
+/** What saving one snapshot writes: its item's next state (at the version read) and its changes. */
+interface StateWrite {
+  readonly previous: ItemState | undefined;
+  readonly next: ItemState;
+  readonly changes: readonly Change[];
+}
+
+/** One item of a page: the state it was decided against, and what it writes. */
+interface PageEntry {
+  readonly snapshot: ItemSnapshot;
+  readonly known: ItemState | undefined;
+  readonly write: StateWrite | undefined;
+  readonly listing: readonly Change[];
+  readonly actions: number;
+}
+
+/** Consecutive entries in groups of at most MAX_TRANSACTION_ACTIONS actions. */
+function transactionGroups(entries: readonly PageEntry[]): PageEntry[][] {
+  const groups: PageEntry[][] = [];
+  let current: PageEntry[] = [];
+  let actions = 0;
+  for (const entry of entries) {
+    if (actions + entry.actions > MAX_TRANSACTION_ACTIONS && current.length > 0) {
+      groups.push(current);
+      current = [];
+      actions = 0;
+    }
+    current.push(entry);
+    actions += entry.actions;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
 
 export interface ChangeStoreOptions {
   readonly documents: DynamoDBDocumentClient;
@@ -115,13 +152,101 @@ export class ChangeStore {
     const distinct = [...new Map(snapshots.map((snapshot) => [snapshot.itemKey, snapshot])).values()];
     const states = await this.readStates(distinct.map((snapshot) => snapshot.itemKey));
     const outcome = emptyOutcome();
-    await mapWithConcurrency(distinct, WRITE_CONCURRENCY, async (snapshot) => {
-      await this.applyToState(snapshot, states.get(snapshot.itemKey), options.nowMs, outcome);
-      if (options.listing) {
-        await this.putChanges(detectListingChanges(options.listing, snapshot), outcome);
-      }
+    const entries = distinct.map((snapshot): PageEntry => {
+      const known = states.get(snapshot.itemKey);
+      const write = this.writeOf(known, snapshot, options.nowMs);
+      const listing = options.listing ? detectListingChanges(options.listing, snapshot) : [];
+      return {
+        snapshot,
+        known,
+        write,
+        listing,
+        actions: (write ? 1 + write.changes.length : 0) + listing.length,
+      };
     });
+    // The page's decisions in as few transactions as they fit in (usually one). A cancelled one (a
+    // race with another saver, a retried page meeting its own changes, a conflict) writes nothing:
+    // its items are then decided again one by one, each against its state read afresh.
+    for (const group of transactionGroups(entries.filter((entry) => entry.actions > 0))) {
+      if (group.length > 1 && (await this.writeTogether(group))) {
+        for (const { write, listing } of group) {
+          if (write) {
+            outcome.statesWritten += 1;
+            outcome.recorded.push(...write.changes);
+          }
+          outcome.recorded.push(...listing);
+        }
+        continue;
+      }
+      await mapWithConcurrency(group, WRITE_CONCURRENCY, async (entry) => {
+        await this.applyToState(entry.snapshot, entry.known, options.nowMs, outcome);
+        await this.putChanges(entry.listing, outcome);
+      });
+    }
     return outcome;
+  }
+
+  /** What saving a snapshot over a state writes: nothing when the state already tells its story. */
+  private writeOf(
+    previous: ItemState | undefined,
+    snapshot: ItemSnapshot,
+    nowMs: number,
+  ): StateWrite | undefined {
+    if (previous && isAppliedOrStale(previous, snapshot)) return undefined;
+    const changes = detectItemChanges(previous, snapshot);
+    const next = nextStateOf(previous, snapshot, this.retentionDays);
+    const mustWrite =
+      !previous ||
+      changes.length > 0 ||
+      hasTrackedDifference(previous, next) ||
+      needsRefresh(previous, nowMs, this.retentionDays);
+    return mustWrite ? { previous, next, changes } : undefined;
+  }
+
+  /** One transaction for several items' writes; false (nothing written) when DynamoDB cancels it. */
+  private async writeTogether(group: readonly PageEntry[]): Promise<boolean> {
+    return await this.transact(
+      group.flatMap(({ write, listing }) => [
+        ...(write
+          ? [{ Put: this.statePutOf(write.previous, write.next) }, ...this.changePutsOf(write.changes)]
+          : []),
+        ...this.changePutsOf(listing),
+      ]),
+    );
+  }
+
+  /** One TransactWriteItems; false (nothing written) when DynamoDB cancels it. */
+  private async transact(actions: TransactWriteCommandInput['TransactItems']): Promise<boolean> {
+    try {
+      await this.documents.send(new TransactWriteCommand({ TransactItems: actions }));
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
+  }
+
+  private statePutOf(previous: ItemState | undefined, next: ItemState) {
+    return {
+      TableName: this.statesTable,
+      Item: next,
+      ...(previous
+        ? {
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': previous.version },
+          }
+        : { ConditionExpression: 'attribute_not_exists(itemKey)' }),
+    };
+  }
+
+  private changePutsOf(changes: readonly Change[]) {
+    return changes.map((change) => ({
+      Put: {
+        TableName: this.changesTable,
+        Item: this.recordOf(change),
+        ConditionExpression: 'attribute_not_exists(changeId)',
+      },
+    }));
   }
 
   /**
@@ -130,7 +255,16 @@ export class ChangeStore {
    */
   async recordExits(listing: ListingContext, read: ListingRead): Promise<RecordOutcome> {
     const outcome = emptyOutcome();
-    await this.putChanges(detectListingExits(listing, read), outcome);
+    const exits = detectListingExits(listing, read);
+    // In transactions of 100 (usually one); a cancelled one (an exit already recorded by an
+    // earlier attempt) writes nothing, and its exits are then written one by one, if absent.
+    for (const group of chunk(exits, MAX_TRANSACTION_ACTIONS)) {
+      if (group.length > 1 && (await this.transact(this.changePutsOf(group)))) {
+        outcome.recorded.push(...group);
+      } else {
+        await this.putChanges(group, outcome);
+      }
+    }
     return outcome;
   }
 
@@ -189,15 +323,9 @@ export class ChangeStore {
   ): Promise<void> {
     let previous = known;
     for (let attempt = 1; ; attempt += 1) {
-      if (previous && isAppliedOrStale(previous, snapshot)) return;
-      const changes = detectItemChanges(previous, snapshot);
-      const next = nextStateOf(previous, snapshot, this.retentionDays);
-      const mustWrite =
-        !previous ||
-        changes.length > 0 ||
-        hasTrackedDifference(previous, next) ||
-        needsRefresh(previous, nowMs, this.retentionDays);
-      if (!mustWrite) return;
+      const write = this.writeOf(previous, snapshot, nowMs);
+      if (!write) return;
+      const { next, changes } = write;
       const result = await this.writeState(previous, next, changes);
       if (result === 'written') {
         outcome.statesWritten += 1;
@@ -224,33 +352,13 @@ export class ChangeStore {
     next: ItemState,
     changes: readonly Change[],
   ): Promise<'written' | 'race-lost' | 'duplicate'> {
-    const statePut = {
-      TableName: this.statesTable,
-      Item: next,
-      ...(previous
-        ? {
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeValues: { ':version': previous.version },
-          }
-        : { ConditionExpression: 'attribute_not_exists(itemKey)' }),
-    };
+    const statePut = this.statePutOf(previous, next);
     try {
       if (changes.length === 0) {
         await this.documents.send(new PutCommand(statePut));
       } else {
         await this.documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Put: statePut },
-              ...changes.map((change) => ({
-                Put: {
-                  TableName: this.changesTable,
-                  Item: this.recordOf(change),
-                  ConditionExpression: 'attribute_not_exists(changeId)',
-                },
-              })),
-            ],
-          }),
+          new TransactWriteCommand({ TransactItems: [{ Put: statePut }, ...this.changePutsOf(changes)] }),
         );
       }
       return 'written';
@@ -295,6 +403,11 @@ export class ChangeStore {
       detectedDay: change.detectedAt.slice(0, 10),
       expiresAt: Math.floor(Date.parse(change.detectedAt) / 1000) + this.retentionDays * 86_400,
     };
+  }
+
+  /** The latest states of many items (BatchGetItem of 100, consistent), by item key; unseen items are absent. */
+  async statesOf(itemKeys: readonly string[]): Promise<Map<string, ItemState>> {
+    return await this.readStates([...new Set(itemKeys)]);
   }
 
   private async readState(itemKey: string): Promise<ItemState | undefined> {

@@ -5,14 +5,14 @@
  * records nothing new, so whatever the caller delivers from the result is delivered once.
  *
  * Requests for a batch (c changes over i items, r rules in scope, p (rule, item) pairs decided):
- *   1 Query per distinct scope key (`all`, each definition, each item: ≤ 1 + 2c, index byScope)
+ *   the rules in scope: 1 Scan of the byScope index (a Query per scope key when there are at
+ *   most two distinct keys, or the rules take more pages than there are keys less one)
  *   + ⌈p / 100⌉ BatchGetItem (arm states)
- *   + 1 GetItem per item whose state is needed (state conditions, first observation)
+ *   + ⌈s / 100⌉ BatchGetItem for the s items whose state a state condition needs (1 GetItem if one)
  *   + 1 Query per item and page for `price_drop_from_lowest` on a price move (the window's history)
  *   + 1 TransactWriteItems per firing + 1 PutItem per re-arm (a lost race: one re-read and retry).
  * The minimum for a batch that fires f and re-arms a: (the rules must be found) 1 + (arm states
- * must be read) ⌈p / 100⌉ + f + a. A change no rule in scope can decide costs only its share of
- * the scope Queries.
+ * must be read) ⌈p / 100⌉ + f + a. A batch no rule in scope can decide costs only the rules' read.
  */
 import type { Change, ItemState } from '../changes/index.ts';
 import { UnavailableError } from '../errors/index.ts';
@@ -35,6 +35,8 @@ export interface RuleStores {
   /** The item's latest state (ChangeStore.state). */
   readonly states: {
     state(platform: string, marketplace: string, itemId: string): Promise<ItemState | undefined>;
+    /** Many states at once (ChangeStore.statesOf): read for a whole batch when present. */
+    statesOf?(itemKeys: readonly string[]): Promise<Map<string, ItemState>>;
   };
   /** The item's history in a slot range (ItemStore.history: one Query per page). */
   readonly items: {
@@ -131,6 +133,23 @@ export async function evaluateRules(
     work.map(({ rule, change }) => ({ ruleId: rule.ruleId, itemKey: change.itemKey })),
   );
   const states = new Map<string, Promise<ItemState | undefined>>();
+  // The states the batch's state conditions need, in one BatchGetItem per 100 items.
+  const needingState = [
+    ...new Set(
+      work
+        .filter(({ rule, change }) => NEEDS_STATE.has(rule.condition.kind) && !carriesValue(rule, change))
+        .map(({ change }) => change.itemKey),
+    ),
+  ];
+  if (stores.states.statesOf && needingState.length > 1) {
+    const read = stores.states.statesOf(needingState);
+    for (const itemKey of needingState) {
+      const state = read.then((found) => found.get(itemKey));
+      // Awaited where a decision needs it; a failed read must not also surface as unhandled.
+      state.catch(() => undefined);
+      states.set(itemKey, state);
+    }
+  }
   const stateOf = (change: Change) => {
     let state = states.get(change.itemKey);
     if (!state) {

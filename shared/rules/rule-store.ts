@@ -44,6 +44,11 @@ export interface RuleStoreOptions {
   readonly firingsTable: string;
   /** Days a firing, and an arm state not flipped since, are kept (the changes' retention). */
   readonly retentionDays: number;
+  /**
+   * Rules per page of the scope scan (DynamoDB's `Limit`); unset, a page is DynamoDB's 1 MB. Tests
+   * set it small to reach the fallback to Queries without writing megabytes of rules.
+   */
+  readonly scopeScanPageSize?: number;
 }
 
 /** An arm state as stored. */
@@ -94,12 +99,14 @@ export class RuleStore {
   private readonly rulesTable: string;
   private readonly firingsTable: string;
   private readonly retentionDays: number;
+  private readonly scopeScanPageSize: number | undefined;
 
   constructor(options: RuleStoreOptions) {
     this.documents = options.documents;
     this.rulesTable = options.rulesTable;
     this.firingsTable = options.firingsTable;
     this.retentionDays = options.retentionDays;
+    this.scopeScanPageSize = options.scopeScanPageSize;
   }
 
   /** Stores a new rule (validated here too); an id that exists is a conflict. */
@@ -209,10 +216,25 @@ export class RuleStore {
     return { ruleId, deleted: true };
   }
 
-  /** The rules of these scope keys (one Query of the byScope index per key and page). */
+  /**
+   * The rules of these scope keys. A batch of changes names `all`, its definitions and its items
+   * (up to 1 + 2c keys): one Query of the byScope index per key would cost a request per changed
+   * item, where a deployment keeps few rules. So with more than two keys the whole index is
+   * scanned instead, within a budget of one page fewer than the Queries it would replace (a page
+   * is 1 MB: a few thousand rules); only a rules table past that budget falls back to the Queries.
+   * Both read the index, eventually consistent alike.
+   */
   async rulesOfScopes(scopeKeys: readonly string[]): Promise<Rule[]> {
+    const keys = [...new Set(scopeKeys)];
+    if (keys.length > 2) {
+      const all = await this.scanScopes(keys.length - 1);
+      if (all) {
+        const wanted = new Set(keys);
+        return all.filter((rule) => wanted.has(scopeKeyOf(rule.scope)));
+      }
+    }
     const pages = await Promise.all(
-      [...new Set(scopeKeys)].map(async (scopeKey) => {
+      keys.map(async (scopeKey) => {
         const rules: Rule[] = [];
         let start: Record<string, unknown> | undefined;
         do {
@@ -232,6 +254,26 @@ export class RuleStore {
       }),
     );
     return pages.flat();
+  }
+
+  /** Every rule of the byScope index, or undefined when that takes more than `maxPages` pages. */
+  private async scanScopes(maxPages: number): Promise<Rule[] | undefined> {
+    const rules: Rule[] = [];
+    let start: Record<string, unknown> | undefined;
+    for (let page = 0; page < maxPages; page += 1) {
+      const { Items = [], LastEvaluatedKey } = await this.documents.send(
+        new ScanCommand({
+          TableName: this.rulesTable,
+          IndexName: 'byScope',
+          ExclusiveStartKey: start,
+          ...(this.scopeScanPageSize ? { Limit: this.scopeScanPageSize } : {}),
+        }),
+      );
+      rules.push(...(Items as StoredRule[]).map(fromStored));
+      start = LastEvaluatedKey;
+      if (!start) return rules;
+    }
+    return undefined;
   }
 
   /** Arm states of (rule, item) pairs: BatchGetItem of 100, consistent. Key: `<ruleId> <itemKey>`. */

@@ -169,9 +169,10 @@ export interface PageChanges {
 }
 
 /**
- * Saves a page's snapshots, then records the changes they reveal (before the page's checkpoint,
- * so a crash re-reads the page and the conditional writes dedupe). DynamoDB refusing either for
- * good is a transient page failure.
+ * Saves a page's snapshots and records the changes they reveal, side by side (neither reads what
+ * the other writes), both before the page's checkpoint: a crash or a failure of either re-reads
+ * the page, whose snapshots rewrite themselves and whose changes' conditional writes dedupe.
+ * DynamoDB refusing either for good is a transient page failure.
  */
 export async function saveSnapshots(
   items: ItemStore,
@@ -179,10 +180,15 @@ export async function saveSnapshots(
   changes?: PageChanges & { readonly nowMs: number },
 ): Promise<void> {
   try {
-    await items.save(snapshots);
-    if (changes && snapshots.length > 0) {
-      await changes.recorder.recordPage(snapshots, changes.nowMs, changes.listing);
-    }
+    const [saved, recorded] = await Promise.allSettled([
+      items.save(snapshots),
+      changes && snapshots.length > 0
+        ? changes.recorder.recordPage(snapshots, changes.nowMs, changes.listing)
+        : undefined,
+    ]);
+    // The snapshots' failure first: it is the page's own, the changes' follows from the same cause.
+    if (saved.status === 'rejected') throw saved.reason;
+    if (recorded.status === 'rejected') throw recorded.reason;
   } catch (error) {
     if (error instanceof SnapshotsNotSavedError) {
       throw new PageFailure(

@@ -206,11 +206,11 @@ describe('rule firings on DynamoDB Local', () => {
       result.map((firing) => firing.changeKind),
       ['price_down'],
     );
-    // Scope Queries (all, definition, item) + history + arm BatchGet + the firing transaction.
-    assert.deepEqual(requests, { Query: 4, BatchGetItem: 1, TransactWriteItems: 1 });
+    // The rules (one Scan for three scope keys) + history + arm BatchGet + the firing transaction.
+    assert.deepEqual(requests, { Scan: 1, Query: 1, BatchGetItem: 1, TransactWriteItems: 1 });
   });
 
-  it('costs only the scope Queries for changes no rule in scope can decide', async () => {
+  it('costs only the rules read for changes no rule in scope can decide', async () => {
     const f = newFamily();
     await create({
       name: 'new on the list',
@@ -224,8 +224,36 @@ describe('rule firings on DynamoDB Local', () => {
     const counter = countRequests(local().clients.documents);
     const { result, requests } = await counter.during(() => evaluate(batch));
     assert.deepEqual(result, []);
-    // all + definition + 2 items; no arm read, no write.
-    assert.deepEqual(requests, { Query: 4 });
+    // One Scan for the four scope keys (all, definition, 2 items); no arm read, no write.
+    assert.deepEqual(requests, { Scan: 1 });
+    // Rules taking more pages than the four Queries less one: the Queries after all, same result.
+    for (const other of ['x', 'y', 'z']) {
+      await create({
+        name: other,
+        scope: { kind: 'definition', definitionId: `${f}${other}` },
+        condition: { kind: 'new_on_listing' },
+      });
+    }
+    const paged = new RuleStore({
+      documents: local().clients.documents,
+      rulesTable: local().resources.tables.rules,
+      firingsTable: local().resources.tables.ruleFirings,
+      retentionDays: 90,
+      scopeScanPageSize: 1,
+    });
+    const fallback = await counter.during(() =>
+      evaluateRules(batch, { ...stores, rules: paged }, { nowMs: Date.now() }),
+    );
+    assert.deepEqual(fallback.result, []);
+    assert.deepEqual(fallback.requests, { Scan: 3, Query: 4 });
+    assert.deepEqual(
+      (await paged.rulesOfScopes(['all', `definition#${f}`, `definition#${f}x`]))
+        .map((rule) => rule.name)
+        .sort(),
+      (await rules.rulesOfScopes(['all', `definition#${f}`, `definition#${f}x`]))
+        .map((rule) => rule.name)
+        .sort(),
+    );
   });
 
   it('keeps rules apart: a disabled rule and a rule of another scope stay quiet', async () => {
