@@ -41,6 +41,7 @@ export function tallyPriceChanges(
   const byItem = new Map<string, ItemSnapshot[]>();
   for (const snapshot of snapshots) {
     if (isSponsoredSnapshot(snapshot)) continue; // an ad's changes are its organic twin's
+    if (snapshot.item.price === undefined) continue; // no price read: the item keeps its last one
     byItem.set(snapshot.itemKey, [...(byItem.get(snapshot.itemKey) ?? []), snapshot]);
   }
   const expected = new Set<string>();
@@ -85,7 +86,9 @@ export function versionReadBy(
   runSnapshots: readonly ItemSnapshot[],
   candidates: readonly number[],
 ): number | undefined {
-  const organic = runSnapshots.filter((snapshot) => !isSponsoredSnapshot(snapshot));
+  const organic = runSnapshots.filter(
+    (snapshot) => !isSponsoredSnapshot(snapshot) && snapshot.item.price !== undefined,
+  );
   return candidates.find((version) =>
     organic.every(
       (snapshot) => snapshot.item.price === shownPriceOf(snapshot.platform, snapshot.item.id, version),
