@@ -86,9 +86,11 @@ export const CURRENCY: Record<string, string> = { amazon: 'USD', ozon: 'RUB', '1
  * of it (a function of the version alone, not of the versions before), so a test or a demo that
  * moves the shop from one version to the next sees the same changes every time. In a version > 0,
  * about one product in VARIED_ONE_IN has another price, and about one in the same number has its
- * stock flipped; on listings, about one place in VARIED_ONE_IN holds another product.
+ * stock flipped; on listings, about one place in VARIED_ONE_IN holds another product, and about
+ * one page in SWAPPED_ONE_IN has two neighbouring places swapped (the items' ranks move).
  */
 export const VARIED_ONE_IN = 8;
+export const SWAPPED_ONE_IN = 4;
 
 /** MurmurHash3's finalizer: FNV-1a's low bits of similar strings are too alike for `% n`. */
 function mixed(value: number): number {
@@ -99,10 +101,10 @@ function mixed(value: number): number {
 }
 
 /** Whether (and how) a version varies something: a seed when it does, undefined when not. */
-function variationOf(subject: string, version: number): number | undefined {
+function variationOf(subject: string, version: number, oneIn = VARIED_ONE_IN): number | undefined {
   if (version === 0) return undefined;
   const seed = mixed(hash(`${subject}:v${version}`));
-  return seed % VARIED_ONE_IN === 0 ? seed : undefined;
+  return seed % oneIn === 0 ? seed : undefined;
 }
 
 export function productOf(platform: string, id: string, version = 0): DemoProduct {
@@ -136,12 +138,18 @@ export function listingIds(
   perPage: number,
   version = 0,
 ): string[] {
-  return Array.from({ length: perPage }, (_, index) => {
+  const ids = Array.from({ length: perPage }, (_, index) => {
     const place = `${platform}:${listing}:${page}:${index}`;
     const seed = variationOf(place, version) ?? hash(place);
     if (platform === 'amazon') return `B0${seed.toString(36).toUpperCase().padStart(8, '0').slice(0, 8)}`;
     return String(100_000_000 + (seed % 900_000_000));
   });
+  const swap = variationOf(`${platform}:${listing}:${page}:order`, version, SWAPPED_ONE_IN);
+  if (swap !== undefined && perPage > 1) {
+    const index = Math.floor(swap / SWAPPED_ONE_IN) % (perPage - 1);
+    [ids[index], ids[index + 1]] = [ids[index + 1] as string, ids[index] as string];
+  }
+  return ids;
 }
 
 export const formatPrice = (product: DemoProduct): string => {

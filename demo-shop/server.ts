@@ -89,7 +89,18 @@ export interface DemoShop {
    * the same changes every time.
    */
   setVersion(version: number): void;
+  /** The version served now to a request that is not pinned to one (see `pinVersionPerSession`). */
+  readonly version: number;
   stop(): Promise<void>;
+}
+
+/** The cookie that pins a client's session to the version of the shop it first saw. */
+export const VERSION_COOKIE = 'demo_shop_version';
+
+/** The version a request's cookie pins it to, if any. */
+function pinnedVersionOf(request: IncomingMessage): number | undefined {
+  const value = /(?:^|;\s*)demo_shop_version=(\d{1,9})(?:;|$)/.exec(request.headers.cookie ?? '')?.[1];
+  return value === undefined ? undefined : Number(value);
 }
 
 type Route = (
@@ -177,9 +188,20 @@ function listing(query: URLSearchParams, name: string, render: (page: number) =>
   return Number.isNaN(page) || page > LISTING_PAGES ? undefined : render(page);
 }
 
-export async function startDemoShop(
-  options: { port?: number; rules?: readonly FaultRule[]; version?: number } = {},
-): Promise<DemoShop> {
+export interface DemoShopOptions {
+  readonly port?: number;
+  readonly rules?: readonly FaultRule[];
+  readonly version?: number;
+  /**
+   * Pin each client session to the version it first saw (a cookie, as a real shop's session): a
+   * scraper's run, whose HTTP session or browser context keeps cookies, reads every page of one
+   * version even when the shop moves on while it reads. Off by default (tests move the shop
+   * between reads of one client).
+   */
+  readonly pinVersionPerSession?: boolean;
+}
+
+export async function startDemoShop(options: DemoShopOptions = {}): Promise<DemoShop> {
   const requests: string[] = [];
   let version = options.version ?? 0;
   let rules = (options.rules ?? []).map((rule) => ({
@@ -254,10 +276,17 @@ export async function startDemoShop(
       case undefined:
         break;
     }
+    let served = version;
+    if (options.pinVersionPerSession) {
+      const pinned = pinnedVersionOf(request);
+      if (pinned === undefined)
+        response.setHeader('set-cookie', `${VERSION_COOKIE}=${version}; Path=/; HttpOnly`);
+      else served = pinned;
+    }
     for (const [pattern, route] of ROUTES) {
       const match = pattern.exec(url.pathname);
       if (!match) continue;
-      const page = route(match, url.searchParams, url.pathname, version);
+      const page = route(match, url.searchParams, url.pathname, served);
       if (page === undefined) return respond(response, 404, 'Not found');
       const body = fault === 'js-prices' ? withPricesFilledByScript(page) : page;
       if (fault === 'oversized') return respondOversized(response, body);
@@ -292,6 +321,9 @@ export async function startDemoShop(
         left: rule.times ?? Number.POSITIVE_INFINITY,
         skip: rule.after ?? 0,
       }));
+    },
+    get version() {
+      return version;
     },
     setVersion(next) {
       if (!Number.isInteger(next) || next < 0) throw new RangeError('a shop version is an integer ≥ 0');

@@ -1,9 +1,12 @@
 /**
  * What `npm start` scrapes: the demo shop stands in for the real sites (every Amazon, Ozon and
  * 1688 origin is pointed at it), and on a first start a demo watch list of hourly definitions
- * over the three platforms and every crawl type is created, so items arrive at once.
+ * over the three platforms and every crawl type is created, so items arrive at once, with a few
+ * watch rules over it, so changes fire alerts as the shop varies from slot to slot.
  */
 import { type DefinitionStore, findPlatform } from '../shared/definitions/index.ts';
+import { ConflictError } from '../shared/errors/index.ts';
+import type { NewRule, RuleStore } from '../shared/rules/index.ts';
 import { findExtractor } from '../shared/scraping/extractors/index.ts';
 
 /**
@@ -65,7 +68,8 @@ export const DEMO_WATCH_LIST = [
     platform: 'amazon',
     marketplace: 'US',
     crawlType: 'product_details',
-    target: 'B0DEMO0001',
+    // Goes out of stock in the shop's version 1, back in (87 % cheaper) in 2, up again in 3.
+    target: 'B0DEMO0264',
     priority: 'high',
   },
   {
@@ -99,7 +103,8 @@ export const DEMO_WATCH_LIST = [
     platform: 'ozon',
     marketplace: 'RU',
     crawlType: 'product_details',
-    target: '123456789',
+    // 18 % cheaper in the shop's version 1, out of stock in 2, back in 3.
+    target: '123456831',
   },
   {
     id: 'demo-1688-thermos',
@@ -131,4 +136,58 @@ export async function seedWatchList(
   if (existing.length > 0) return 0;
   for (const definition of watchList) await definitions.create(definition, nowMs);
   return watchList.length;
+}
+
+/**
+ * The demo rules: a price drop and a restock anywhere, and a best-seller climbing into the top 3
+ * of the kitchen list. Delivered to the rules' SNS topic (the notifier's); the shop's versions
+ * (catalog.ts) make each of them fire within the first few slots.
+ */
+export const DEMO_RULES: readonly NewRule[] = [
+  {
+    id: 'demo-price-drop-5',
+    name: 'Any demo product 5 % cheaper or more',
+    scope: { kind: 'all' },
+    condition: { kind: 'price_drop', percent: 5 },
+    delivery: { sns: true, webhooks: [] },
+  },
+  {
+    id: 'demo-back-in-stock',
+    name: 'A demo product back in stock',
+    scope: { kind: 'all' },
+    condition: { kind: 'back_in_stock' },
+    delivery: { sns: true, webhooks: [] },
+  },
+  {
+    id: 'demo-kitchen-top-3',
+    name: 'Into the top 3 of the kitchen best sellers',
+    scope: { kind: 'definition', definitionId: 'demo-amazon-kitchen-bestsellers' },
+    condition: { kind: 'entered_top', top: 3 },
+    delivery: { sns: true, webhooks: [] },
+  },
+];
+
+/**
+ * Creates `rules` if the store holds no rule yet (a first start, --reset, or a data folder from
+ * before rules): a restart never duplicates them, and a demo rule deleted stays deleted while
+ * any rule is left. A rule whose id exists (two starts at once) is left as it is. Returns how
+ * many were created.
+ */
+export async function seedRules(
+  store: Pick<RuleStore, 'list' | 'create'>,
+  rules: readonly NewRule[],
+  nowMs: number,
+): Promise<number> {
+  const { rules: existing } = await store.list({ limit: 1 });
+  if (existing.length > 0) return 0;
+  let created = 0;
+  for (const rule of rules) {
+    try {
+      await store.create(rule, nowMs);
+      created += 1;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+  return created;
 }

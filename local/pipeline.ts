@@ -15,11 +15,12 @@ import { createApiDependencies } from '../shared/api/index.ts';
 import { createAwsClients, EVENT_BUS_VARIABLE, resourceEnvironment } from '../shared/aws/index.ts';
 import { FolderHistoryDestination, FolderHistoryExports } from '../shared/history/index.ts';
 import { createStores } from '../shared/stores/index.ts';
-import { type Slot, slotOf } from '../shared/schedule/index.ts';
+import { HOUR_MS, type Slot, slotOf, slotStartMs } from '../shared/schedule/index.ts';
+import type { NewRule } from '../shared/rules/index.ts';
 import { SCRAPER_VARIABLES } from '../shared/scraping/index.ts';
 import { type ApiServer, startApiServer } from './api-server.ts';
 import { startOnPort } from './port-in-use.ts';
-import { DEMO_WATCH_LIST, demoShopOrigins, seedWatchList } from './demo-watch-list.ts';
+import { DEMO_RULES, DEMO_WATCH_LIST, demoShopOrigins, seedRules, seedWatchList } from './demo-watch-list.ts';
 import { type LocalEventBus, startLocalEventBus } from './event-bus.ts';
 import { HistoryPump } from './history-pump.ts';
 import { LOCAL_CREDENTIALS } from './emulators.ts';
@@ -27,7 +28,7 @@ import { EventSourceMappings, type MappingVisibility } from './event-source-mapp
 import { type LocalInfrastructure, startLocalInfrastructure } from './infrastructure.ts';
 import { acceleratedClock, type LocalClock, wallClock } from './local-clock.ts';
 import { localOperatorToken } from './operator-token.ts';
-import { countRunsByStatus, formatProgress, itemsSavedOf, type Progress } from './progress.ts';
+import { countChanges, countRunsByStatus, formatProgress, itemsSavedOf, type Progress } from './progress.ts';
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
 import { LOCAL_FUNCTION_VARIABLE, ScraperPool } from './scraper-pool.ts';
 import { PRIORITIES, type Priority } from '../shared/definitions/index.ts';
@@ -78,6 +79,8 @@ export interface LocalPipelineOptions {
   readonly scrapers?: number;
   /** Created on a first start (no definitions yet). Default: the demo watch list. */
   readonly watchList?: readonly unknown[];
+  /** Created when the store holds no rule. Default: the demo rules with the demo watch list, else none. */
+  readonly rules?: readonly NewRule[];
   readonly shopRules?: readonly FaultRule[];
   readonly timings?: ScraperTimings;
   /** Fault injection for tests and demos. */
@@ -109,6 +112,14 @@ export interface LocalPipeline {
   readonly logFile: string;
   /** Definitions created by this start's seeding (0 when some existed). */
   readonly seeded: number;
+  /** Rules created by this start's seeding (0 when some existed). */
+  readonly seededRules: number;
+  /**
+   * The demo shop's version of the catalogue for a slot: the slots since this start's first one
+   * (0 for the first). The shop moves to it as the slot begins; a scraper session keeps the
+   * version it first read (see docs/local-runtime.md).
+   */
+  shopVersionOf(slot: Slot): number;
   /** Slots expanded by the accelerated clock, in order. */
   readonly expandedSlots: readonly ExpandedSlot[];
   /** Stops expanding new slots (the scrapers keep draining the queues); resolves when none is being expanded. */
@@ -149,7 +160,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     }
     const shopPort = options.shopPort ?? 0;
     const shop = await startOnPort('shop', shopPort, () =>
-      startDemoShop({ port: shopPort, rules: options.shopRules ?? [] }),
+      startDemoShop({ port: shopPort, rules: options.shopRules ?? [], pinVersionPerSession: true }),
     );
     stops.push(() => shop.stop());
     // The one loopback host:port the SSRF guard lets through, for the scrapers and the API alike.
@@ -180,6 +191,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       ? acceleratedClock(options.slotEverySeconds, options.firstSlot ? { firstSlot: options.firstSlot } : {})
       : wallClock;
     const firstSlot = slotOf(clock.now());
+    const shopVersionOf = (slot: Slot): number =>
+      Math.max(0, Math.round((slotStartMs(slot) - slotStartMs(firstSlot)) / HOUR_MS));
     const logFile = path.join(options.logDir, 'functions.log');
     const accelerated = clock.speed !== 1;
     // Heartbeat alarms are not judged on an accelerated clock: `expandSlot` (how it expands its
@@ -298,6 +311,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     stops.push(() => api.stop());
     const operatorToken = await localOperatorToken(dependencies.tokens, options.dataDir, Date.now());
     const seeded = await seedWatchList(stores.definitions, options.watchList ?? DEMO_WATCH_LIST, Date.now());
+    const rules = options.rules ?? (options.watchList ? [] : DEMO_RULES);
+    const seededRules = rules.length > 0 ? await seedRules(stores.rules, rules, Date.now()) : 0;
 
     mappings.start();
     httpMappings.start();
@@ -308,12 +323,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       accelerated,
       print,
       twice: options.faults?.expandEachSlotTwice === true,
+      onSlot: (slot) => shop.setVersion(shopVersionOf(slot)),
     });
     stops.push(() => slots.stop());
 
     const progress = async (): Promise<Progress> => ({
       runs: await countRunsByStatus(infrastructure.clients.documents, infrastructure.resources.tables.runs),
       itemsSaved: itemsSavedOf(bus.events),
+      changes: await countChanges(infrastructure.clients.documents, infrastructure.resources.tables.changes),
       events: bus.events.length,
       scrapersRunning: mappings.running().length + httpMappings.running().length,
     });
@@ -346,6 +363,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       operatorToken,
       logFile,
       seeded,
+      seededRules,
+      shopVersionOf,
       expandedSlots: slots.expanded,
       pauseSlots: () => slots.stop(),
       progress,

@@ -25,14 +25,28 @@ export function startSlotFirings(context: {
   accelerated: boolean;
   print: (line: string) => void;
   twice: boolean;
+  /**
+   * Called as each slot begins, in order, before it is expanded (on the wall clock: at start and
+   * at each new hour): the demo shop moves to that slot's version of its catalogue.
+   */
+  onSlot?: (slot: Slot) => void;
 }): { expanded: ExpandedSlot[]; stop(): Promise<void> } {
   const { runtime, clock, print } = context;
+  const onSlot = context.onSlot ?? (() => undefined);
   const expanded: ExpandedSlot[] = [];
   if (!context.accelerated) {
+    let current = slotOf(clock.now());
+    onSlot(current);
+    const watcher = setInterval(() => {
+      const now = slotOf(clock.now());
+      if (now === current) return;
+      current = now;
+      onSlot(now);
+    }, 1_000);
     for (const schedule of Object.keys(SCHEDULES) as ScheduleName[]) {
       runtime.fire(schedule).catch(() => undefined); // failures are printed by the runtime
     }
-    return { expanded, stop: () => Promise.resolve() };
+    return { expanded, stop: () => Promise.resolve(clearInterval(watcher)) };
   }
   let next: Slot = context.firstSlot;
   let busy: Promise<void> | undefined;
@@ -46,6 +60,7 @@ export function startSlotFirings(context: {
     try {
       while (!stopped && next <= slotOf(clock.now())) {
         const slot = next;
+        onSlot(slot);
         const firings = context.twice ? 2 : 1;
         const reports = (await Promise.all(
           Array.from({ length: firings }, () => runtime.invoke('expander', { action: 'expandSlot', slot })),

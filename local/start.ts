@@ -135,6 +135,12 @@ function describe(pipeline: LocalPipeline, options: StartOptions): string {
     pipeline.seeded > 0
       ? `Watch list: ${pipeline.seeded} demo definitions created (first start).`
       : 'Watch list: kept from the last start.',
+    pipeline.seededRules > 0
+      ? `Rules: ${pipeline.seededRules} demo rules created (price drop ≥ 5 %, back in stock, into the kitchen top 3).`
+      : 'Rules: kept from the last start.',
+    'The demo shop moves prices, stock and listing order at every new slot; changes appear in the',
+    'progress line ("changes: N") and with:',
+    `  SHELFWATCH_ENDPOINT=${pipeline.api.url} SHELFWATCH_TOKEN=${pipeline.operatorToken.token} npx shelfwatch changes`,
     '',
     'Press Ctrl-C to stop.',
   ];

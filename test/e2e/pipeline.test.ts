@@ -15,7 +15,8 @@ import { after, before, describe, it } from 'node:test';
 import { GetQueueAttributesCommand, PurgeQueueCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
-import { ItemStore } from '../../shared/results/index.ts';
+import type { ChangeRecord } from '../../shared/changes/index.ts';
+import { type ItemSnapshot, ItemStore } from '../../shared/results/index.ts';
 import { isTerminal, type Run } from '../../shared/runs/index.ts';
 import { addSlots } from '../../shared/schedule/index.ts';
 import { eventually } from '../helpers/local-infrastructure.ts';
@@ -24,6 +25,7 @@ import { parentOf, processesMarked } from '../../local/marked-processes.ts';
 import { WORKER_MARKER_VARIABLE } from '../../local/scraper-pool.ts';
 import { DAY_MS, isoMinute, today } from '../helpers/clock.ts';
 import { PRIORITIES } from '../../shared/definitions/index.ts';
+import { tallyPriceChanges, versionReadBy } from '../helpers/price-changes.ts';
 
 /** A midnight a year ahead of the real clock: every record's expiry stays far in the future. */
 const FIRST_SLOT = isoMinute(today() + 365 * DAY_MS);
@@ -182,6 +184,19 @@ describe('the local pipeline with faults', { timeout: 900_000 }, () => {
     return all;
   };
   const runOf = (runId: string) => runs.find((run) => run.runId === runId);
+  /** Every record of a table (consistent reads, all pages). */
+  const scanTable = async <T>(tableName: string): Promise<T[]> => {
+    const all: T[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await pipeline.infrastructure.clients.documents.send(
+        new ScanCommand({ TableName: tableName, ExclusiveStartKey: cursor, ConsistentRead: true }),
+      );
+      all.push(...((page.Items ?? []) as T[]));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return all;
+  };
 
   before(async () => {
     pipeline = await startLocalPipeline({
@@ -382,6 +397,46 @@ describe('the local pipeline with faults', { timeout: 900_000 }, () => {
       events.map((event) => (event.detail as { runId: string }).runId).sort(),
       finished.map((run) => run.runId).sort(),
     );
+  });
+
+  it('records each price move the demo shop made between the versions its runs read exactly once', async (t) => {
+    // The shop moves to a new version of its catalogue as each slot begins (slot n: version n) and
+    // pins a scraper session (one attempt of a run) to the version it first read; a backlogged
+    // run reads a later one. Which one each attempt read is the one version, from its slot's on,
+    // whose catalogue shows every price it saved; the moves expected are then the catalogue's.
+    const { tables } = pipeline.infrastructure.resources;
+    const snapshots = await scanTable<ItemSnapshot>(tables.items);
+    const changes = await scanTable<ChangeRecord>(tables.changes);
+    const lastVersion = Math.max(...pipeline.expandedSlots.map(({ slot }) => pipeline.shopVersionOf(slot)));
+    assert.equal(lastVersion, pipeline.expandedSlots.length - 1, 'one version per expanded slot');
+    const attempts = new Map<string, ItemSnapshot[]>();
+    for (const snapshot of snapshots) {
+      const attempt = `${snapshot.runId} ${snapshot.capturedBy}`;
+      attempts.set(attempt, [...(attempts.get(attempt) ?? []), snapshot]);
+    }
+    const versionOfAttempt = new Map<string, number>();
+    const unexplained: string[] = [];
+    for (const [attempt, read] of attempts) {
+      const first = pipeline.shopVersionOf(read[0]?.slot ?? '');
+      const candidates = Array.from({ length: lastVersion - first + 1 }, (_, index) => first + index);
+      const version = versionReadBy(read, candidates);
+      if (version === undefined) unexplained.push(`${attempt} (versions ${first}..${lastVersion})`);
+      else versionOfAttempt.set(attempt, version);
+    }
+    assert.deepEqual(unexplained, [], 'each attempt read the prices of one version of the catalogue');
+    const tally = tallyPriceChanges(
+      snapshots,
+      changes,
+      (snapshot) => versionOfAttempt.get(`${snapshot.runId} ${snapshot.capturedBy}`) ?? Number.NaN,
+    );
+    const summary = `price changes: expected ${tally.expected}, seen ${tally.seen}, duplicated ${tally.duplicated}, missing ${tally.missing.length}, unexpected ${tally.unexpected.length}; versions read per attempt: ${JSON.stringify(Object.fromEntries([...versionOfAttempt].map(([attempt, version]) => [attempt.split(' ')[0], version])))}`;
+    t.diagnostic(summary);
+    process.stderr.write(`e2e: ${summary}\n`);
+    assert.ok(tally.expected > 0, 'the versions moved prices the hourly definitions read');
+    assert.deepEqual(tally.missing, [], 'every price move the shop made was recorded');
+    assert.deepEqual(tally.unexpected, [], 'no price change the shop did not make');
+    assert.equal(tally.duplicated, 0, 'no price change twice');
+    assert.equal(tally.seen, tally.expected);
   });
 
   it('leaves no process of a crashed or killed scraper behind: its Chromium went with it', () => {

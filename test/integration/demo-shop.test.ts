@@ -7,6 +7,7 @@ import {
   PER_PAGE,
   productOf,
   startDemoShop,
+  VERSION_COOKIE,
 } from '../../demo-shop/index.ts';
 
 describe('the demo shop', () => {
@@ -106,5 +107,42 @@ describe('the demo shop', () => {
       shop.setVersion(0);
     }
     assert.equal(await (await get('/amazon/com/s?k=kettle')).text(), original, 'version 0 is the original');
+  });
+
+  it('pins a session to the version it first read when asked to (a cookie), however the shop moves on', async () => {
+    const pinned = await startDemoShop({ pinVersionPerSession: true });
+    try {
+      const read = async (cookie?: string) => {
+        const response = await fetch(`${pinned.url}/amazon/com/s?k=kettle`, {
+          headers: cookie ? { cookie } : {},
+          signal: AbortSignal.timeout(5_000),
+        });
+        const html = await response.text();
+        return {
+          ids: [...html.matchAll(/data-asin="([A-Z0-9]{10})"/g)].map((m) => m[1] ?? ''),
+          setCookie: response.headers.get('set-cookie'),
+        };
+      };
+      const first = await read();
+      assert.match(first.setCookie ?? '', new RegExp(`^${VERSION_COOKIE}=0;`));
+      const session = (first.setCookie ?? '').split(';')[0] ?? '';
+      pinned.setVersion(1);
+      assert.equal(pinned.version, 1);
+      const sameSession = await read(`other=x; ${session}`);
+      assert.deepEqual(
+        sameSession.ids,
+        listingIds('amazon', 'search:kettle', 1, PER_PAGE, 0),
+        'still version 0',
+      );
+      assert.equal(sameSession.setCookie, null, 'a pinned session is not re-pinned');
+      const newSession = await read();
+      assert.deepEqual(newSession.ids, listingIds('amazon', 'search:kettle', 1, PER_PAGE, 1));
+      assert.notDeepEqual(newSession.ids, sameSession.ids);
+      assert.match(newSession.setCookie ?? '', new RegExp(`^${VERSION_COOKIE}=1;`));
+    } finally {
+      await pinned.stop();
+    }
+    const unpinned = await get('/amazon/com/s?k=kettle');
+    assert.equal(unpinned.headers.get('set-cookie'), null, 'no cookie unless asked');
   });
 });

@@ -22,6 +22,7 @@ import { DomainBudget, type Invocation, RunScraper } from '../../shared/scraping
 import { HOUR_MS, thisHour } from '../helpers/clock.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { messageOf } from '../helpers/runs.ts';
+import { tallyPriceChanges, versionReadBy } from '../helpers/price-changes.ts';
 
 const plenty: Invocation = { owner: 'scraper-a', remainingMs: () => 900_000 };
 
@@ -219,6 +220,48 @@ describe('changes recorded by the run scraper (demo shop, DynamoDB Local)', () =
     assert.ok(moved.length > 0, 'version 1 moved some prices on this listing');
     assert.deepEqual([...ofRun(all, second, 'price_up'), ...ofRun(all, second, 'price_down')].sort(), moved);
     assertReportedOnce(all);
+  });
+
+  it("each price move the shop's versions make on a listing is one price_up or price_down, as the catalogue says", async (t) => {
+    reported = [];
+    const pages = 2;
+    const keyword = 'catalogue-prices';
+    const versions = [0, 1, 2];
+    const runsRead = [];
+    for (const [index, version] of versions.entries()) {
+      const run = await runOf('changes-prices', keyword, versions.length - index, pages);
+      assert.equal((await scrapeAt(version, run)).kind, 'succeeded');
+      runsRead.push({ run, version });
+    }
+    const snapshots = (
+      await Promise.all(
+        runsRead.map(async ({ run }) => (await items.listByRun(run.runId, { limit: 1000 })).snapshots),
+      )
+    ).flat();
+    const versionOfRun = new Map(runsRead.map(({ run, version }) => [run.runId, version]));
+    for (const { run, version } of runsRead) {
+      const read = snapshots.filter((snapshot) => snapshot.runId === run.runId);
+      assert.equal(read.length, pages * PER_PAGE);
+      assert.equal(
+        versionReadBy(read, [version]),
+        version,
+        `${run.runId} read the catalogue of version ${version}`,
+      );
+    }
+    const tally = tallyPriceChanges(
+      snapshots,
+      await changesOf('changes-prices'),
+      (snapshot) => versionOfRun.get(snapshot.runId) ?? Number.NaN,
+    );
+    t.diagnostic(
+      `price changes: expected ${tally.expected}, seen ${tally.seen}, duplicated ${tally.duplicated}, missing ${tally.missing.length}, unexpected ${tally.unexpected.length}`,
+    );
+    assert.ok(tally.expected >= 2, 'versions 1 and 2 move some prices on this listing');
+    assert.deepEqual(tally.missing, [], 'every scheduled price move recorded');
+    assert.deepEqual(tally.unexpected, [], 'no price change the catalogue did not make');
+    assert.equal(tally.duplicated, 0);
+    assert.equal(tally.seen, tally.expected);
+    assertReportedOnce(await changesOf('changes-prices'));
   });
 
   it('a run resumed after a crash between saving a page and its checkpoint records each change once', async () => {
