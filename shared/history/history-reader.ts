@@ -9,10 +9,11 @@ import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type Json } from '@duckdb/node-api';
 import { rawTableNameOf } from './athena-view.ts';
 import { DUCKDB_TYPES, dedupedSelectOf, type HistoryTable, tablePrefixOf } from './history-table.ts';
-import { SNAPSHOT_HISTORY } from './snapshot-history.ts';
+import { HISTORY_STREAMS } from './history-streams.ts';
 import { sqlString } from './sql-text.ts';
 
-export const HISTORY_TABLES: readonly HistoryTable<never>[] = [SNAPSHOT_HISTORY];
+/** Every history table: DuckDB views, Glue tables and views, the writer's grants. */
+export const HISTORY_TABLES: readonly HistoryTable<never>[] = HISTORY_STREAMS.map((stream) => stream.table);
 
 export interface HistoryReader {
   readonly connection: DuckDBConnection;

@@ -9,6 +9,7 @@ import {
   FAILURE_QUEUES,
   type FunctionName,
   FUNCTIONS,
+  streamsConsumedBy,
   queueName,
   QUEUES,
   resourceName,
@@ -237,7 +238,7 @@ describe('the Shelfwatch stack', () => {
           (p) => p.TableName === tableName(STAGE, table),
         );
         // A stream consumer reads the table's stream (its StreamArn), not the table.
-        const readsStream = 'consumesStream' in declaration && declaration.consumesStream.table === table;
+        const readsStream = streamsConsumedBy(declaration).some((stream) => stream.table === table);
         assert.equal(
           text.includes(tableId),
           table in declaration.tables || readsStream,
