@@ -14,6 +14,7 @@ import { ChangeStore } from '../../shared/changes/index.ts';
 import {
   CHANGE_HISTORY,
   FolderHistoryDestination,
+  NAMED_HISTORY_QUERIES,
   openHistoryReader,
   SNAPSHOT_HISTORY,
   writeHistory,
@@ -116,6 +117,18 @@ describe('changes history: changes stream on DynamoDB Local → Parquet', () => 
         platform: 'amazon',
         marketplace: 'US',
       });
+      // The named query (Athena's text, run by DuckDB): the 20% drop, once.
+      const day = isoMinute(secondMs).slice(0, 10);
+      const drops = (
+        await reader.connection.runAndReadAll(NAMED_HISTORY_QUERIES.priceDrops.sql, [
+          day,
+          isoMinute(secondMs + 24 * HOUR_MS).slice(0, 10),
+        ])
+      ).getRowObjectsJson();
+      assert.deepEqual(
+        drops.map((row) => [row.item_key, row.percent]),
+        [['amazon#US#B0MUG00000', -20]],
+      );
     } finally {
       reader.close();
     }
