@@ -196,8 +196,9 @@ describe('the Shelfwatch stack', () => {
           const isReportObjects = actions.join() === 's3:PutObject' && text.endsWith('"/reports/*"]]}');
           const isHistoryFiles =
             ['s3:PutObject', 's3:GetObject'].includes(actions.join()) &&
-            text.endsWith('"/snapshots/v1/*"]]}');
-          const isHistoryReads = actions.join() === 's3:GetObject' && text.endsWith('"/snapshots/*"]]}');
+            /"\/(snapshots|changes)\/v1\/\*"\]\]\}$/.test(text);
+          const isHistoryReads =
+            actions.join() === 's3:GetObject' && /"\/(snapshots|changes)\/\*"\]\]\}$/.test(text);
           const isQueryResults =
             actions.every((action) => action.startsWith('s3:')) && text.endsWith('"/athena/*"]]}');
           const isStageAlarms =
