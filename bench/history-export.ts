@@ -1,25 +1,31 @@
 /**
- * npm run bench:history [-- N]   (default N below; issue 16's size: npm run bench:history -- 1000000)
+ * npm run bench:history [-- --rows N] [--data-dir FOLDER] [--seed-concurrency K]
  *
  * The Parquet history on this machine against what a user would do by hand, N snapshots of one
  * definition, hourly, N / 8,760 items so that each item has a year of prices:
  *
  *   write     writeHistory in batches of 10,000 (the size of one stream batch): rows/s
- *   baseline  the same snapshots saved in the items table on DynamoDB Local, then a plain
- *             paginated Scan to JSON lines (bench/history-scan-baseline.ts) as a child process:
- *             rows/s and peak RSS
+ *   baseline  the same snapshots saved in the items table on DynamoDB Local (BatchWriteItem, at
+ *             most K × 4 requests in flight, unprocessed items retried), then a plain paginated
+ *             Scan to JSON lines (bench/history-scan-baseline.ts) as a child process: rows/s and
+ *             peak RSS
  *   export    `shelfwatch export --format jsonl` and `--format parquet` of the whole window, as a
  *             child process: rows/s and peak RSS, and the ratios to the baseline (issue 16's
  *             target: ≥ 5× the rows/s at ≤ 0.5× the memory), met or not
  *   query     one item's year of prices (target < 1 s), in this process and through the CLI
  *
+ * `--data-dir` keeps the history and DynamoDB Local's data in FOLDER: a second run of the same
+ * size reuses them (no write, no seeding) and measures the Scan, the exports and the query
+ * again. Without it everything lives in a temporary folder removed at the end.
+ *
  * Figures depend on the machine and its load: compare them within one run.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
+import { chunk, mapWithConcurrency } from '../shared/concurrency/index.ts';
 import {
   FolderHistoryDestination,
   queryHistory,
@@ -29,10 +35,29 @@ import {
 import { ItemStore, type ItemSnapshot, snapshotOf } from '../shared/results/index.ts';
 import { startLocalInfrastructure } from '../local/infrastructure.ts';
 
-/** 200,000 keeps one run near 10 minutes on this machine; DynamoDB Local's writes take most of it. */
-const DEFAULT_ROWS = 200_000;
+/** Issue 16's size; seeding DynamoDB Local takes most of a run (see docs/benchmarks.md). */
+const DEFAULT_ROWS = 1_000_000;
 
-const ROWS = Number(process.argv[2] ?? DEFAULT_ROWS);
+const { values: flags, positionals } = parseArgs({
+  options: {
+    rows: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'seed-concurrency': { type: 'string', default: '4' },
+  },
+  allowPositionals: true,
+});
+const ROWS = Number(flags.rows ?? positionals[0] ?? DEFAULT_ROWS);
+const SEED_CONCURRENCY = Number(flags['seed-concurrency']);
+if (!Number.isInteger(ROWS) || ROWS < 1) {
+  console.error(`--rows must be a whole number of snapshots ≥ 1 (got ${flags.rows ?? positionals[0]})`);
+  process.exit(2);
+}
+if (!Number.isInteger(SEED_CONCURRENCY) || SEED_CONCURRENCY < 1 || SEED_CONCURRENCY > 64) {
+  console.error(`--seed-concurrency must be a whole number in 1..64 (got ${flags['seed-concurrency']})`);
+  process.exit(2);
+}
+/** Snapshots per ItemStore.save call: 4 BatchWriteItem requests of 25 (save sends them at once). */
+const SEED_CHUNK = 100;
 const HOURS_PER_YEAR = 8_760;
 const ITEMS = Math.max(1, Math.floor(ROWS / HOURS_PER_YEAR));
 /** Snapshots kept this long in the items table, so DynamoDB Local's TTL sweep leaves the oldest (a year old) alone. */
@@ -42,7 +67,29 @@ const BATCH = 10_000;
 const CLI = path.resolve(import.meta.dirname, '../cli/shelfwatch.ts');
 const run = promisify(execFile);
 
-const firstSlotMs = Date.now() - (Date.now() % HOUR_MS) - Math.ceil(ROWS / ITEMS) * HOUR_MS;
+interface Seeded {
+  readonly rows: number;
+  readonly firstSlotMs: number;
+}
+
+const dataDir = flags['data-dir'] ? path.resolve(flags['data-dir']) : undefined;
+const root = dataDir ?? (await mkdtemp(path.join(tmpdir(), 'shelfwatch-bench-history-')));
+await mkdir(root, { recursive: true });
+const marker = path.join(root, 'seeded.json');
+/** A kept folder seeded with the same number of rows: reused as it is. */
+const reused = dataDir ? await readSeeded(marker) : undefined;
+
+async function readSeeded(file: string): Promise<Seeded | undefined> {
+  try {
+    const seeded = JSON.parse(await readFile(file, 'utf8')) as Seeded;
+    return seeded.rows === ROWS ? seeded : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const firstSlotMs =
+  reused?.firstSlotMs ?? Date.now() - (Date.now() % HOUR_MS) - Math.ceil(ROWS / ITEMS) * HOUR_MS;
 
 function batchAt(start: number): ItemSnapshot[] {
   return Array.from({ length: Math.min(BATCH, ROWS - start) }, (_, offset) => {
@@ -66,6 +113,7 @@ function batchAt(start: number): ItemSnapshot[] {
       currency: 'USD',
       rating: 4.2,
       reviewCount: 1_000 + (n % ITEMS),
+      brand: 'Kettlecorp',
       position: 1 + (n % 50),
     };
     return snapshotOf(source, item, slotMs + 120_000, RETENTION_DAYS);
@@ -94,17 +142,24 @@ async function timedScript(script: string, args: string[]): Promise<Timed> {
   return { seconds, peakRssMiB: peak / 1024, stdout };
 }
 
-const root = await mkdtemp(path.join(tmpdir(), 'shelfwatch-bench-history-'));
 try {
   const history = path.join(root, 'history');
-  const destination = new FolderHistoryDestination(history);
-  let files = 0;
-  const writeStarted = performance.now();
-  for (let start = 0; start < ROWS; start += BATCH) {
-    files += (await writeHistory(SNAPSHOT_HISTORY, batchAt(start), destination)).files.length;
+  if (reused) {
+    console.log(
+      `reused  ${ROWS} rows seeded in ${root} (history and DynamoDB Local data): no write, no seeding`,
+    );
+  } else {
+    await rm(history, { recursive: true, force: true });
+    await rm(path.join(root, 'emulators'), { recursive: true, force: true });
+    const destination = new FolderHistoryDestination(history);
+    let files = 0;
+    const writeStarted = performance.now();
+    for (let start = 0; start < ROWS; start += BATCH) {
+      files += (await writeHistory(SNAPSHOT_HISTORY, batchAt(start), destination)).files.length;
+    }
+    const writeSeconds = (performance.now() - writeStarted) / 1000;
+    console.log(`write   ${ROWS} rows in ${files} files: ${Math.round(ROWS / writeSeconds)} rows/s`);
   }
-  const writeSeconds = (performance.now() - writeStarted) / 1000;
-  console.log(`write   ${ROWS} rows in ${files} files: ${Math.round(ROWS / writeSeconds)} rows/s`);
 
   const window = [
     '--since',
@@ -113,18 +168,30 @@ try {
     new Date(Date.now() + 86_400_000).toISOString().slice(0, 10),
   ];
   // The baseline: the same snapshots in the items table, scanned to JSON lines by hand.
-  const local = await startLocalInfrastructure({ stage: 'bench' });
+  const local = await startLocalInfrastructure({
+    stage: 'bench',
+    ...(dataDir ? { dataDir: path.join(root, 'emulators') } : {}),
+  });
   let baseline: Timed;
   try {
-    const items = new ItemStore({
-      documents: local.clients.documents,
-      tableName: local.resources.tables.items,
-    });
-    const saveStarted = performance.now();
-    for (let start = 0; start < ROWS; start += BATCH) await items.save(batchAt(start));
-    console.log(
-      `dynamodb ${ROWS} rows saved in the items table (DynamoDB Local): ${Math.round(ROWS / ((performance.now() - saveStarted) / 1000))} rows/s`,
-    );
+    if (!reused) {
+      const items = new ItemStore({
+        documents: local.clients.documents,
+        tableName: local.resources.tables.items,
+      });
+      // Bounded: ItemStore.save sends all of a call's BatchWriteItem requests at once, and 400 of
+      // them in flight starved DynamoDB Local on this loaded machine (the run never finished).
+      const saveStarted = performance.now();
+      for (let start = 0; start < ROWS; start += BATCH) {
+        await mapWithConcurrency(chunk(batchAt(start), SEED_CHUNK), SEED_CONCURRENCY, (part) =>
+          items.save(part),
+        );
+      }
+      console.log(
+        `dynamodb ${ROWS} rows saved in the items table (DynamoDB Local, ${SEED_CONCURRENCY * 4} BatchWriteItem in flight at most): ${Math.round(ROWS / ((performance.now() - saveStarted) / 1000))} rows/s`,
+      );
+      if (dataDir) await writeFile(marker, JSON.stringify({ rows: ROWS, firstSlotMs } satisfies Seeded));
+    }
     baseline = await timedScript(path.resolve(import.meta.dirname, 'history-scan-baseline.ts'), [
       local.endpoints.dynamodb,
       local.resources.tables.items,
@@ -188,5 +255,7 @@ try {
       `(target < 1 s: ${inProcessSeconds < 1 ? 'met' : 'not met'})`,
   );
 } finally {
-  await rm(root, { recursive: true, force: true });
+  await rm(path.join(root, 'scan.jsonl'), { force: true });
+  for (const format of ['jsonl', 'parquet']) await rm(path.join(root, `export.${format}`), { force: true });
+  if (!dataDir) await rm(root, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 /**
- * The history of `npm start`: reads the items table's DynamoDB stream on DynamoDB Local, as the
- * deployed history function's event source mapping would, and writes each batch of snapshots as
- * Parquet into `<data-dir>/history` (docs/history.md). Each shard is read from its oldest record
+ * The history of `npm start`: reads one table's DynamoDB stream on DynamoDB Local (items →
+ * snapshots, changes → changes: one pump each), as the deployed history function's event source
+ * mappings would, and writes each batch of rows as Parquet into `<data-dir>/history` (docs/history.md). Each shard is read from its oldest record
  * on the first pass, then from where the last pass stopped; a restart reads the retained records
  * again, which the readers' de-duplication absorbs (writes are at-least-once by design).
  */
@@ -16,8 +16,9 @@ import {
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type HistoryDestination,
+  type HistoryTable,
+  rowsOfStreamRecords,
   SNAPSHOT_HISTORY,
-  snapshotsOfStreamRecords,
   writeHistory,
 } from '../shared/history/index.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.ts';
@@ -28,6 +29,8 @@ export interface HistoryPumpOptions {
   readonly endpoint: string;
   readonly tableName: string;
   readonly destination: HistoryDestination;
+  /** The history table the stream's records are rows of (HISTORY_STREAMS); default: the snapshots. */
+  readonly history?: HistoryTable<never>;
   /** Records per Parquet write at most (the deployed mapping's batch size). */
   readonly batchSize?: number;
 }
@@ -82,8 +85,8 @@ export class HistoryPump {
     const total = { records: 0, rows: 0, files: 0 };
     const flush = async (records: StreamRecord[]) => {
       const written = await writeHistory(
-        SNAPSHOT_HISTORY,
-        snapshotsOfStreamRecords(records),
+        this.options.history ?? (SNAPSHOT_HISTORY as HistoryTable<never>),
+        rowsOfStreamRecords<never>(records),
         this.options.destination,
       );
       total.records += records.length;

@@ -13,7 +13,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { type DemoShop, type FaultRule, startDemoShop } from '../demo-shop/index.ts';
 import { createApiDependencies } from '../shared/api/index.ts';
 import { createAwsClients, EVENT_BUS_VARIABLE, resourceEnvironment } from '../shared/aws/index.ts';
-import { FolderHistoryDestination, FolderHistoryExports } from '../shared/history/index.ts';
+import { FolderHistoryDestination, FolderHistoryExports, HISTORY_STREAMS } from '../shared/history/index.ts';
 import { createStores } from '../shared/stores/index.ts';
 import { HOUR_MS, type Slot, slotOf, slotStartMs } from '../shared/schedule/index.ts';
 import type { NewRule } from '../shared/rules/index.ts';
@@ -128,7 +128,7 @@ export interface LocalPipeline {
   stop(): Promise<void>;
 }
 
-/** How often `npm start` copies new snapshots from the items stream to `<data-dir>/history`. */
+/** How often `npm start` copies new snapshots and changes from their streams to `<data-dir>/history`. */
 const HISTORY_PASS_EVERY_MS = 10_000;
 
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
@@ -146,17 +146,20 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const infrastructure = await startLocalInfrastructure({ stage, dataDir: options.dataDir });
     stops.push(() => infrastructure.stop());
     if (options.dataDir) {
-      // Stopped after the scrapers (stops run in reverse), with one last pass over the stream.
-      const pump = new HistoryPump({
-        dynamodb: infrastructure.clients.dynamodb,
-        endpoint: infrastructure.endpoints.dynamodb,
-        tableName: infrastructure.resources.tables.items,
-        destination: new FolderHistoryDestination(path.join(options.dataDir, 'history')),
-      });
-      pump.start(HISTORY_PASS_EVERY_MS, (error) =>
-        print(`history: a pass failed (the next retries it): ${String(error)}`),
-      );
-      stops.push(() => pump.stop());
+      // Stopped after the scrapers (stops run in reverse), with one last pass over each stream.
+      for (const stream of HISTORY_STREAMS) {
+        const pump = new HistoryPump({
+          dynamodb: infrastructure.clients.dynamodb,
+          endpoint: infrastructure.endpoints.dynamodb,
+          tableName: infrastructure.resources.tables[stream.source],
+          destination: new FolderHistoryDestination(path.join(options.dataDir, 'history')),
+          history: stream.table,
+        });
+        pump.start(HISTORY_PASS_EVERY_MS, (error) =>
+          print(`history (${stream.table.name}): a pass failed (the next retries it): ${String(error)}`),
+        );
+        stops.push(() => pump.stop());
+      }
     }
     const shopPort = options.shopPort ?? 0;
     const shop = await startOnPort('shop', shopPort, () =>

@@ -70,10 +70,13 @@ export function addHistoryCommands(program: Command): void {
 
   program
     .command('export')
-    .description('Write the de-duplicated snapshot history of a window to one file (streamed by DuckDB)')
+    .description(
+      'Write the de-duplicated snapshot (or change) history of a window to one file (streamed by DuckDB)',
+    )
     .requiredOption('--since <day-or-slot>', 'first slot: 2026-12-01 or 2026-12-01T19:00Z (inclusive)')
     .requiredOption('--until <day-or-slot>', 'end slot: 2026-12-08 or 2026-12-08T00:00Z (exclusive)')
     .option('--definition <id>', 'only this definition')
+    .option('--table <table>', 'snapshots (default) or changes')
     .requiredOption('--format <format>', 'csv, jsonl or parquet')
     .requiredOption('--out <file>', 'the file to write (never overwritten)')
     .option('--history <folder>', historyOption)
@@ -166,6 +169,7 @@ interface ExportOptions {
   readonly since: string;
   readonly until: string;
   readonly definition?: string;
+  readonly table?: 'snapshots' | 'changes';
   readonly format: 'csv' | 'jsonl' | 'parquet';
   readonly out: string;
   readonly history?: string;

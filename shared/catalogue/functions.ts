@@ -61,8 +61,11 @@ export interface FunctionDeclaration {
   readonly servesWebPage?: boolean;
   /** Reads this stage's alarm states (DescribeAlarms) for the web page and the CLI. */
   readonly readsAlarmStates?: boolean;
-  /** Invoked with the records of a table's stream (event source mapping; it grants the stream reads). */
-  readonly consumesStream?: StreamConsumption;
+  /**
+   * Invoked with the records of a table's stream, or of several (one event source mapping each;
+   * each grants its stream's reads). `streamsConsumedBy` reads either form.
+   */
+  readonly consumesStream?: StreamConsumption | readonly StreamConsumption[];
   /** Writes Parquet files under the history tables' prefixes of the history bucket (PutObject only). */
   readonly writesHistory?: boolean;
   /**
@@ -207,7 +210,7 @@ export const FUNCTIONS = {
   },
   history: {
     purpose:
-      "Copies the items table's stream (new and changed snapshots) into Parquet files in the history bucket.",
+      "Copies the items and changes tables' streams (new and changed snapshots, recorded changes) into Parquet files in the history bucket.",
     entry: 'functions/history/handler.ts',
     // DuckDB writes the batch in memory; 1 GB also buys the CPU that compresses it.
     memoryMb: 1024,
@@ -219,16 +222,34 @@ export const FUNCTIONS = {
     consumes: [],
     inspectsQueues: [],
     publishesTo: [],
-    consumesStream: {
-      table: 'items',
-      batchSize: 2_000,
-      maxBatchingWindowSeconds: 120,
-      retryAttempts: 5,
-      failureQueue: 'historyFailures',
-    },
+    // One function, two mappings (items → snapshots/v1, changes → changes/v1): the same code and
+    // DuckDB bundle, alarms and failure queue; its PutObject is on the two history prefixes only.
+    consumesStream: [
+      {
+        table: 'items',
+        batchSize: 2_000,
+        maxBatchingWindowSeconds: 120,
+        retryAttempts: 5,
+        failureQueue: 'historyFailures',
+      },
+      {
+        table: 'changes',
+        batchSize: 2_000,
+        maxBatchingWindowSeconds: 120,
+        retryAttempts: 5,
+        failureQueue: 'historyFailures',
+      },
+    ],
     writesHistory: true,
     bundlesDuckDb: true,
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
+
+/** The streams a function consumes, whichever form its declaration uses. */
+export const streamsConsumedBy = (declaration: FunctionDeclaration): readonly StreamConsumption[] => {
+  const consumed = declaration.consumesStream;
+  if (consumed === undefined) return [];
+  return 'table' in consumed ? [consumed] : consumed;
+};

@@ -89,6 +89,8 @@ export const TABLES = {
       { name: 'byDay', partitionKey: s('detectedDay'), sortKey: s('detectedAt'), projection: 'ALL' },
     ],
     ttlAttribute: 'expiresAt',
+    // Feeds the Parquet history of changes (docs/history.md) and any other consumer: one stream, several readers.
+    stream: 'NEW_IMAGE',
   },
   rules: {
     purpose:

@@ -13,7 +13,9 @@ export const rawTableNameOf = <Row>(table: HistoryTable<Row>): string => `${tabl
 export const PRESTO_TYPES: Record<HistoryColumnType, string> = {
   string: 'varchar',
   int: 'integer',
+  bigint: 'bigint',
   double: 'double',
+  boolean: 'boolean',
   timestamp: 'timestamp(3)',
 };
 

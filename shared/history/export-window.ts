@@ -7,8 +7,17 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors/index.ts';
+import { CHANGE_HISTORY } from './change-history.ts';
 import { SNAPSHOT_HISTORY } from './snapshot-history.ts';
 import { sqlString } from './sql-text.ts';
+
+/** The history tables an export may read, each with the column its rows are ordered by. */
+export const EXPORT_TABLE_NAMES = ['snapshots', 'changes'] as const;
+export type ExportTableName = (typeof EXPORT_TABLE_NAMES)[number];
+const EXPORT_ORDER: Record<ExportTableName, string> = {
+  snapshots: SNAPSHOT_HISTORY.latestBy,
+  changes: CHANGE_HISTORY.latestBy,
+};
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -37,6 +46,8 @@ const windowFields = {
     .regex(/^[^\p{Cc}]*$/u, 'must not hold control characters')
     .optional(),
   format: z.enum(EXPORT_FORMATS),
+  /** Which history: the snapshots (default) or the changes. */
+  table: z.enum(EXPORT_TABLE_NAMES).optional(),
 };
 
 const untilAfterSince = (window: { since: string; until: string }): boolean => window.since < window.until;
@@ -82,10 +93,11 @@ export function exportSelectOf(window: Omit<ExportWindow, 'format'>): string {
     `slot < ${sqlString(window.until)}`,
     ...(window.definition ? [`definition_id = ${sqlString(window.definition)}`] : []),
   ];
-  return `SELECT * FROM ${SNAPSHOT_HISTORY.name} WHERE ${conditions.join(' AND ')} ORDER BY item_key, captured_at`;
+  const table = window.table ?? 'snapshots';
+  return `SELECT * FROM ${table} WHERE ${conditions.join(' AND ')} ORDER BY item_key, ${EXPORT_ORDER[table]}`;
 }
 
 /** `snapshots-2026-12-01T00-00Z-2026-12-08T00-00Z.csv`: the file name an export is offered under. */
 export const exportFileNameOf = (window: ExportWindow): string =>
-  `snapshots-${window.since.replace(':', '-')}-${window.until.replace(':', '-')}` +
+  `${window.table ?? 'snapshots'}-${window.since.replace(':', '-')}-${window.until.replace(':', '-')}` +
   `${window.definition ? `-${window.definition.replace(/[^A-Za-z0-9_.-]/g, '_')}` : ''}.${window.format}`;

@@ -41,3 +41,16 @@ export class StreamRecordWithoutSequenceError extends ShelfwatchError {
     );
   }
 }
+
+/** A stream event from a table that feeds no history table (a mapping added by mistake). */
+export class UnknownHistoryStreamError extends ShelfwatchError {
+  readonly field = 'Records.0.eventSourceARN';
+  constructor(eventSourceArn: string | undefined) {
+    super(
+      'invalid',
+      'UNKNOWN_HISTORY_STREAM',
+      `stream ${eventSourceArn ?? '(no eventSourceARN)'} feeds no history table of this stage: ` +
+        'the history function reads the items and changes tables only (shared/history/history-streams.ts)',
+    );
+  }
+}

@@ -9,10 +9,11 @@ import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type Json } from '@duckdb/node-api';
 import { rawTableNameOf } from './athena-view.ts';
 import { DUCKDB_TYPES, dedupedSelectOf, type HistoryTable, tablePrefixOf } from './history-table.ts';
-import { SNAPSHOT_HISTORY } from './snapshot-history.ts';
+import { HISTORY_STREAMS } from './history-streams.ts';
 import { sqlString } from './sql-text.ts';
 
-export const HISTORY_TABLES: readonly HistoryTable<never>[] = [SNAPSHOT_HISTORY];
+/** Every history table: DuckDB views, Glue tables and views, the writer's grants. */
+export const HISTORY_TABLES: readonly HistoryTable<never>[] = HISTORY_STREAMS.map((stream) => stream.table);
 
 export interface HistoryReader {
   readonly connection: DuckDBConnection;
@@ -31,7 +32,7 @@ export async function openHistoryReader(
   try {
     for (const table of tables) {
       await connection.run(
-        `CREATE VIEW ${rawTableNameOf(table)} AS ${await rawSelectOf(table, path.resolve(root))}`,
+        `CREATE VIEW ${rawTableNameOf(table)} AS ${await rawSelectOf(connection, table, path.resolve(root))}`,
       );
       await connection.run(`CREATE VIEW ${table.name} AS ${dedupedSelectOf(table, rawTableNameOf(table))}`);
     }
@@ -50,10 +51,13 @@ export async function openHistoryReader(
   };
 }
 
-async function rawSelectOf(table: HistoryTable<never>, root: string): Promise<string> {
+async function rawSelectOf(
+  connection: DuckDBConnection,
+  table: HistoryTable<never>,
+  root: string,
+): Promise<string> {
   const partitions = table.partitionKeys.map((key) => `${key.name}=*`).join('/');
   const pattern = `${tablePrefixOf(table)}/${partitions}/*.parquet`;
-  const names = [...table.columns, ...table.partitionKeys].map((column) => column.name).join(', ');
   if (!(await hasAny(glob(pattern, { cwd: root })))) {
     // read_parquet refuses a glob that matches nothing: an empty history is an empty view.
     const nulls = [
@@ -62,6 +66,23 @@ async function rawSelectOf(table: HistoryTable<never>, root: string): Promise<st
     ];
     return `SELECT ${nulls.join(', ')} WHERE false`;
   }
+  // A column added to the version after every file here was written is in none of them:
+  // union_by_name cannot know it, so it is read as a typed null.
+  const inFiles = new Set(
+    (
+      await connection.runAndReadAll(
+        `SELECT DISTINCT name FROM parquet_schema(${sqlString(path.join(root, pattern))})`,
+      )
+    )
+      .getRowObjectsJson()
+      .map((row) => row.name as string),
+  );
+  const names = [
+    ...table.columns.map((column) =>
+      inFiles.has(column.name) ? column.name : `CAST(NULL AS ${DUCKDB_TYPES[column.type]}) AS ${column.name}`,
+    ),
+    ...table.partitionKeys.map((key) => key.name),
+  ].join(', ');
   const hiveTypes = table.partitionKeys.map((key) => `${key.name}: 'VARCHAR'`).join(', ');
   return (
     `SELECT ${names} FROM read_parquet(${sqlString(path.join(root, pattern))}, ` +

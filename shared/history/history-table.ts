@@ -15,10 +15,10 @@
 import { HistoryPartitionValueError } from './history-error.ts';
 
 /** Logical column types, each with one Parquet/DuckDB type and one Glue (Hive) type. */
-export type HistoryColumnType = 'string' | 'int' | 'double' | 'timestamp';
+export type HistoryColumnType = 'string' | 'int' | 'bigint' | 'double' | 'boolean' | 'timestamp';
 
-/** A value as the writer takes it: text, a number, epoch milliseconds for a timestamp, or null. */
-export type HistoryValue = string | number | null;
+/** A value as the writer takes it: text, a number, a flag, epoch milliseconds for a timestamp, or null. */
+export type HistoryValue = string | number | boolean | null;
 
 export interface HistoryColumn<Row> {
   /** snake_case: Glue and Athena lower-case names, so a name is the same in both engines. */
@@ -50,14 +50,18 @@ export interface HistoryTable<Row> {
 export const DUCKDB_TYPES: Record<HistoryColumnType, string> = {
   string: 'VARCHAR',
   int: 'INTEGER',
+  bigint: 'BIGINT',
   double: 'DOUBLE',
+  boolean: 'BOOLEAN',
   timestamp: 'TIMESTAMP',
 };
 
 export const GLUE_TYPES: Record<HistoryColumnType, string> = {
   string: 'string',
   int: 'int',
+  bigint: 'bigint',
   double: 'double',
+  boolean: 'boolean',
   timestamp: 'timestamp',
 };
 

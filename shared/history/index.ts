@@ -1,4 +1,6 @@
 export * from './athena-view.ts';
+export * from './change-history.ts';
+export * from './history-streams.ts';
 export * from './history-destination.ts';
 export * from './history-error.ts';
 export * from './export-window.ts';

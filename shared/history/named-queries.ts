@@ -80,6 +80,26 @@ export const NAMED_HISTORY_QUERIES = {
       'avg(CASE WHEN availability IS NOT NULL THEN 1e0 ELSE 0e0 END) AS availability_share ' +
       'FROM snapshots WHERE dt >= ? AND dt < ? GROUP BY definition_id, dt ORDER BY definition_id, dt',
   },
+  priceDrops: {
+    name: 'price-drops-over-10-percent',
+    description:
+      'Price drops of more than 10% in a window of days (one day for "yesterday"), steepest first, from the changes history.',
+    parameters: [FROM_DAY, UNTIL_DAY],
+    sql:
+      'SELECT dt, item_key, definition_id, from_number AS from_price, to_number AS to_price, percent, currency, detected_at ' +
+      "FROM changes WHERE kind = 'price_down' AND percent < -10 AND dt >= ? AND dt < ? " +
+      'ORDER BY percent, item_key, detected_at',
+  },
+  leftListing: {
+    name: 'items-that-left-a-listing',
+    description:
+      'Items that left a listing (a search, category or best-seller definition read to its end) in a window of days (seven for "this week").',
+    parameters: [FROM_DAY, UNTIL_DAY],
+    sql:
+      'SELECT dt, definition_id, item_key, from_value AS last_rank, detected_at, run_id ' +
+      "FROM changes WHERE kind = 'left_listing' AND dt >= ? AND dt < ? " +
+      'ORDER BY definition_id, detected_at, item_key',
+  },
 } as const satisfies Record<string, NamedHistoryQuery>;
 
 export type NamedHistoryQueryName = keyof typeof NAMED_HISTORY_QUERIES;

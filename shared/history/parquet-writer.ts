@@ -90,8 +90,12 @@ function appendValue(appender: DuckDBAppender, type: HistoryColumnType, value: H
       return appender.appendVarchar(String(value));
     case 'int':
       return appender.appendInteger(Number(value));
+    case 'bigint':
+      return appender.appendBigInt(BigInt(Math.trunc(Number(value))));
     case 'double':
       return appender.appendDouble(Number(value));
+    case 'boolean':
+      return appender.appendBoolean(value === true);
     case 'timestamp':
       return appender.appendTimestamp(new DuckDBTimestampValue(BigInt(Number(value)) * 1000n));
   }

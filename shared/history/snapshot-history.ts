@@ -88,6 +88,58 @@ export const SNAPSHOT_HISTORY: HistoryTable<ItemSnapshot> = {
       comment: 'version of this schema',
       valueOf: () => SNAPSHOT_HISTORY_VERSION,
     },
+    // Added to v1 after its first files (richer items, issue #15): nullable, at the end, so
+    // files written before read them as null (DuckDB unions by name; Athena reads a column a
+    // Parquet file lacks as null).
+    {
+      name: 'list_price',
+      type: 'double',
+      comment: 'struck-through list price, same currency as price',
+      valueOf: (s) => s.item.listPrice ?? null,
+    },
+    { name: 'brand', type: 'string', comment: 'brand as shown', valueOf: (s) => s.item.brand ?? null },
+    {
+      name: 'unit_price_amount',
+      type: 'double',
+      comment: 'price per unit, e.g. 12.5 (EUR per kg)',
+      valueOf: (s) => s.item.unitPrice?.amount ?? null,
+    },
+    {
+      name: 'unit_price_currency',
+      type: 'string',
+      comment: 'ISO 4217 of the unit price',
+      valueOf: (s) => s.item.unitPrice?.currency ?? null,
+    },
+    {
+      name: 'unit_price_unit',
+      type: 'string',
+      comment: 'the unit priced: kg, 100 ml, count...',
+      valueOf: (s) => s.item.unitPrice?.unit ?? null,
+    },
+    {
+      name: 'sponsored',
+      type: 'boolean',
+      comment: 'an ad tile (its snapshot_id ends in #sponsored)',
+      valueOf: (s) => s.item.sponsored ?? null,
+    },
+    {
+      name: 'organic_position',
+      type: 'int',
+      comment: 'position among organic results only (1-based)',
+      valueOf: (s) => s.item.organicPosition ?? null,
+    },
+    {
+      name: 'result_count',
+      type: 'bigint',
+      comment: 'results the listing says it has',
+      valueOf: (s) => s.resultCount ?? null,
+    },
+    {
+      name: 'listing_rank',
+      type: 'int',
+      comment: 'absolute place on the listing across pages (1-based)',
+      valueOf: (s) => s.listingRank ?? null,
+    },
   ],
   partitionKeys: [
     { name: 'dt', comment: 'UTC date of the slot, YYYY-MM-DD', valueOf: (s) => s.slot.slice(0, 10) },

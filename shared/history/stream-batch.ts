@@ -1,5 +1,5 @@
 /**
- * One batch of the items stream into the history: the deployed history function's whole job
+ * One batch of a table's stream (items → snapshots, changes → changes) into the history: the deployed history function's whole job
  * (functions/history/handler.ts is its Lambda glue). Records are taken in stream order up to the
  * first one that cannot be written (a snapshot whose partition value is refused); those before
  * it are written, and the outcome names the first record not written, so the event source
@@ -9,11 +9,10 @@
  */
 import type { HistoryDestination } from './history-destination.ts';
 import { StreamRecordWithoutSequenceError } from './history-error.ts';
-import { partitionValuesOf } from './history-table.ts';
+import { type HistoryTable, partitionValuesOf } from './history-table.ts';
 import { writeHistory, type WriteHistoryOptions, type WrittenHistory } from './parquet-writer.ts';
 import { SNAPSHOT_HISTORY } from './snapshot-history.ts';
-import { type ItemStreamRecord, snapshotsOfStreamRecords } from './stream-records.ts';
-import type { ItemSnapshot } from '../results/index.ts';
+import { type ItemStreamRecord, rowsOfStreamRecords } from './stream-records.ts';
 
 /** A stream record with its place in the shard (Lambda's `DynamoDBRecord` fits). */
 export interface SequencedStreamRecord extends ItemStreamRecord {
@@ -31,31 +30,37 @@ export interface StreamBatchOutcome {
   readonly failure?: { readonly sequenceNumber: string; readonly error: unknown };
 }
 
+export interface StreamBatchOptions extends WriteHistoryOptions {
+  /** The history table the records are rows of (HISTORY_STREAMS); default: the snapshots. */
+  readonly table?: HistoryTable<never>;
+}
+
 export async function writeStreamBatch(
   records: readonly SequencedStreamRecord[],
   destination: HistoryDestination,
-  options: WriteHistoryOptions = {},
+  options: StreamBatchOptions = {},
 ): Promise<StreamBatchOutcome> {
-  const snapshots: ItemSnapshot[] = [];
+  const { table = SNAPSHOT_HISTORY, ...writeOptions } = options;
+  const rows: never[] = [];
   let skipped = 0;
   let refused: StreamBatchOutcome['failure'];
   for (const record of records) {
-    const [snapshot] = snapshotsOfStreamRecords([record]);
-    if (!snapshot) {
+    const [row] = rowsOfStreamRecords<never>([record]);
+    if (row === undefined) {
       skipped += 1;
       continue;
     }
     try {
-      partitionValuesOf(SNAPSHOT_HISTORY, snapshot);
+      partitionValuesOf(table, row);
     } catch (error) {
       refused = { sequenceNumber: sequenceNumberOf(record), error };
       break;
     }
-    snapshots.push(snapshot);
+    rows.push(row);
   }
   let written: WrittenHistory;
   try {
-    written = await writeHistory(SNAPSHOT_HISTORY, snapshots, destination, options);
+    written = await writeHistory(table, rows, destination, writeOptions);
   } catch (error) {
     const first = records[0];
     if (!first) throw error;

@@ -14,6 +14,7 @@ import {
   athenaWorkgroupName,
   BUCKETS,
   FUNCTIONS,
+  streamsConsumedBy,
   failureQueueName,
   glueDatabaseName,
   resourceName,
@@ -182,28 +183,47 @@ describe('the deployed history', () => {
     ]);
   });
 
-  it('maps the items stream to the history function: inserts and modifications, bisected, failures to the failure queue', () => {
-    const stream = FUNCTIONS.history.consumesStream;
-    const tableId = only('AWS::DynamoDB::GlobalTable', (p) => p.TableName === tableName(STAGE, 'items')).id;
+  it('maps the items and changes streams to the history function: inserts and modifications, bisected, failures to the failure queue', () => {
+    const streams = streamsConsumedBy(FUNCTIONS.history);
+    assert.deepEqual(
+      streams.map((stream) => stream.table),
+      ['items', 'changes'],
+    );
     const queueId = only(
       'AWS::SQS::Queue',
       (p) => p.QueueName === failureQueueName(STAGE, 'historyFailures'),
     ).id;
-    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
-      BatchSize: stream.batchSize,
-      MaximumBatchingWindowInSeconds: stream.maxBatchingWindowSeconds,
-      MaximumRetryAttempts: stream.retryAttempts,
-      BisectBatchOnFunctionError: true,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      StartingPosition: 'TRIM_HORIZON',
-      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'] }) }] },
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
-    });
+    for (const stream of streams) {
+      const tableId = only(
+        'AWS::DynamoDB::GlobalTable',
+        (p) => p.TableName === tableName(STAGE, stream.table),
+      ).id;
+      synth.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        TableName: tableName(STAGE, stream.table),
+        StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      });
+      synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+        BatchSize: stream.batchSize,
+        MaximumBatchingWindowInSeconds: stream.maxBatchingWindowSeconds,
+        MaximumRetryAttempts: stream.retryAttempts,
+        BisectBatchOnFunctionError: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        StartingPosition: 'TRIM_HORIZON',
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'] }) }] },
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      });
+    }
   });
 
-  it('lets the history function read the items stream, write under snapshots/v1/ and describe failures, nothing more', () => {
-    const tableId = only('AWS::DynamoDB::GlobalTable', (p) => p.TableName === tableName(STAGE, 'items')).id;
+  it('lets the history function read the items and changes streams, write under snapshots/v1/ and changes/v1/ and describe failures, nothing more', () => {
+    const streamArnOf = (table: 'items' | 'changes') =>
+      JSON.stringify({
+        'Fn::GetAtt': [
+          only('AWS::DynamoDB::GlobalTable', (p) => p.TableName === tableName(STAGE, table)).id,
+          'StreamArn',
+        ],
+      });
     const queueId = only(
       'AWS::SQS::Queue',
       (p) => p.QueueName === failureQueueName(STAGE, 'historyFailures'),
@@ -216,30 +236,36 @@ describe('the deployed history', () => {
       actions: [s.Action].flat().sort(),
       resource: JSON.stringify(s.Resource),
     }));
-    const streamArn = JSON.stringify({ 'Fn::GetAtt': [tableId, 'StreamArn'] });
+    const byGrant = (
+      a: { actions: string[]; resource: string },
+      b: { actions: string[]; resource: string },
+    ) => a.actions.join().localeCompare(b.actions.join()) || a.resource.localeCompare(b.resource);
+    const historyObjects = (prefix: string) => ({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId('history'), 'Arn'] }, `/${prefix}/*`]],
+    });
     assert.deepEqual(
-      granted.sort((a, b) => a.actions.join().localeCompare(b.actions.join())),
+      granted.sort(byGrant),
       [
-        {
-          actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
-          resource: streamArn,
-        },
-        { actions: ['dynamodb:ListStreams'], resource: streamArn },
+        ...(['items', 'changes'] as const).flatMap((table) => [
+          {
+            actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+            resource: streamArnOf(table),
+          },
+          { actions: ['dynamodb:ListStreams'], resource: streamArnOf(table) },
+        ]),
         {
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           resource: JSON.stringify({ 'Fn::GetAtt': [logsId, 'Arn'] }),
         },
         {
           actions: ['s3:PutObject'],
-          resource: JSON.stringify({
-            'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId('history'), 'Arn'] }, '/snapshots/v1/*']],
-          }),
+          resource: JSON.stringify([historyObjects('snapshots/v1'), historyObjects('changes/v1')]),
         },
         {
           actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
           resource: JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] }),
         },
-      ].sort((a, b) => a.actions.join().localeCompare(b.actions.join())),
+      ].sort(byGrant),
     );
     synth.template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: resourceName(STAGE, 'history'),

@@ -65,11 +65,19 @@ describe('cdk-nag AwsSolutions checks', () => {
           ],
           [
             '/Shelfwatch-nag/Functions/api-history-queries',
+            'Annotation::AwsSolutions-IAM5[Resource::<bucket>/changes/*]',
+          ],
+          [
+            '/Shelfwatch-nag/Functions/api-history-queries',
             'Annotation::AwsSolutions-IAM5[Resource::<bucket>/athena/*]',
           ],
           [
             '/Shelfwatch-nag/Functions/history-history-writes',
             'Annotation::AwsSolutions-IAM5[Resource::<bucket>/snapshots/v1/*]',
+          ],
+          [
+            '/Shelfwatch-nag/Functions/history-history-writes',
+            'Annotation::AwsSolutions-IAM5[Resource::<bucket>/changes/v1/*]',
           ],
           ['/Shelfwatch-nag/HttpApi/api', 'Annotation::AwsSolutions-APIG4'],
         ],

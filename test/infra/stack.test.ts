@@ -9,6 +9,7 @@ import {
   FAILURE_QUEUES,
   type FunctionName,
   FUNCTIONS,
+  streamsConsumedBy,
   queueName,
   QUEUES,
   resourceName,
@@ -195,8 +196,9 @@ describe('the Shelfwatch stack', () => {
           const isReportObjects = actions.join() === 's3:PutObject' && text.endsWith('"/reports/*"]]}');
           const isHistoryFiles =
             ['s3:PutObject', 's3:GetObject'].includes(actions.join()) &&
-            text.endsWith('"/snapshots/v1/*"]]}');
-          const isHistoryReads = actions.join() === 's3:GetObject' && text.endsWith('"/snapshots/*"]]}');
+            /"\/(snapshots|changes)\/v1\/\*"\]\]\}$/.test(text);
+          const isHistoryReads =
+            actions.join() === 's3:GetObject' && /"\/(snapshots|changes)\/\*"\]\]\}$/.test(text);
           const isQueryResults =
             actions.every((action) => action.startsWith('s3:')) && text.endsWith('"/athena/*"]]}');
           const isStageAlarms =
@@ -237,7 +239,7 @@ describe('the Shelfwatch stack', () => {
           (p) => p.TableName === tableName(STAGE, table),
         );
         // A stream consumer reads the table's stream (its StreamArn), not the table.
-        const readsStream = 'consumesStream' in declaration && declaration.consumesStream.table === table;
+        const readsStream = streamsConsumedBy(declaration).some((stream) => stream.table === table);
         assert.equal(
           text.includes(tableId),
           table in declaration.tables || readsStream,

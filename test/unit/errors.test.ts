@@ -58,6 +58,7 @@ const SAMPLES: Record<string, readonly Sample[]> = {
   HistoryPartitionValueError: [{ args: ['snapshots', 'marketplace', 'U/S'], kind: 'invalid' }],
   HistoryQueryError: [{ args: ['Binder Error: column nope not found'], kind: 'invalid' }],
   StreamRecordWithoutSequenceError: [{ args: ['e-1'], kind: 'invalid' }],
+  UnknownHistoryStreamError: [{ args: ['arn:aws:dynamodb:eu-west-1:1:table/x/stream/1'], kind: 'invalid' }],
   AthenaCredentialsError: [
     { args: ['credentials', 'Could not load credentials from any providers'], kind: 'unauthorized' },
     { args: ['region', 'Region is missing'], kind: 'unauthorized' },

@@ -2,13 +2,13 @@ import { Duration } from 'aws-cdk-lib';
 import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { type FunctionDeclaration, QUEUES } from '../../../shared/catalogue/index.ts';
+import { type FunctionDeclaration, QUEUES, streamsConsumedBy } from '../../../shared/catalogue/index.ts';
 import type { FunctionsProps } from './functions.ts';
 
 /**
  * What invokes a function besides schedules and the HTTP API: one event source mapping per
  * consumed queue, browser or HTTP (each grants receive, delete and change-visibility on its queue
- * only), one on a consumed table stream (it grants the stream reads, and SendMessage on its failure
+ * only), one per consumed table stream (each grants the stream reads, and SendMessage on its failure
  * queue), and the alarm topics for the forwarder when a chat webhook is configured.
  */
 export function connectTriggers(
@@ -34,8 +34,7 @@ export function connectTriggers(
       }),
     );
   }
-  const stream = declaration.consumesStream;
-  if (stream) {
+  for (const stream of streamsConsumedBy(declaration)) {
     fn.addEventSource(
       new DynamoEventSource(props.tables.byName[stream.table], {
         startingPosition: StartingPosition.TRIM_HORIZON,
