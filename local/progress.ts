@@ -1,7 +1,7 @@
 /**
  * The progress line of `npm start`: runs per status (a COUNT query per status on the runs
  * table's byStatus index, so only numbers are read), items saved and events published (from the
- * run events on the local bus), scraper invocations running now.
+ * run events on the local bus), alerts fired (the changes pump), scraper invocations running now.
  */
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { RUN_STATUSES, type RunStatus } from '../shared/runs/index.ts';
@@ -11,6 +11,8 @@ export interface Progress {
   readonly runs: Record<RunStatus, number>;
   readonly itemsSaved: number;
   readonly events: number;
+  /** Watch rules fired (firings recorded by the changes pump) since start. */
+  readonly alertsFired: number;
   readonly scrapersRunning: number;
 }
 
@@ -62,6 +64,7 @@ export function formatProgress(progress: Progress, slot: string | undefined): st
     `runs: ${queued} queued, ${runs.RUNNING} running, ${runs.RETRY_WAIT} waiting to retry, ${runs.SUCCEEDED} succeeded, ${failed} failed, ${runs.DEAD_LETTERED} dead-lettered`,
     `items saved: ${progress.itemsSaved}`,
     `events: ${progress.events}`,
+    `${progress.alertsFired} alerts fired`,
     `scrapers busy: ${progress.scrapersRunning}`,
   ].join(' · ');
 }
