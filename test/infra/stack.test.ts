@@ -265,7 +265,8 @@ describe('the Shelfwatch stack', () => {
         'redrivesFrom' in declaration ? declaration.redrivesFrom : [],
       ].some((priorities) => priorities.length > 0);
       assert.equal(text.includes('sqs:DeleteMessage'), deletes, `${fn} consumes, pulls or redrives messages`);
-      assert.equal(text.includes('sns:Publish'), declaration.publishesTo.length > 0, `${fn} publishes`);
+      const publishes = declaration.publishesTo.length > 0 || 'publishesAlerts' in declaration;
+      assert.equal(text.includes('sns:Publish'), publishes, `${fn} publishes`);
       const reads = Object.values(declaration.tables as Record<string, string>).some(
         (access) => access !== 'write',
       );
