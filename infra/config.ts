@@ -43,6 +43,8 @@ export const CONTEXT_KEYS = {
   maxConcurrencyLow: 'Maximum concurrent scrapers on the low queue (2..1000). Default from the catalogue.',
   expanderCatchUpHours: documented(catchUpHoursSetting),
   alarmEmail: 'E-mail address subscribed to both alarm topics (confirm the subscription mail). Optional.',
+  alertEmail:
+    'E-mail address subscribed to the alerts topic (fired watch rules with delivery.sns; confirm the subscription mail). Optional.',
   alarmWebhookSecretName:
     'Name of a Secrets Manager secret holding a chat webhook (Slack, DingTalk, Feishu) that receives every alarm. Optional.',
   proxySecretName:
@@ -86,6 +88,7 @@ const configSchema = z.object({
   maxConcurrencyNormal: positiveInt(1000).min(2).optional(),
   maxConcurrencyLow: positiveInt(1000).min(2).optional(),
   alarmEmail: optionalString.pipe(z.email('must be an e-mail address').optional()),
+  alertEmail: optionalString.pipe(z.email('must be an e-mail address').optional()),
   alarmWebhookSecretName: optionalString.pipe(
     z
       .string()

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { ShelfwatchConfig } from './config.ts';
 import { athenaWorkgroupName, glueDatabaseName } from '../shared/catalogue/index.ts';
 import { AlarmTopics } from './constructs/alarm-topics.ts';
+import { AlertTopic } from './constructs/alert-topic.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Buckets } from './constructs/buckets.ts';
 import { PipelineDashboard } from './constructs/dashboard.ts';
@@ -26,6 +27,7 @@ export class ShelfwatchStack extends Stack {
   readonly failureQueues: FailureQueues;
   readonly historyAnalytics: HistoryAnalytics;
   readonly topics: AlarmTopics;
+  readonly alerts: AlertTopic;
   readonly buckets: Buckets;
   readonly runEvents: RunEvents;
   readonly functions: Functions;
@@ -67,6 +69,11 @@ export class ShelfwatchStack extends Stack {
       stage: config.stage,
       alarmEmail: config.alarmEmail,
     });
+    this.alerts = new AlertTopic(this, 'AlertTopic', {
+      stage: config.stage,
+      key: this.topics.key,
+      alertEmail: config.alertEmail,
+    });
     this.functions = new Functions(this, 'Functions', {
       stage: config.stage,
       logRetentionDays: config.logRetentionDays,
@@ -80,6 +87,7 @@ export class ShelfwatchStack extends Stack {
       queues: this.queues,
       failureQueues: this.failureQueues,
       topics: this.topics,
+      alerts: this.alerts,
       buckets: this.buckets,
       runEvents: this.runEvents,
       alarmWebhookSecretName: config.alarmWebhookSecretName,

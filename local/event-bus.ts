@@ -52,6 +52,10 @@ function readEvents(file: string | undefined): BusEvent[] {
     });
 }
 
+/** PutEvents' `Time` on the wire (JSON 1.1): epoch seconds, fractions for milliseconds. */
+const timeOf = (time: string | number | undefined): number | string =>
+  time === undefined ? Date.now() : typeof time === 'number' ? Math.round(time * 1000) : time;
+
 const parseDetail = (text: string | undefined): unknown => {
   try {
     return JSON.parse(text ?? 'null');
@@ -80,7 +84,7 @@ export async function startLocalEventBus(
   const putEvents = (entries: readonly PutEventsEntry[]) => {
     const accepted = entries.map((entry): BusEvent => ({
       id: randomUUID(),
-      time: new Date(entry.Time === undefined ? Date.now() : entry.Time).toISOString(),
+      time: new Date(timeOf(entry.Time)).toISOString(),
       bus: entry.EventBusName ?? 'default',
       source: entry.Source ?? '',
       detailType: entry.DetailType ?? '',

@@ -14,6 +14,7 @@ import {
   STAGE_VARIABLE,
   tableVariable,
   topicArnVariable,
+  ALERT_TOPIC_VARIABLE,
 } from '../shared/aws/index.ts';
 import {
   type DynamoDbLocal,
@@ -28,6 +29,7 @@ import {
   createQueues,
   createTables,
   createTopics,
+  createAlertTopic,
   type ProvisionedResources,
 } from './provision.ts';
 import { PRIORITIES } from '../shared/definitions/index.ts';
@@ -78,13 +80,14 @@ async function provisionStage(
   endpoints: LocalInfrastructure['endpoints'],
 ): Promise<ProvisionedStage> {
   assertValidStage(stage);
-  const [tables, queues, topics, buckets] = await Promise.all([
+  const [tables, queues, topics, alertTopic, buckets] = await Promise.all([
     createTables(clients.dynamodb, stage),
     createQueues(clients.sqs, stage),
     createTopics(clients.sns, stage),
+    createAlertTopic(clients.sns, stage),
     createBuckets(clients.s3, stage),
   ]);
-  const resources: ProvisionedResources = { tables, queues, topics, buckets };
+  const resources: ProvisionedResources = { tables, queues, topics, alertTopic, buckets };
   return { stage, resources, environment: localEnvironment(stage, resources, endpoints) };
 }
 
@@ -169,6 +172,7 @@ function localEnvironment(
     environment[deadLetterQueueUrlVariable(priority)] = resources.queues[priority].deadLetterUrl;
   }
   for (const severity of SEVERITIES) environment[topicArnVariable(severity)] = resources.topics[severity];
+  environment[ALERT_TOPIC_VARIABLE] = resources.alertTopic;
   for (const bucket of Object.keys(resources.buckets) as BucketName[]) {
     environment[bucketVariable(bucket)] = resources.buckets[bucket];
   }

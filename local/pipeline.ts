@@ -23,6 +23,8 @@ import { startOnPort } from './port-in-use.ts';
 import { DEMO_RULES, DEMO_WATCH_LIST, demoShopOrigins, seedRules, seedWatchList } from './demo-watch-list.ts';
 import { type LocalEventBus, startLocalEventBus } from './event-bus.ts';
 import { HistoryPump } from './history-pump.ts';
+import { ChangesPump } from './changes-pump.ts';
+import { createNotifierDependencies, logWebhookFirings } from '../shared/alerts/index.ts';
 import { LOCAL_CREDENTIALS } from './emulators.ts';
 import { EventSourceMappings, type MappingVisibility } from './event-source-mapping.ts';
 import { type LocalInfrastructure, startLocalInfrastructure } from './infrastructure.ts';
@@ -100,6 +102,8 @@ export interface LocalPipeline {
   readonly runtime: LocalRuntime;
   readonly shop: DemoShop;
   readonly bus: LocalEventBus;
+  /** The notifier: changes stream → change events, rules, alerts (local/changes-pump.ts). */
+  readonly changesPump: ChangesPump;
   readonly api: ApiServer;
   /** The Chromium scraper's event source mappings (browser queues). */
   readonly mappings: EventSourceMappings;
@@ -130,6 +134,8 @@ export interface LocalPipeline {
 
 /** How often `npm start` copies new snapshots and changes from their streams to `<data-dir>/history`. */
 const HISTORY_PASS_EVERY_MS = 10_000;
+/** How often `npm start` reads the changes stream (the deployed mapping waits up to 5 s too). */
+const CHANGES_PASS_EVERY_MS = 2_000;
 
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -293,6 +299,29 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       endpoints: { events: bus.endpoint },
     });
     stops.push(() => Promise.resolve(eventsClient.destroy()));
+    // The notifier: change events on this runtime's bus, alerts on fauxqs's alerts topic.
+    const changesPump = new ChangesPump({
+      dynamodb: infrastructure.clients.dynamodb,
+      endpoint: infrastructure.endpoints.dynamodb,
+      tableName: infrastructure.resources.tables.changes,
+      notifier: createNotifierDependencies(
+        resources,
+        { ...infrastructure.clients, events: eventsClient.events },
+        {
+          // The webhook port: a placeholder that logs, until webhook delivery is merged.
+          sendToWebhooks: logWebhookFirings((message, details) =>
+            print(`notifier: ${message} ${JSON.stringify(details)}`),
+          ),
+          warn: (message, details) => print(`notifier: ${message} ${JSON.stringify(details)}`),
+        },
+      ),
+      onBatchFailure: (sequenceNumber, error) =>
+        print(`notifier: a batch is retried from record ${sequenceNumber}: ${String(error)}`),
+    });
+    changesPump.start(CHANGES_PASS_EVERY_MS, (error) =>
+      print(`notifier: a pass failed (the next retries it): ${String(error)}`),
+    );
+    stops.push(() => changesPump.stop());
     // The API's stores publish run summaries on this runtime's own event bus.
     const stores = createStores(resources, { ...infrastructure.clients, events: eventsClient.events });
     // GET /exports reads the data folder's history; in memory there is none: an empty folder.
@@ -335,6 +364,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       itemsSaved: itemsSavedOf(bus.events),
       changes: await countChanges(infrastructure.clients.documents, infrastructure.resources.tables.changes),
       events: bus.events.length,
+      alertsFired: changesPump.totals.rulesFired,
       scrapersRunning: mappings.running().length + httpMappings.running().length,
     });
     const progressEveryMs = options.progressEveryMs ?? 5_000;
@@ -358,6 +388,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       runtime,
       shop,
       bus,
+      changesPump,
       api,
       mappings,
       httpMappings,

@@ -1,7 +1,8 @@
 /**
  * The progress line of `npm start`: runs per status (a COUNT query per status on the runs
  * table's byStatus index, so only numbers are read), items saved and events published (from the
- * run events on the local bus), changes recorded (a COUNT scan of the changes table), scraper
+ * run events on the local bus), changes recorded (a COUNT scan of the changes table), alerts fired (the
+ * changes pump), scraper
  * invocations running now.
  */
 import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -14,6 +15,8 @@ export interface Progress {
   /** Item changes recorded (price moves, stock, listing entries and exits, ranks, first seen). */
   readonly changes: number;
   readonly events: number;
+  /** Watch rules fired (firings recorded by the changes pump) since start. */
+  readonly alertsFired: number;
   readonly scrapersRunning: number;
 }
 
@@ -80,6 +83,7 @@ export function formatProgress(progress: Progress, slot: string | undefined): st
     `items saved: ${progress.itemsSaved}`,
     `changes: ${progress.changes}`,
     `events: ${progress.events}`,
+    `${progress.alertsFired} alerts fired`,
     `scrapers busy: ${progress.scrapersRunning}`,
   ].join(' · ');
 }

@@ -34,6 +34,7 @@ import {
   TABLES,
   resourceName,
   topicName,
+  alertTopicName,
 } from '../shared/catalogue/index.ts';
 
 /** Local bucket names (in AWS, CloudFormation names buckets: names are global). */
@@ -57,6 +58,8 @@ export interface ProvisionedResources {
   readonly tables: Record<TableName, string>;
   readonly queues: Record<Priority, ProvisionedQueue>;
   readonly topics: Record<Severity, string>;
+  /** The alerts topic (fired watch rules). */
+  readonly alertTopic: string;
   readonly buckets: Record<BucketName, string>;
 }
 
@@ -257,4 +260,11 @@ export async function createTopics(sns: SNSClient, stage: string): Promise<Recor
     }),
   );
   return Object.fromEntries(entries) as Record<Severity, string>;
+}
+
+/** The alerts topic of fired watch rules (`shelfwatch-<stage>-alerts`), as the stack's AlertTopic. */
+export async function createAlertTopic(sns: SNSClient, stage: string): Promise<string> {
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: alertTopicName(stage) }));
+  if (!TopicArn) throw new Error('fauxqs returned no ARN for the alerts topic');
+  return TopicArn;
 }

@@ -126,6 +126,7 @@ function describe(pipeline: LocalPipeline, options: StartOptions): string {
     '',
     'Alarm topics:',
     ...SEVERITIES.map((severity) => `  ${severity.padEnd(12)} ${local.resources.topics[severity]}`),
+    `Alerts topic (fired rules): ${local.resources.alertTopic}`,
     '',
     'Use them from another shell with the AWS CLI or SDK:',
     `  export AWS_REGION=${local.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`,

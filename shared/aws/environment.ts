@@ -27,6 +27,8 @@ export const EVENT_BUS_VARIABLE = 'SHELFWATCH_EVENT_BUS_NAME';
 /** The Athena workgroup and Glue database of the history, named to functions that query it. */
 export const ATHENA_WORKGROUP_VARIABLE = 'SHELFWATCH_ATHENA_WORKGROUP';
 export const GLUE_DATABASE_VARIABLE = 'SHELFWATCH_GLUE_DATABASE';
+/** The alerts topic (fired watch rules), named to the functions that publish alerts. */
+export const ALERT_TOPIC_VARIABLE = 'SHELFWATCH_ALERT_TOPIC_ARN';
 export const tableVariable = (table: TableName): string => `SHELFWATCH_TABLE_${snake(table)}`;
 export const queueUrlVariable = (priority: Priority): string => `SHELFWATCH_QUEUE_${snake(priority)}_URL`;
 /** The HTTP queue of a priority (`runs-<priority>-http`), read by the HTTP-only scraper's routing. */
@@ -53,6 +55,8 @@ export interface ResourceEnvironment {
   readonly changeRetentionDays: number;
   /** The run events bus, when this function publishes run summaries. */
   readonly eventBusName?: string;
+  /** The alerts topic, when this function publishes fired rules. */
+  readonly alertTopicArn?: string;
 }
 
 /**
@@ -112,6 +116,7 @@ export function resourceEnvironment(env: NodeJS.ProcessEnv = process.env): Resou
       changeRetentionDaysSetting,
     ),
     ...(env[EVENT_BUS_VARIABLE] ? { eventBusName: env[EVENT_BUS_VARIABLE] } : {}),
+    ...(env[ALERT_TOPIC_VARIABLE] ? { alertTopicArn: env[ALERT_TOPIC_VARIABLE] } : {}),
   };
 }
 
@@ -149,4 +154,14 @@ export function requireTopicArn(resources: ResourceEnvironment, severity: Severi
   const arn = resources.topicArns[severity];
   if (!arn) throw new MissingResourceError(topicArnVariable(severity), `topic "${severity}"`);
   return arn;
+}
+
+export function requireEventBus(resources: ResourceEnvironment): string {
+  if (!resources.eventBusName) throw new MissingResourceError(EVENT_BUS_VARIABLE, 'the run events bus');
+  return resources.eventBusName;
+}
+
+export function requireAlertTopicArn(resources: ResourceEnvironment): string {
+  if (!resources.alertTopicArn) throw new MissingResourceError(ALERT_TOPIC_VARIABLE, 'the alerts topic');
+  return resources.alertTopicArn;
 }

@@ -204,6 +204,41 @@ const historyAlarms = {
   },
 } as const satisfies Record<string, AlarmDeclaration>;
 
+/** The notifier's stream: alerts are only worth something while fresh, so 15 minutes behind alarms. */
+const notifierAlarms = {
+  NotifierIteratorAgeHigh: {
+    description:
+      'The notifier is over 15 minutes behind the changes stream: change events and alerts are late; records older than 24 hours leave the stream unread.',
+    metric: { kind: 'function', function: 'notifier', name: 'IteratorAge', statistic: 'Maximum' },
+    comparison: 'GreaterThanThreshold',
+    threshold: 15 * 60_000,
+    periodSeconds: 300,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    treatMissingData: 'notBreaching',
+    severity: 'warning',
+    runbook: 'notifier-iterator-age',
+  },
+  NotifierFailedBatches: {
+    description:
+      'Batches of the changes stream the notifier could not deliver after its retries: their change events or alerts were not sent.',
+    metric: {
+      kind: 'failureQueue',
+      queue: 'notifierFailures',
+      name: 'ApproximateNumberOfMessagesVisible',
+      statistic: 'Maximum',
+    },
+    comparison: 'GreaterThanThreshold',
+    threshold: 0,
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: 'notBreaching',
+    severity: 'warning',
+    runbook: 'notifier-failures',
+  },
+} as const satisfies Record<string, AlarmDeclaration>;
+
 const capitalise = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
 
 function queueAlarms(): Record<string, AlarmDeclaration> {
@@ -315,6 +350,7 @@ function functionAlarms(): Record<string, AlarmDeclaration> {
 export const ALARMS: Readonly<Record<string, AlarmDeclaration>> = {
   ...pipelineAlarms,
   ...historyAlarms,
+  ...notifierAlarms,
   ...queueAlarms(),
   ...functionAlarms(),
 };

@@ -15,9 +15,11 @@ export type TableAccess = 'read' | 'write' | 'readWrite';
 export interface StreamConsumption {
   /** The table whose stream (catalogue `stream`) is read. */
   readonly table: TableName;
+  /** The stream events that invoke the function (the mapping filters the others out). */
+  readonly eventNames: readonly ('INSERT' | 'MODIFY' | 'REMOVE')[];
   /** Records per invocation at most (Lambda allows 10,000 within a 6 MB payload). */
   readonly batchSize: number;
-  /** Seconds Lambda gathers records before invoking (fewer, larger Parquet files). */
+  /** Seconds Lambda gathers records before invoking (fewer, larger batches). */
   readonly maxBatchingWindowSeconds: number;
   /** Retries of a failing batch, bisected each time, before it is described on the failure queue. */
   readonly retryAttempts: number;
@@ -51,8 +53,10 @@ export interface FunctionDeclaration {
   readonly writesTo?: readonly BucketName[];
   /** Reads the chat-webhook secret and is subscribed to the alarm topics, when one is configured. */
   readonly forwardsAlarms?: boolean;
-  /** Puts run-summary events on the run events bus. */
+  /** Puts events on the run events bus (run summaries, changes). */
   readonly publishesRunEvents?: boolean;
+  /** Publishes fired rules to the alerts topic (Publish, with its key's actions). */
+  readonly publishesAlerts?: boolean;
   /** Reads web pages: gets the proxy secret (GetSecretValue) and the user agents, when configured. */
   readonly scrapesPages?: boolean;
   /** Ships @sparticuz/chromium's compressed browser beside the bundle (the `bin` folder). */
@@ -227,6 +231,8 @@ export const FUNCTIONS = {
     consumesStream: [
       {
         table: 'items',
+        // Removals (TTL cleaning old snapshots) are not history.
+        eventNames: ['INSERT', 'MODIFY'],
         batchSize: 2_000,
         maxBatchingWindowSeconds: 120,
         retryAttempts: 5,
@@ -234,6 +240,8 @@ export const FUNCTIONS = {
       },
       {
         table: 'changes',
+        // Removals (TTL cleaning old changes) are not history.
+        eventNames: ['INSERT', 'MODIFY'],
         batchSize: 2_000,
         maxBatchingWindowSeconds: 120,
         retryAttempts: 5,
@@ -242,6 +250,32 @@ export const FUNCTIONS = {
     ],
     writesHistory: true,
     bundlesDuckDb: true,
+  },
+  notifier: {
+    purpose:
+      "Consumes the changes table's stream: one event per change on the run events bus, watch rules evaluated, fired rules to the alerts topic (and webhooks).",
+    entry: 'functions/notifier/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 120,
+    architecture: 'arm64',
+    // What evaluateRules reads (rules by scope, item states, an item's price history) and writes
+    // (arm states and firings); ruleFirings also holds each firing's delivery marks.
+    tables: { rules: 'read', itemStates: 'read', items: 'read', ruleFirings: 'readWrite' },
+    sendsTo: [],
+    consumes: [],
+    inspectsQueues: [],
+    publishesTo: [],
+    consumesStream: {
+      table: 'changes',
+      // A change is written once (only if absent); MODIFY and REMOVE (TTL) are not new changes.
+      eventNames: ['INSERT'],
+      batchSize: 100,
+      maxBatchingWindowSeconds: 5,
+      retryAttempts: 10,
+      failureQueue: 'notifierFailures',
+    },
+    publishesRunEvents: true,
+    publishesAlerts: true,
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

@@ -32,6 +32,8 @@ export const failureQueueName = (stage: string, queue: FailureQueueName): string
   );
 export const topicName = (stage: string, severity: Severity): string =>
   resourceName(stage, `alarms-${severity}`);
+/** The topic of fired watch rules: `shelfwatch-<stage>-alerts`. */
+export const alertTopicName = (stage: string): string => resourceName(stage, 'alerts');
 export const alarmName = (stage: string, alarm: string): string => resourceName(stage, alarm);
 /** Glue database names allow lowercase letters, digits and underscores only. */
 export const glueDatabaseName = (stage: string): string => `shelfwatch_${stage.replaceAll('-', '_')}`;

@@ -79,7 +79,7 @@ export const QUEUES = {
 /**
  * Queues that receive the description of a stream batch a function could not process after its
  * retries (an event source mapping's on-failure destination). Nothing consumes them: each message
- * is for on-call (an alarm watches the depth; runbook history-failures).
+ * is for on-call (an alarm watches the depth; runbooks history-failures, notifier-failures).
  */
 export interface FailureQueueDeclaration {
   readonly purpose: string;
@@ -90,6 +90,11 @@ export const FAILURE_QUEUES = {
   historyFailures: {
     purpose:
       'Batches of the items stream the history function failed to write after its retries: shard and sequence numbers to replay.',
+    retentionSeconds: 14 * DAY_SECONDS,
+  },
+  notifierFailures: {
+    purpose:
+      'Batches of the changes stream the notifier failed to deliver after its retries (events, firings): shard and sequence numbers to replay.',
     retentionSeconds: 14 * DAY_SECONDS,
   },
 } as const satisfies Record<string, FailureQueueDeclaration>;

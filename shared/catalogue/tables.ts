@@ -22,7 +22,7 @@ export interface TableDeclaration {
   readonly indexes: readonly IndexDeclaration[];
   /** Attribute holding an epoch-seconds expiry; DynamoDB TTL deletes such items (late: cleanup only). */
   readonly ttlAttribute?: string;
-  /** A DynamoDB stream of new images, for a consumer that copies writes elsewhere (the history). */
+  /** A DynamoDB stream of new images, for a consumer of its writes (the history, the notifier). */
   readonly stream?: 'NEW_IMAGE';
 }
 
@@ -89,7 +89,8 @@ export const TABLES = {
       { name: 'byDay', partitionKey: s('detectedDay'), sortKey: s('detectedAt'), projection: 'ALL' },
     ],
     ttlAttribute: 'expiresAt',
-    // Feeds the Parquet history of changes (docs/history.md) and any other consumer: one stream, several readers.
+    // One stream, two readers: the notifier (docs/changes.md#events-and-alerts; locally the changes
+    // pump of `npm start`) and the Parquet history of changes (docs/history.md).
     stream: 'NEW_IMAGE',
   },
   rules: {

@@ -50,6 +50,7 @@ describe('cdk-nag AwsSolutions checks', () => {
         acknowledged.map(({ construct, rule }) => [construct, rule.replace(/<Buckets[^>]+>/, '<bucket>')]),
         [
           ['/Shelfwatch-nag/FailureQueues/historyFailures', 'Annotation::AwsSolutions-SQS3'],
+          ['/Shelfwatch-nag/FailureQueues/notifierFailures', 'Annotation::AwsSolutions-SQS3'],
           ['/Shelfwatch-nag/Buckets/access-logs', 'Annotation::AwsSolutions-S1'],
           [
             '/Shelfwatch-nag/Functions/monitor-reports-writes',

@@ -26,7 +26,12 @@ const STAGE = 'test';
 describe('the Shelfwatch stack', () => {
   let synth: Synthesized;
   before(() => {
-    synth = synthesize({ stage: STAGE, alarmEmail: 'oncall@example.com', maxConcurrencyHigh: 25 });
+    synth = synthesize({
+      stage: STAGE,
+      alarmEmail: 'oncall@example.com',
+      alertEmail: 'alerts@example.com',
+      maxConcurrencyHigh: 25,
+    });
   });
   after(() => synth.cleanup());
 
@@ -68,7 +73,8 @@ describe('the Shelfwatch stack', () => {
       ...Object.values(resourcesOf(synth.json, 'AWS::SQS::QueuePolicy')),
       ...Object.values(resourcesOf(synth.json, 'AWS::SNS::TopicPolicy')),
     ];
-    assert.equal(policies.length, PRIORITIES.length * 3 + Object.keys(FAILURE_QUEUES).length + 2);
+    // Queues, failure queues, the two alarm topics and the alerts topic.
+    assert.equal(policies.length, PRIORITIES.length * 3 + Object.keys(FAILURE_QUEUES).length + 3);
     for (const policy of policies) {
       const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
         .Statement;
@@ -128,7 +134,8 @@ describe('the Shelfwatch stack', () => {
   });
 
   it('encrypts the alarm topics with a rotating customer key CloudWatch may use, and subscribes the e-mail', () => {
-    synth.template.resourceCountIs('AWS::SNS::Topic', 2);
+    // The two alarm topics and the alerts topic, under the one key.
+    synth.template.resourceCountIs('AWS::SNS::Topic', 3);
     synth.template.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     synth.template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
@@ -245,7 +252,10 @@ describe('the Shelfwatch stack', () => {
           table in declaration.tables || readsStream,
           `${fn} access to table ${table}`,
         );
-        if (readsStream) assert.ok(!text.includes('dynamodb:GetItem'), `${fn} reads the stream only`);
+        if (readsStream) {
+          const onTable = JSON.stringify(statementsOf(fn).filter((s) => JSON.stringify(s).includes(tableId)));
+          assert.ok(!onTable.includes('dynamodb:GetItem'), `${fn} reads the stream only`);
+        }
       }
       // A stream consumer describes failed batches on its failure queue (the mapping's destination).
       const sends = declaration.sendsTo.length > 0 || 'consumesStream' in declaration;
@@ -257,7 +267,8 @@ describe('the Shelfwatch stack', () => {
         'redrivesFrom' in declaration ? declaration.redrivesFrom : [],
       ].some((priorities) => priorities.length > 0);
       assert.equal(text.includes('sqs:DeleteMessage'), deletes, `${fn} consumes, pulls or redrives messages`);
-      assert.equal(text.includes('sns:Publish'), declaration.publishesTo.length > 0, `${fn} publishes`);
+      const publishes = declaration.publishesTo.length > 0 || 'publishesAlerts' in declaration;
+      assert.equal(text.includes('sns:Publish'), publishes, `${fn} publishes`);
       const reads = Object.values(declaration.tables as Record<string, string>).some(
         (access) => access !== 'write',
       );
@@ -359,13 +370,63 @@ describe('the Shelfwatch stack', () => {
     }
   });
 
-  it('lets only the scrapers and the API (for workers) put run-summary events, on the run bus only', () => {
+  it('gives the notifier an INSERT-only mapping on the changes stream that bisects, retries and describes failures', () => {
+    const changesId = logicalIdOf(
+      'AWS::DynamoDB::GlobalTable',
+      (p) => p.TableName === tableName(STAGE, 'changes'),
+    );
+    const failuresId = logicalIdOf(
+      'AWS::SQS::Queue',
+      (p) => p.QueueName === resourceName(STAGE, 'notifier-failures'),
+    );
+    const stream = FUNCTIONS.notifier.consumesStream;
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [changesId, 'StreamArn'] },
+      BatchSize: stream.batchSize,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: stream.retryAttempts,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      StartingPosition: 'TRIM_HORIZON',
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failuresId, 'Arn'] } } },
+    });
+  });
+
+  it('lets only the notifier publish to the alerts topic, which is KMS-encrypted and mailed to alertEmail', () => {
+    const alertsId = logicalIdOf('AWS::SNS::Topic', (p) => p.TopicName === resourceName(STAGE, 'alerts'));
+    synth.template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: resourceName(STAGE, 'alerts'),
+      KmsMasterKeyId: Match.anyValue(),
+    });
+    synth.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'alerts@example.com',
+      TopicArn: { Ref: alertsId },
+    });
+    const publishers = Object.values(resourcesOf(synth.json, 'AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes(`{"Ref":"${alertsId}"}`),
+    );
+    assert.equal(publishers.length, 1);
+    const statements = (publishers[0]?.Properties.PolicyDocument as { Statement: { Action: unknown }[] })
+      .Statement;
+    const onTopic = statements.filter((s) => JSON.stringify(s).includes(alertsId));
+    assert.deepEqual(
+      onTopic.map((s) => s.Action),
+      ['sns:Publish'],
+    );
+    synth.template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: resourceName(STAGE, 'notifier'),
+      Environment: { Variables: Match.objectLike({ SHELFWATCH_ALERT_TOPIC_ARN: { Ref: alertsId } }) },
+    });
+  });
+
+  it('lets only the scrapers, the API (for workers) and the notifier put events, on the run bus only', () => {
     const busId = logicalIdOf('AWS::Events::EventBus', (p) => p.Name === resourceName(STAGE, 'runs'));
     const putters = Object.values(resourcesOf(synth.json, 'AWS::IAM::Policy')).filter((policy) =>
       JSON.stringify(policy.Properties.PolicyDocument).includes('events:PutEvents'),
     );
     const publishers = Object.values(FUNCTIONS).filter((declaration) => 'publishesRunEvents' in declaration);
-    assert.equal(publishers.length, 3);
+    assert.equal(publishers.length, 4);
     assert.equal(putters.length, publishers.length);
     for (const putter of putters) assert.ok(JSON.stringify(putter.Properties.PolicyDocument).includes(busId));
     synth.template.hasResourceProperties('AWS::Lambda::Function', {

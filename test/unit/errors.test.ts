@@ -59,6 +59,9 @@ const SAMPLES: Record<string, readonly Sample[]> = {
   HistoryQueryError: [{ args: ['Binder Error: column nope not found'], kind: 'invalid' }],
   StreamRecordWithoutSequenceError: [{ args: ['e-1'], kind: 'invalid' }],
   UnknownHistoryStreamError: [{ args: ['arn:aws:dynamodb:eu-west-1:1:table/x/stream/1'], kind: 'invalid' }],
+  ChangeEventsNotPublishedError: [
+    { args: [[{ changeId: 's-1#price_down' }], 'ThrottlingException'], kind: 'unavailable' },
+  ],
   AthenaCredentialsError: [
     { args: ['credentials', 'Could not load credentials from any providers'], kind: 'unauthorized' },
     { args: ['region', 'Region is missing'], kind: 'unauthorized' },

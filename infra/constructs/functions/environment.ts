@@ -1,5 +1,6 @@
 import {
   ALARM_WEBHOOK_SECRET_VARIABLE,
+  ALERT_TOPIC_VARIABLE,
   ATHENA_WORKGROUP_VARIABLE,
   GLUE_DATABASE_VARIABLE,
   bucketVariable,
@@ -82,6 +83,7 @@ function resourceVariables(declaration: FunctionDeclaration, props: FunctionsPro
     variables[GLUE_DATABASE_VARIABLE] = glueDatabaseName(props.stage);
   }
   if (declaration.publishesRunEvents) variables[EVENT_BUS_VARIABLE] = props.runEvents.bus.eventBusName;
+  if (declaration.publishesAlerts) variables[ALERT_TOPIC_VARIABLE] = props.alerts.topic.topicArn;
   return variables;
 }
 

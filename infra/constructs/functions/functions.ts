@@ -11,6 +11,7 @@ import {
 } from '../../../shared/catalogue/index.ts';
 import { type Priority } from '../../../shared/definitions/index.ts';
 import type { AlarmTopics } from '../alarm-topics.ts';
+import type { AlertTopic } from '../alert-topic.ts';
 import type { Buckets } from '../buckets.ts';
 import type { FailureQueues, RunQueues } from '../queues.ts';
 import type { RunEvents } from '../run-events.ts';
@@ -48,6 +49,8 @@ export interface FunctionsProps {
   readonly failureQueues: FailureQueues;
   /** The alarm topics (and their key) functions publish to or forward from. */
   readonly topics: AlarmTopics;
+  /** The alerts topic (fired watch rules) functions publish to. */
+  readonly alerts: AlertTopic;
   /** The catalogue's buckets. */
   readonly buckets: Buckets;
   /** The bus of run-summary events. */

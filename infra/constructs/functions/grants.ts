@@ -128,6 +128,11 @@ function grantTopics({ declaration, role }: GrantTarget, props: FunctionsProps):
       keyActions: ['kms:GenerateDataKey', 'kms:Decrypt'],
     });
   }
+  if (declaration.publishesAlerts) {
+    props.alerts.topic.grants.actions(role, ['sns:Publish'], {
+      keyActions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    });
+  }
 }
 
 /**

@@ -44,8 +44,8 @@ export function connectTriggers(
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(props.failureQueues.byName[stream.failureQueue]),
-        // Removals (TTL cleaning old snapshots) are not history: they never invoke the function.
-        filters: [FilterCriteria.filter({ eventName: FilterRule.or('INSERT', 'MODIFY') })],
+        // Only the events the catalogue names invoke the function (e.g. no TTL removals).
+        filters: [FilterCriteria.filter({ eventName: FilterRule.or(...stream.eventNames) })],
       }),
     );
   }
