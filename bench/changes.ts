@@ -35,8 +35,7 @@ import { startLocalInfrastructure } from '../local/infrastructure.ts';
 import { resourceEnvironment, requireTable } from '../shared/aws/index.ts';
 import { type Change, isListingChangeKind } from '../shared/changes/index.ts';
 import { type NewRule, evaluateRules, isDecidedBy, isInScope } from '../shared/rules/index.ts';
-import { readScraperConfig, RunScraper } from '../shared/scraping/index.ts';
-import { runScraperOptionsOf } from '../shared/scraping/scraper-wiring.ts';
+import { readScraperConfig, RunScraper, runScraperOptionsOf } from '../shared/scraping/index.ts';
 import { createStores, type Stores } from '../shared/stores/index.ts';
 
 const { values } = parseArgs({

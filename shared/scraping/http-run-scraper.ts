@@ -15,6 +15,7 @@ import { runScraperOptionsOf, type ScraperStores } from './scraper-wiring.ts';
 
 export { consumeRunMessage } from './consume-run-message.ts';
 export { readScraperConfig } from './scraper-config.ts';
+export { runScraperOptionsOf, type ScraperStores } from './scraper-wiring.ts';
 
 export interface HttpScraperWiring {
   readonly scraper: RunScraper;
