@@ -27,6 +27,9 @@ export const EVENT_BUS_VARIABLE = 'SHELFWATCH_EVENT_BUS_NAME';
 /** The Athena workgroup and Glue database of the history, named to functions that query it. */
 export const ATHENA_WORKGROUP_VARIABLE = 'SHELFWATCH_ATHENA_WORKGROUP';
 export const GLUE_DATABASE_VARIABLE = 'SHELFWATCH_GLUE_DATABASE';
+/** The webhooks queue (to functions that enqueue deliveries and to the sender) and its DLQ (the sender). */
+export const WEBHOOK_QUEUE_URL_VARIABLE = 'SHELFWATCH_WEBHOOK_QUEUE_URL';
+export const WEBHOOK_DLQ_URL_VARIABLE = 'SHELFWATCH_WEBHOOK_DLQ_URL';
 export const tableVariable = (table: TableName): string => `SHELFWATCH_TABLE_${snake(table)}`;
 export const queueUrlVariable = (priority: Priority): string => `SHELFWATCH_QUEUE_${snake(priority)}_URL`;
 /** The HTTP queue of a priority (`runs-<priority>-http`), read by the HTTP-only scraper's routing. */
@@ -53,6 +56,10 @@ export interface ResourceEnvironment {
   readonly changeRetentionDays: number;
   /** The run events bus, when this function publishes run summaries. */
   readonly eventBusName?: string;
+  /** The webhooks queue, when this function enqueues or delivers webhook deliveries. */
+  readonly webhookQueueUrl?: string;
+  /** The webhooks DLQ, when this function delivers webhooks. */
+  readonly webhookDeadLetterQueueUrl?: string;
 }
 
 /**
@@ -112,6 +119,8 @@ export function resourceEnvironment(env: NodeJS.ProcessEnv = process.env): Resou
       changeRetentionDaysSetting,
     ),
     ...(env[EVENT_BUS_VARIABLE] ? { eventBusName: env[EVENT_BUS_VARIABLE] } : {}),
+    ...(env[WEBHOOK_QUEUE_URL_VARIABLE] ? { webhookQueueUrl: env[WEBHOOK_QUEUE_URL_VARIABLE] } : {}),
+    ...(env[WEBHOOK_DLQ_URL_VARIABLE] ? { webhookDeadLetterQueueUrl: env[WEBHOOK_DLQ_URL_VARIABLE] } : {}),
   };
 }
 
@@ -149,4 +158,17 @@ export function requireTopicArn(resources: ResourceEnvironment, severity: Severi
   const arn = resources.topicArns[severity];
   if (!arn) throw new MissingResourceError(topicArnVariable(severity), `topic "${severity}"`);
   return arn;
+}
+
+export function requireWebhookQueueUrl(resources: ResourceEnvironment): string {
+  if (!resources.webhookQueueUrl)
+    throw new MissingResourceError(WEBHOOK_QUEUE_URL_VARIABLE, 'the webhooks queue');
+  return resources.webhookQueueUrl;
+}
+
+export function requireWebhookDeadLetterQueueUrl(resources: ResourceEnvironment): string {
+  if (!resources.webhookDeadLetterQueueUrl) {
+    throw new MissingResourceError(WEBHOOK_DLQ_URL_VARIABLE, 'the webhooks DLQ');
+  }
+  return resources.webhookDeadLetterQueueUrl;
 }
