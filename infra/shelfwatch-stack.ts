@@ -8,7 +8,7 @@ import { Buckets } from './constructs/buckets.ts';
 import { PipelineDashboard } from './constructs/dashboard.ts';
 import { Functions } from './constructs/functions/functions.ts';
 import { ShelfwatchHttpApi } from './constructs/http-api.ts';
-import { FailureQueues, RunQueues } from './constructs/queues.ts';
+import { FailureQueues, RunQueues, WebhookQueues } from './constructs/queues.ts';
 import { HistoryAnalytics } from './constructs/history-analytics.ts';
 import { RunEvents } from './constructs/run-events.ts';
 import { Schedules } from './constructs/schedules.ts';
@@ -24,6 +24,7 @@ export class ShelfwatchStack extends Stack {
   readonly tables: Tables;
   readonly queues: RunQueues;
   readonly failureQueues: FailureQueues;
+  readonly webhookQueues: WebhookQueues;
   readonly historyAnalytics: HistoryAnalytics;
   readonly topics: AlarmTopics;
   readonly buckets: Buckets;
@@ -43,6 +44,10 @@ export class ShelfwatchStack extends Stack {
     this.tables = new Tables(this, 'Tables', { stage: config.stage, removalPolicy: config.removalPolicy });
     this.queues = new RunQueues(this, 'Queues', { stage: config.stage, removalPolicy: config.removalPolicy });
     this.failureQueues = new FailureQueues(this, 'FailureQueues', {
+      stage: config.stage,
+      removalPolicy: config.removalPolicy,
+    });
+    this.webhookQueues = new WebhookQueues(this, 'WebhookQueues', {
       stage: config.stage,
       removalPolicy: config.removalPolicy,
     });
@@ -79,6 +84,8 @@ export class ShelfwatchStack extends Stack {
       tables: this.tables,
       queues: this.queues,
       failureQueues: this.failureQueues,
+      webhookQueues: this.webhookQueues,
+      webhookIds: config.webhooks ?? [],
       topics: this.topics,
       buckets: this.buckets,
       runEvents: this.runEvents,
@@ -102,6 +109,7 @@ export class ShelfwatchStack extends Stack {
       topics: this.topics,
       queues: this.queues,
       failureQueues: this.failureQueues,
+      webhookQueues: this.webhookQueues,
       functions: this.functions.byName,
     });
     new CfnOutput(this, 'RunEventsBusName', {

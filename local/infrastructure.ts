@@ -14,6 +14,8 @@ import {
   STAGE_VARIABLE,
   tableVariable,
   topicArnVariable,
+  WEBHOOK_DLQ_URL_VARIABLE,
+  WEBHOOK_QUEUE_URL_VARIABLE,
 } from '../shared/aws/index.ts';
 import {
   type DynamoDbLocal,
@@ -28,6 +30,7 @@ import {
   createQueues,
   createTables,
   createTopics,
+  createWebhookQueue,
   type ProvisionedResources,
 } from './provision.ts';
 import { PRIORITIES } from '../shared/definitions/index.ts';
@@ -78,13 +81,14 @@ async function provisionStage(
   endpoints: LocalInfrastructure['endpoints'],
 ): Promise<ProvisionedStage> {
   assertValidStage(stage);
-  const [tables, queues, topics, buckets] = await Promise.all([
+  const [tables, queues, webhooks, topics, buckets] = await Promise.all([
     createTables(clients.dynamodb, stage),
     createQueues(clients.sqs, stage),
+    createWebhookQueue(clients.sqs, stage),
     createTopics(clients.sns, stage),
     createBuckets(clients.s3, stage),
   ]);
-  const resources: ProvisionedResources = { tables, queues, topics, buckets };
+  const resources: ProvisionedResources = { tables, queues, webhooks, topics, buckets };
   return { stage, resources, environment: localEnvironment(stage, resources, endpoints) };
 }
 
@@ -168,6 +172,8 @@ function localEnvironment(
     environment[httpQueueUrlVariable(priority)] = resources.queues[priority].httpUrl;
     environment[deadLetterQueueUrlVariable(priority)] = resources.queues[priority].deadLetterUrl;
   }
+  environment[WEBHOOK_QUEUE_URL_VARIABLE] = resources.webhooks.url;
+  environment[WEBHOOK_DLQ_URL_VARIABLE] = resources.webhooks.deadLetterUrl;
   for (const severity of SEVERITIES) environment[topicArnVariable(severity)] = resources.topics[severity];
   for (const bucket of Object.keys(resources.buckets) as BucketName[]) {
     environment[bucketVariable(bucket)] = resources.buckets[bucket];

@@ -10,6 +10,8 @@ import {
   STAGE_VARIABLE,
   tableVariable,
   topicArnVariable,
+  WEBHOOK_DLQ_URL_VARIABLE,
+  WEBHOOK_QUEUE_URL_VARIABLE,
 } from '../../../shared/aws/index.ts';
 import {
   athenaWorkgroupName,
@@ -82,6 +84,12 @@ function resourceVariables(declaration: FunctionDeclaration, props: FunctionsPro
     variables[GLUE_DATABASE_VARIABLE] = glueDatabaseName(props.stage);
   }
   if (declaration.publishesRunEvents) variables[EVENT_BUS_VARIABLE] = props.runEvents.bus.eventBusName;
+  if (declaration.enqueuesWebhooks || declaration.deliversWebhooks) {
+    variables[WEBHOOK_QUEUE_URL_VARIABLE] = props.webhookQueues.queue.queueUrl;
+  }
+  if (declaration.deliversWebhooks) {
+    variables[WEBHOOK_DLQ_URL_VARIABLE] = props.webhookQueues.deadLetterQueue.queueUrl;
+  }
   return variables;
 }
 

@@ -12,7 +12,7 @@ import {
 import { type Priority } from '../../../shared/definitions/index.ts';
 import type { AlarmTopics } from '../alarm-topics.ts';
 import type { Buckets } from '../buckets.ts';
-import type { FailureQueues, RunQueues } from '../queues.ts';
+import type { FailureQueues, RunQueues, WebhookQueues } from '../queues.ts';
 import type { RunEvents } from '../run-events.ts';
 import type { Tables } from '../tables.ts';
 import { bundlingOf, REPOSITORY_ROOT } from './bundling.ts';
@@ -46,6 +46,13 @@ export interface FunctionsProps {
   readonly queues: RunQueues;
   /** The on-failure destinations of stream event source mappings. */
   readonly failureQueues: FailureQueues;
+  /** The webhooks queue (deliveries of fired rules) and its DLQ. */
+  readonly webhookQueues: WebhookQueues;
+  /**
+   * Ids of the deployment's webhooks: the sender may read `shelfwatch/<stage>/webhooks/<id>` of
+   * these only.
+   */
+  readonly webhookIds: readonly string[];
   /** The alarm topics (and their key) functions publish to or forward from. */
   readonly topics: AlarmTopics;
   /** The catalogue's buckets. */
