@@ -41,6 +41,8 @@ import {
   type ScheduleName,
 } from '../shared/catalogue/index.ts';
 import { localAlarmSource } from './alarm-evaluator.ts';
+import { readWebhooksFile, WEBHOOK_VARIABLES } from '../shared/webhooks/index.ts';
+import { type SqsHandler, WebhookQueueMapping } from './webhook-mapping.ts';
 
 /** Timings of the local scrapers; see docs/local-runtime.md for why each is what it is. */
 export interface ScraperTimings {
@@ -88,6 +90,8 @@ export interface LocalPipelineOptions {
     readonly expandEachSlotTwice?: boolean;
   };
   readonly print?: (line: string) => void;
+  /** The rule webhooks (docs/webhooks.md). Default: `webhooks.json` in the data folder (or beside the logs folder). */
+  readonly webhooksFile?: string;
   /** Progress line period; 0: none. Default 5 s. */
   readonly progressEveryMs?: number;
 }
@@ -102,6 +106,10 @@ export interface LocalPipeline {
   readonly mappings: EventSourceMappings;
   /** The HTTP-only scraper's event source mappings (HTTP queues). */
   readonly httpMappings: EventSourceMappings;
+  /** The webhook sender's event source mapping (webhooks queue). */
+  readonly webhookMapping: WebhookQueueMapping;
+  /** Where this start reads the rule webhooks from. */
+  readonly webhooksFile: string;
   /** Marker prefix (env `SHELFWATCH_LOCAL_SCRAPER`) of every scraper process and its Chromium. */
   readonly scraperMarker: string;
   readonly clock: LocalClock;
@@ -159,6 +167,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     );
     stops.push(() => bus.stop());
 
+    const webhooksFile =
+      options.webhooksFile ?? path.join(options.dataDir ?? path.dirname(options.logDir), 'webhooks.json');
     const busName = resourceName(stage, RUN_EVENTS_BUS.name);
     const environment: Record<string, string> = {
       ...infrastructure.environment,
@@ -173,6 +183,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       [SCRAPER_VARIABLES.domainBurst]: '50',
       AWS_LAMBDA_FUNCTION_NAME: resourceName(stage, 'scraper'),
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(FUNCTIONS.scraper.memoryMb),
+      // Local only (CDK never sets them): webhooks from a file, and plain http to the loopback
+      // receivers that file names (the file is the operator's explicit choice).
+      [WEBHOOK_VARIABLES.webhooksFile]: webhooksFile,
+      [WEBHOOK_VARIABLES.allowHosts]: readWebhooksFile(webhooksFile).loopbackHosts().join(','),
     };
 
     // Local time starts once the emulators are up, so a slow start does not eat the first slot.
@@ -270,6 +284,20 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     });
     stops.push(() => httpMappings.stop());
 
+    // The webhook sender, in this process (the runtime has set its environment).
+    const sender = (await import('../functions/webhook-sender/handler.ts')) as { handler: SqsHandler };
+    const webhookMapping = new WebhookQueueMapping({
+      sqs: infrastructure.clients.sqs,
+      region: infrastructure.region,
+      queue: { url: infrastructure.resources.webhooks.url, arn: infrastructure.resources.webhooks.arn },
+      handler: sender.handler,
+      onInvocation: (report) => {
+        if (report.error) print(`✗ webhook sender invocation failed: ${firstLine(report.error)}`);
+      },
+      onError: (error) => print(`event source mapping (webhooks): ${String(error)}`),
+    });
+    stops.push(() => webhookMapping.stop());
+
     const resources = resourceEnvironment(environment);
     const eventsClient = createAwsClients({
       region: infrastructure.region,
@@ -301,6 +329,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
 
     mappings.start();
     httpMappings.start();
+    webhookMapping.start();
     const slots = startSlotFirings({
       runtime,
       clock,
@@ -341,6 +370,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       api,
       mappings,
       httpMappings,
+      webhookMapping,
+      webhooksFile,
       scraperMarker: pool.marker,
       clock,
       operatorToken,

@@ -13,7 +13,7 @@ import {
 } from '../aws/index.ts';
 import { METRIC_NAMESPACE, METRIC_SERVICE } from '../catalogue/index.ts';
 import { webhookSettingsFromEnvironment } from './settings.ts';
-import { readWebhooksFile, SecretsManagerWebhookRegistry } from './webhook-registry.ts';
+import { FileWebhookRegistry, SecretsManagerWebhookRegistry } from './webhook-registry.ts';
 import { type BatchOutcome, type DeliveryLog, WebhookSender } from './webhook-sender.ts';
 
 export function createWebhookSender(
@@ -24,7 +24,7 @@ export function createWebhookSender(
 ): WebhookSender {
   const settings = webhookSettingsFromEnvironment(env);
   const registry = settings.webhooksFile
-    ? readWebhooksFile(settings.webhooksFile)
+    ? new FileWebhookRegistry(settings.webhooksFile)
     : new SecretsManagerWebhookRegistry({ secrets: clients.secrets, stage: resources.stage });
   return new WebhookSender({
     registry,

@@ -1,12 +1,13 @@
 /**
  * Webhook registries: Secrets Manager when deployed (one secret per webhook, cached for five
- * minutes so a burst of deliveries reads each once), a map locally and in tests (from the
- * `webhooks.json` file of `npm start`'s data folder, or given directly).
+ * minutes so a burst of deliveries reads each once); locally the `webhooks.json` file of
+ * `npm start`'s data folder; in tests a map given directly.
  */
 import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { webhookSecretName } from '../catalogue/index.ts';
 import { UnavailableError, ValidationError } from '../errors/index.ts';
+import { WEBHOOK_ID_PATTERN } from '../rules/index.ts';
 import {
   parseWebhookConfig,
   UnknownWebhookError,
@@ -65,10 +66,20 @@ export class SecretsManagerWebhookRegistry implements WebhookRegistry {
 /** Webhooks held in memory: tests, and `npm start` (from its webhooks file). */
 export class StaticWebhookRegistry implements WebhookRegistry {
   private readonly webhooks: ReadonlyMap<string, WebhookConfig>;
+  private readonly source: string;
 
-  constructor(webhooks: Readonly<Record<string, unknown>>) {
+  /** Each id and configuration is checked now: a bad one throws a ValidationError naming it. */
+  constructor(webhooks: Readonly<Record<string, unknown>>, source = 'the local webhooks') {
+    this.source = source;
     this.webhooks = new Map(
-      Object.entries(webhooks).map(([id, value]) => [id, parseWebhookConfig(id, value)] as const),
+      Object.entries(webhooks).map(([id, value]) => {
+        if (!WEBHOOK_ID_PATTERN.test(id)) {
+          throw new ValidationError(`webhooks of ${source}`, [
+            { field: id, message: 'is not a webhook id: 1-64 letters, digits, ".", "_" or "-"' },
+          ]);
+        }
+        return [id, parseWebhookConfig(id, value)] as const;
+      }),
     );
   }
 
@@ -76,22 +87,55 @@ export class StaticWebhookRegistry implements WebhookRegistry {
     return [...this.webhooks.keys()];
   }
 
+  /** `host:port` of each plain-http loopback URL (the local runtime lets deliveries reach those). */
+  loopbackHosts(): string[] {
+    const hosts = [...this.webhooks.values()].flatMap(({ url }) => {
+      const parsed = new URL(url);
+      const isLoopback = /^127\.\d+\.\d+\.\d+$/.test(parsed.hostname) || parsed.hostname === 'localhost';
+      return parsed.protocol === 'http:' && isLoopback ? [`${parsed.hostname}:${parsed.port || '80'}`] : [];
+    });
+    return [...new Set(hosts)];
+  }
+
   get(webhookId: string): Promise<WebhookConfig> {
     const config = this.webhooks.get(webhookId);
     return config
       ? Promise.resolve(config)
-      : Promise.reject(new UnknownWebhookError(webhookId, 'not in the local webhooks file'));
+      : Promise.reject(new UnknownWebhookError(webhookId, `not in ${this.source}`));
   }
 }
 
-/** The local webhooks file: `{ "<id>": { "url", "format", "signingSecret" }, ... }`. */
+/**
+ * The local webhooks file, `{ "<id>": { "url", "format", "signingSecret" }, ... }`, read at each
+ * lookup so an edit takes effect without a restart. A missing file holds no webhooks.
+ */
+export class FileWebhookRegistry implements WebhookRegistry {
+  readonly file: string;
+
+  constructor(file: string) {
+    this.file = file;
+  }
+
+  async get(webhookId: string): Promise<WebhookConfig> {
+    return readWebhooksFile(this.file).get(webhookId);
+  }
+}
+
+/** The webhooks of a local file (none when it does not exist); a malformed file names what is wrong. */
 export function readWebhooksFile(file: string): StaticWebhookRegistry {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new StaticWebhookRegistry({}, file);
+    throw error;
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new ValidationError(`webhooks file ${file}`, [
-      { field: '(root)', message: `is not readable JSON (${(error as Error).message})` },
+      { field: '(root)', message: `is not JSON (${(error as Error).message})` },
     ]);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -99,5 +143,5 @@ export function readWebhooksFile(file: string): StaticWebhookRegistry {
       { field: '(root)', message: 'must be an object of webhook id → {"url", "format", "signingSecret"}' },
     ]);
   }
-  return new StaticWebhookRegistry(parsed as Record<string, unknown>);
+  return new StaticWebhookRegistry(parsed as Record<string, unknown>, file);
 }

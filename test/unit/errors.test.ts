@@ -58,6 +58,7 @@ const SAMPLES: Record<string, readonly Sample[]> = {
   HistoryPartitionValueError: [{ args: ['snapshots', 'marketplace', 'U/S'], kind: 'invalid' }],
   HistoryQueryError: [{ args: ['Binder Error: column nope not found'], kind: 'invalid' }],
   StreamRecordWithoutSequenceError: [{ args: ['e-1'], kind: 'invalid' }],
+  UnknownWebhookError: [{ args: ['team-json', 'not in the local webhooks file'], kind: 'not-found' }],
   AthenaCredentialsError: [
     { args: ['credentials', 'Could not load credentials from any providers'], kind: 'unauthorized' },
     { args: ['region', 'Region is missing'], kind: 'unauthorized' },
