@@ -12,6 +12,7 @@ import {
   type ResourceEnvironment,
 } from '../aws/index.ts';
 import { METRIC_NAMESPACE, METRIC_SERVICE } from '../catalogue/index.ts';
+import { type SendToWebhooks, webhookSenderPort } from './enqueue-deliveries.ts';
 import { webhookSettingsFromEnvironment } from './settings.ts';
 import { FileWebhookRegistry, SecretsManagerWebhookRegistry } from './webhook-registry.ts';
 import { type BatchOutcome, type DeliveryLog, WebhookSender } from './webhook-sender.ts';
@@ -37,6 +38,14 @@ export function createWebhookSender(
     retryMaxSeconds: settings.retryMaxSeconds,
     ...(settings.allowHosts ? { allowHosts: settings.allowHosts } : {}),
   });
+}
+
+/** The port a function declared `enqueuesWebhooks` hands its firings to (the notifier). */
+export function createSendToWebhooks(
+  resources: ResourceEnvironment,
+  clients: Pick<AwsClients, 'sqs'>,
+): SendToWebhooks {
+  return webhookSenderPort({ sqs: clients.sqs, queueUrl: requireWebhookQueueUrl(resources) });
 }
 
 /** WebhookDeliveries, WebhookDeliveryFailures (attempts failed: retried or dead-lettered), WebhookDeadLettered. */
