@@ -11,6 +11,7 @@ import { changeRetentionDaysSetting } from '../shared/changes/settings.ts';
 import { catchUpHoursSetting } from '../shared/expansion/settings.ts';
 import { itemRetentionDaysSetting } from '../shared/results/settings.ts';
 import { runRetentionDaysSetting } from '../shared/runs/settings.ts';
+import { WEBHOOK_ID_PATTERN } from '../shared/rules/index.ts';
 
 /** 10 GB: a query costs at most about $0.05 unless the stage raises it. */
 const ATHENA_BYTES_SCANNED_CUTOFF_MB_DEFAULT = 10_240;
@@ -58,6 +59,8 @@ export const CONTEXT_KEYS = {
     'Days a Parquet history file is kept before S3 deletes it (lifecycle rule). Optional: kept for good (Intelligent-Tiering after 30 days).',
   athenaBytesScannedCutoffMb: `Megabytes one Athena query of the history may scan before Athena cancels it (10 or more; $5 per TB scanned). Default: ${ATHENA_BYTES_SCANNED_CUTOFF_MB_DEFAULT}.`,
   changeRetentionDays: documented(changeRetentionDaysSetting),
+  webhooks:
+    'Comma-separated ids of the rule webhooks (1-64 letters, digits, ".", "_", "-"), each configured in the secret shelfwatch/<stage>/webhooks/<id>; the webhook sender may read those secrets only. Optional: none.',
   removalPolicy:
     "'retain' keeps tables and queues when the stack is deleted; 'destroy' removes them. Default: retain.",
 } as const;
@@ -121,6 +124,20 @@ const configSchema = z.object({
     .max(1_000_000_000)
     .default(ATHENA_BYTES_SCANNED_CUTOFF_MB_DEFAULT),
   changeRetentionDays: changeRetentionDaysSetting,
+  webhooks: z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) =>
+      (typeof value === 'string' ? value.split(',') : value).map((id) => id.trim()).filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z.string().regex(WEBHOOK_ID_PATTERN, 'must be webhook ids: 1-64 letters, digits, ".", "_" or "-"'),
+        )
+        .max(100, 'at most 100 webhooks')
+        .refine((ids) => new Set(ids).size === ids.length, 'must not name a webhook twice'),
+    )
+    .optional(),
   removalPolicy: z.enum(REMOVAL_POLICIES).default('retain'),
 });
 

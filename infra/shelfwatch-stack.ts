@@ -9,7 +9,7 @@ import { Buckets } from './constructs/buckets.ts';
 import { PipelineDashboard } from './constructs/dashboard.ts';
 import { Functions } from './constructs/functions/functions.ts';
 import { ShelfwatchHttpApi } from './constructs/http-api.ts';
-import { FailureQueues, RunQueues } from './constructs/queues.ts';
+import { FailureQueues, RunQueues, WebhookQueues } from './constructs/queues.ts';
 import { HistoryAnalytics } from './constructs/history-analytics.ts';
 import { RunEvents } from './constructs/run-events.ts';
 import { Schedules } from './constructs/schedules.ts';
@@ -25,6 +25,7 @@ export class ShelfwatchStack extends Stack {
   readonly tables: Tables;
   readonly queues: RunQueues;
   readonly failureQueues: FailureQueues;
+  readonly webhookQueues: WebhookQueues;
   readonly historyAnalytics: HistoryAnalytics;
   readonly topics: AlarmTopics;
   readonly alerts: AlertTopic;
@@ -45,6 +46,10 @@ export class ShelfwatchStack extends Stack {
     this.tables = new Tables(this, 'Tables', { stage: config.stage, removalPolicy: config.removalPolicy });
     this.queues = new RunQueues(this, 'Queues', { stage: config.stage, removalPolicy: config.removalPolicy });
     this.failureQueues = new FailureQueues(this, 'FailureQueues', {
+      stage: config.stage,
+      removalPolicy: config.removalPolicy,
+    });
+    this.webhookQueues = new WebhookQueues(this, 'WebhookQueues', {
       stage: config.stage,
       removalPolicy: config.removalPolicy,
     });
@@ -86,6 +91,8 @@ export class ShelfwatchStack extends Stack {
       tables: this.tables,
       queues: this.queues,
       failureQueues: this.failureQueues,
+      webhookQueues: this.webhookQueues,
+      webhookIds: config.webhooks ?? [],
       topics: this.topics,
       alerts: this.alerts,
       buckets: this.buckets,
@@ -110,6 +117,7 @@ export class ShelfwatchStack extends Stack {
       topics: this.topics,
       queues: this.queues,
       failureQueues: this.failureQueues,
+      webhookQueues: this.webhookQueues,
       functions: this.functions.byName,
     });
     new CfnOutput(this, 'RunEventsBusName', {

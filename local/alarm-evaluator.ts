@@ -50,6 +50,8 @@ export function metricKey(metric: AlarmMetric): string {
       return `function:${metric.function}:${metric.name}`;
     case 'failureQueue':
       return `failure-queue:${metric.queue}:${metric.name}`;
+    case 'webhookQueue':
+      return `webhook-queue:${metric.deadLetter ? 'dlq' : 'queue'}:${metric.name}`;
   }
 }
 

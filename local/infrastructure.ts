@@ -15,6 +15,8 @@ import {
   tableVariable,
   topicArnVariable,
   ALERT_TOPIC_VARIABLE,
+  WEBHOOK_DLQ_URL_VARIABLE,
+  WEBHOOK_QUEUE_URL_VARIABLE,
 } from '../shared/aws/index.ts';
 import {
   type DynamoDbLocal,
@@ -30,6 +32,7 @@ import {
   createTables,
   createTopics,
   createAlertTopic,
+  createWebhookQueue,
   type ProvisionedResources,
 } from './provision.ts';
 import { PRIORITIES } from '../shared/definitions/index.ts';
@@ -80,14 +83,15 @@ async function provisionStage(
   endpoints: LocalInfrastructure['endpoints'],
 ): Promise<ProvisionedStage> {
   assertValidStage(stage);
-  const [tables, queues, topics, alertTopic, buckets] = await Promise.all([
+  const [tables, queues, webhooks, topics, alertTopic, buckets] = await Promise.all([
     createTables(clients.dynamodb, stage),
     createQueues(clients.sqs, stage),
+    createWebhookQueue(clients.sqs, stage),
     createTopics(clients.sns, stage),
     createAlertTopic(clients.sns, stage),
     createBuckets(clients.s3, stage),
   ]);
-  const resources: ProvisionedResources = { tables, queues, topics, alertTopic, buckets };
+  const resources: ProvisionedResources = { tables, queues, webhooks, topics, alertTopic, buckets };
   return { stage, resources, environment: localEnvironment(stage, resources, endpoints) };
 }
 
@@ -171,6 +175,8 @@ function localEnvironment(
     environment[httpQueueUrlVariable(priority)] = resources.queues[priority].httpUrl;
     environment[deadLetterQueueUrlVariable(priority)] = resources.queues[priority].deadLetterUrl;
   }
+  environment[WEBHOOK_QUEUE_URL_VARIABLE] = resources.webhooks.url;
+  environment[WEBHOOK_DLQ_URL_VARIABLE] = resources.webhooks.deadLetterUrl;
   for (const severity of SEVERITIES) environment[topicArnVariable(severity)] = resources.topics[severity];
   environment[ALERT_TOPIC_VARIABLE] = resources.alertTopic;
   for (const bucket of Object.keys(resources.buckets) as BucketName[]) {

@@ -24,7 +24,7 @@ import { DEMO_RULES, DEMO_WATCH_LIST, demoShopOrigins, seedRules, seedWatchList 
 import { type LocalEventBus, startLocalEventBus } from './event-bus.ts';
 import { HistoryPump } from './history-pump.ts';
 import { ChangesPump } from './changes-pump.ts';
-import { createNotifierDependencies, logWebhookFirings } from '../shared/alerts/index.ts';
+import { createNotifierDependencies } from '../shared/alerts/index.ts';
 import { LOCAL_CREDENTIALS } from './emulators.ts';
 import { EventSourceMappings, type MappingVisibility } from './event-source-mapping.ts';
 import { type LocalInfrastructure, startLocalInfrastructure } from './infrastructure.ts';
@@ -44,6 +44,8 @@ import {
   type ScheduleName,
 } from '../shared/catalogue/index.ts';
 import { localAlarmSource } from './alarm-evaluator.ts';
+import { readWebhooksFile, WEBHOOK_VARIABLES, webhookSenderPort } from '../shared/webhooks/index.ts';
+import { type SqsHandler, WebhookQueueMapping } from './webhook-mapping.ts';
 
 /** Timings of the local scrapers; see docs/local-runtime.md for why each is what it is. */
 export interface ScraperTimings {
@@ -93,6 +95,8 @@ export interface LocalPipelineOptions {
     readonly expandEachSlotTwice?: boolean;
   };
   readonly print?: (line: string) => void;
+  /** The rule webhooks (docs/webhooks.md). Default: `webhooks.json` in the data folder (or beside the logs folder). */
+  readonly webhooksFile?: string;
   /** Progress line period; 0: none. Default 5 s. */
   readonly progressEveryMs?: number;
 }
@@ -109,6 +113,10 @@ export interface LocalPipeline {
   readonly mappings: EventSourceMappings;
   /** The HTTP-only scraper's event source mappings (HTTP queues). */
   readonly httpMappings: EventSourceMappings;
+  /** The webhook sender's event source mapping (webhooks queue). */
+  readonly webhookMapping: WebhookQueueMapping;
+  /** Where this start reads the rule webhooks from. */
+  readonly webhooksFile: string;
   /** Marker prefix (env `SHELFWATCH_LOCAL_SCRAPER`) of every scraper process and its Chromium. */
   readonly scraperMarker: string;
   readonly clock: LocalClock;
@@ -179,6 +187,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     );
     stops.push(() => bus.stop());
 
+    const webhooksFile =
+      options.webhooksFile ?? path.join(options.dataDir ?? path.dirname(options.logDir), 'webhooks.json');
     const busName = resourceName(stage, RUN_EVENTS_BUS.name);
     const environment: Record<string, string> = {
       ...infrastructure.environment,
@@ -193,6 +203,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       [SCRAPER_VARIABLES.domainBurst]: '50',
       AWS_LAMBDA_FUNCTION_NAME: resourceName(stage, 'scraper'),
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(FUNCTIONS.scraper.memoryMb),
+      // Local only (CDK never sets them): webhooks from a file, and plain http to the loopback
+      // receivers that file names (the file is the operator's explicit choice).
+      [WEBHOOK_VARIABLES.webhooksFile]: webhooksFile,
+      [WEBHOOK_VARIABLES.allowHosts]: readWebhooksFile(webhooksFile).loopbackHosts().join(','),
     };
 
     // Local time starts once the emulators are up, so a slow start does not eat the first slot.
@@ -292,6 +306,20 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     });
     stops.push(() => httpMappings.stop());
 
+    // The webhook sender, in this process (the runtime has set its environment).
+    const sender = (await import('../functions/webhook-sender/handler.ts')) as { handler: SqsHandler };
+    const webhookMapping = new WebhookQueueMapping({
+      sqs: infrastructure.clients.sqs,
+      region: infrastructure.region,
+      queue: { url: infrastructure.resources.webhooks.url, arn: infrastructure.resources.webhooks.arn },
+      handler: sender.handler,
+      onInvocation: (report) => {
+        if (report.error) print(`✗ webhook sender invocation failed: ${firstLine(report.error)}`);
+      },
+      onError: (error) => print(`event source mapping (webhooks): ${String(error)}`),
+    });
+    stops.push(() => webhookMapping.stop());
+
     const resources = resourceEnvironment(environment);
     const eventsClient = createAwsClients({
       region: infrastructure.region,
@@ -308,10 +336,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         resources,
         { ...infrastructure.clients, events: eventsClient.events },
         {
-          // The webhook port: a placeholder that logs, until webhook delivery is merged.
-          sendToWebhooks: logWebhookFirings((message, details) =>
-            print(`notifier: ${message} ${JSON.stringify(details)}`),
-          ),
+          // Firings naming webhooks: one delivery each on fauxqs's webhooks queue (the sender above).
+          sendToWebhooks: webhookSenderPort({
+            sqs: infrastructure.clients.sqs,
+            queueUrl: infrastructure.resources.webhooks.url,
+          }),
           warn: (message, details) => print(`notifier: ${message} ${JSON.stringify(details)}`),
         },
       ),
@@ -348,6 +377,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
 
     mappings.start();
     httpMappings.start();
+    webhookMapping.start();
     const slots = startSlotFirings({
       runtime,
       clock,
@@ -392,6 +422,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       api,
       mappings,
       httpMappings,
+      webhookMapping,
+      webhooksFile,
       scraperMarker: pool.marker,
       clock,
       operatorToken,

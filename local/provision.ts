@@ -35,6 +35,9 @@ import {
   resourceName,
   topicName,
   alertTopicName,
+  WEBHOOK_QUEUE,
+  webhookDeadLetterQueueName,
+  webhookQueueName,
 } from '../shared/catalogue/index.ts';
 
 /** Local bucket names (in AWS, CloudFormation names buckets: names are global). */
@@ -54,9 +57,18 @@ export interface ProvisionedQueue {
   readonly deadLetterArn: string;
 }
 
+/** The webhooks queue and its DLQ. */
+export interface ProvisionedWebhookQueue {
+  readonly url: string;
+  readonly arn: string;
+  readonly deadLetterUrl: string;
+  readonly deadLetterArn: string;
+}
+
 export interface ProvisionedResources {
   readonly tables: Record<TableName, string>;
   readonly queues: Record<Priority, ProvisionedQueue>;
+  readonly webhooks: ProvisionedWebhookQueue;
   readonly topics: Record<Severity, string>;
   /** The alerts topic (fired watch rules). */
   readonly alertTopic: string;
@@ -231,6 +243,21 @@ export async function createQueues(
     }),
   );
   return Object.fromEntries(entries) as Record<Priority, ProvisionedQueue>;
+}
+
+export async function createWebhookQueue(sqs: SQSClient, stage: string): Promise<ProvisionedWebhookQueue> {
+  const deadLetter = await createQueue(sqs, webhookDeadLetterQueueName(stage), {
+    MessageRetentionPeriod: String(WEBHOOK_QUEUE.dlqRetentionSeconds),
+  });
+  const queue = await createQueue(sqs, webhookQueueName(stage), {
+    VisibilityTimeout: String(WEBHOOK_QUEUE.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(WEBHOOK_QUEUE.retentionSeconds),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: deadLetter.arn,
+      maxReceiveCount: WEBHOOK_QUEUE.maxReceiveCount,
+    }),
+  });
+  return { url: queue.url, arn: queue.arn, deadLetterUrl: deadLetter.url, deadLetterArn: deadLetter.arn };
 }
 
 export async function createBuckets(s3: S3Client, stage: string): Promise<Record<BucketName, string>> {

@@ -188,6 +188,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
       });
     }
+    const { Attributes: webhookDlq = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: infrastructure.resources.webhooks.deadLetterUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    alarms.record('webhook-queue:dlq:ApproximateNumberOfMessagesVisible', {
+      atMs: nowMs,
+      value:
+        Number(webhookDlq.ApproximateNumberOfMessages ?? 0) +
+        Number(webhookDlq.ApproximateNumberOfMessagesNotVisible ?? 0),
+    });
     const transitions = alarms.evaluate(nowMs);
     for (const transition of transitions) {
       if (transition.from === undefined && transition.to === 'OK') continue; // quiet start

@@ -17,6 +17,8 @@ import {
   SEVERITIES,
   type TableName,
   TABLES,
+  webhookDeadLetterQueueName,
+  webhookQueueName,
 } from '../shared/catalogue/index.ts';
 
 const USAGE = `Usage: npm start -- [options]
@@ -120,6 +122,7 @@ function describe(pipeline: LocalPipeline, options: StartOptions): string {
       const queue = local.resources.queues[priority];
       return `  ${priority.padEnd(12)} ${queue.name}, ${queue.httpName}  ->  ${queue.deadLetterName}`;
     }),
+    `  ${'webhooks'.padEnd(12)} ${webhookQueueName(local.stage)}  ->  ${webhookDeadLetterQueueName(local.stage)}   (rule webhooks from ${pipeline.webhooksFile})`,
     '',
     'Buckets:',
     ...Object.entries(local.resources.buckets).map(([bucket, name]) => `  ${bucket.padEnd(12)} ${name}`),

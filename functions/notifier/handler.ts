@@ -6,21 +6,18 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import {
-  createNotifierDependencies,
-  logWebhookFirings,
-  notifierDatapoints,
-  notifyChanges,
-} from '../../shared/alerts/index.ts';
+import { createNotifierDependencies, notifierDatapoints, notifyChanges } from '../../shared/alerts/index.ts';
 import { createAwsClients, resourceEnvironment } from '../../shared/aws/index.ts';
 import { createMetrics, publishDatapoints } from '../../shared/monitoring/index.ts';
+import { createSendToWebhooks } from '../../shared/webhooks/index.ts';
 
 const resources = resourceEnvironment();
 const logger = new Logger({ serviceName: 'shelfwatch-notifier' });
 const metrics = createMetrics(resources.stage);
-const dependencies = createNotifierDependencies(resources, createAwsClients(), {
-  // The webhook port: a placeholder that logs, until webhook delivery is merged (webhook-port.ts).
-  sendToWebhooks: logWebhookFirings((message, details) => logger.warn(message, details)),
+const clients = createAwsClients();
+const dependencies = createNotifierDependencies(resources, clients, {
+  // Firings naming webhooks: one delivery each on the webhooks queue (the webhook sender's).
+  sendToWebhooks: createSendToWebhooks(resources, clients),
   warn: (message, details) => logger.warn(message, details),
 });
 

@@ -10,7 +10,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { AlarmTopics } from './alarm-topics.ts';
-import type { FailureQueues, RunQueues } from './queues.ts';
+import type { FailureQueues, RunQueues, WebhookQueues } from './queues.ts';
 import {
   type AlarmDeclaration,
   alarmName,
@@ -29,6 +29,8 @@ export interface AlarmsProps {
   readonly queues: RunQueues;
   /** The on-failure destinations whose depth alarms watch. */
   readonly failureQueues: FailureQueues;
+  /** The webhooks queue and its DLQ. */
+  readonly webhookQueues: WebhookQueues;
   /** The functions whose metrics (errors, throttles, duration) alarms watch. */
   readonly functions: Record<FunctionName, IFunction>;
 }
@@ -92,6 +94,11 @@ export class Alarms extends Construct {
         return props.functions[metric.function].metric(metric.name, options);
       case 'failureQueue':
         return props.failureQueues.byName[metric.queue].metric(metric.name, options);
+      case 'webhookQueue':
+        return (metric.deadLetter ? props.webhookQueues.deadLetterQueue : props.webhookQueues.queue).metric(
+          metric.name,
+          options,
+        );
     }
   }
 }

@@ -10,6 +10,9 @@ import {
   queueName,
   QUEUES,
   type RunQueueMode,
+  WEBHOOK_QUEUE,
+  webhookDeadLetterQueueName,
+  webhookQueueName,
 } from '../../shared/catalogue/index.ts';
 import type { RemovalPolicyName } from '../config.ts';
 import { acknowledge } from './acknowledge.ts';
@@ -92,5 +95,32 @@ export class FailureQueues extends Construct {
       return [name, queue] as const;
     });
     this.byName = Object.fromEntries(entries) as Record<FailureQueueName, Queue>;
+  }
+}
+
+/** The webhooks queue (deliveries of fired rules) and its DLQ; SSE and TLS enforced, redrive after maxReceiveCount. */
+export class WebhookQueues extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: QueuesProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    this.deadLetterQueue = new Queue(this, 'dlq', {
+      queueName: webhookDeadLetterQueueName(props.stage),
+      retentionPeriod: Duration.seconds(WEBHOOK_QUEUE.dlqRetentionSeconds),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      removalPolicy,
+    });
+    this.queue = new Queue(this, 'queue', {
+      queueName: webhookQueueName(props.stage),
+      visibilityTimeout: Duration.seconds(WEBHOOK_QUEUE.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.seconds(WEBHOOK_QUEUE.retentionSeconds),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: WEBHOOK_QUEUE.maxReceiveCount },
+      removalPolicy,
+    });
   }
 }

@@ -29,6 +29,9 @@ export const ATHENA_WORKGROUP_VARIABLE = 'SHELFWATCH_ATHENA_WORKGROUP';
 export const GLUE_DATABASE_VARIABLE = 'SHELFWATCH_GLUE_DATABASE';
 /** The alerts topic (fired watch rules), named to the functions that publish alerts. */
 export const ALERT_TOPIC_VARIABLE = 'SHELFWATCH_ALERT_TOPIC_ARN';
+/** The webhooks queue (to functions that enqueue deliveries and to the sender) and its DLQ (the sender). */
+export const WEBHOOK_QUEUE_URL_VARIABLE = 'SHELFWATCH_WEBHOOK_QUEUE_URL';
+export const WEBHOOK_DLQ_URL_VARIABLE = 'SHELFWATCH_WEBHOOK_DLQ_URL';
 export const tableVariable = (table: TableName): string => `SHELFWATCH_TABLE_${snake(table)}`;
 export const queueUrlVariable = (priority: Priority): string => `SHELFWATCH_QUEUE_${snake(priority)}_URL`;
 /** The HTTP queue of a priority (`runs-<priority>-http`), read by the HTTP-only scraper's routing. */
@@ -57,6 +60,10 @@ export interface ResourceEnvironment {
   readonly eventBusName?: string;
   /** The alerts topic, when this function publishes fired rules. */
   readonly alertTopicArn?: string;
+  /** The webhooks queue, when this function enqueues or delivers webhook deliveries. */
+  readonly webhookQueueUrl?: string;
+  /** The webhooks DLQ, when this function delivers webhooks. */
+  readonly webhookDeadLetterQueueUrl?: string;
 }
 
 /**
@@ -117,6 +124,8 @@ export function resourceEnvironment(env: NodeJS.ProcessEnv = process.env): Resou
     ),
     ...(env[EVENT_BUS_VARIABLE] ? { eventBusName: env[EVENT_BUS_VARIABLE] } : {}),
     ...(env[ALERT_TOPIC_VARIABLE] ? { alertTopicArn: env[ALERT_TOPIC_VARIABLE] } : {}),
+    ...(env[WEBHOOK_QUEUE_URL_VARIABLE] ? { webhookQueueUrl: env[WEBHOOK_QUEUE_URL_VARIABLE] } : {}),
+    ...(env[WEBHOOK_DLQ_URL_VARIABLE] ? { webhookDeadLetterQueueUrl: env[WEBHOOK_DLQ_URL_VARIABLE] } : {}),
   };
 }
 
@@ -164,4 +173,17 @@ export function requireEventBus(resources: ResourceEnvironment): string {
 export function requireAlertTopicArn(resources: ResourceEnvironment): string {
   if (!resources.alertTopicArn) throw new MissingResourceError(ALERT_TOPIC_VARIABLE, 'the alerts topic');
   return resources.alertTopicArn;
+}
+
+export function requireWebhookQueueUrl(resources: ResourceEnvironment): string {
+  if (!resources.webhookQueueUrl)
+    throw new MissingResourceError(WEBHOOK_QUEUE_URL_VARIABLE, 'the webhooks queue');
+  return resources.webhookQueueUrl;
+}
+
+export function requireWebhookDeadLetterQueueUrl(resources: ResourceEnvironment): string {
+  if (!resources.webhookDeadLetterQueueUrl) {
+    throw new MissingResourceError(WEBHOOK_DLQ_URL_VARIABLE, 'the webhooks DLQ');
+  }
+  return resources.webhookDeadLetterQueueUrl;
 }

@@ -2,7 +2,7 @@
 // The file, not the folder's index: the catalogue stays plain data, loaded without the AWS SDK.
 import { PRIORITIES, type Priority } from '../definitions/priority.ts';
 import { type FunctionDeclaration, FUNCTIONS, type FunctionName } from './functions.ts';
-import { type FailureQueueName, QUEUES, type RunQueueMode } from './queues.ts';
+import { type FailureQueueName, QUEUES, type RunQueueMode, WEBHOOK_QUEUE } from './queues.ts';
 import type { Severity } from './topics.ts';
 
 export type AlarmMetric =
@@ -24,6 +24,13 @@ export type AlarmMetric =
       readonly function: FunctionName;
       readonly name: 'Errors' | 'Throttles' | 'Duration' | 'IteratorAge';
       readonly statistic: 'Sum' | 'p99' | 'Maximum';
+    }
+  /** An SQS metric of the webhooks queue or its DLQ. */
+  | {
+      readonly kind: 'webhookQueue';
+      readonly deadLetter: boolean;
+      readonly name: 'ApproximateNumberOfMessagesVisible' | 'ApproximateAgeOfOldestMessage';
+      readonly statistic: 'Maximum';
     }
   /** An SQS metric of a failure queue (an event source mapping's on-failure destination). */
   | {
@@ -204,6 +211,40 @@ const historyAlarms = {
   },
 } as const satisfies Record<string, AlarmDeclaration>;
 
+/** Rule webhooks: failed attempts (the sender's metric) and deliveries given up on (the DLQ). */
+const webhookAlarms = {
+  WebhookFailures: {
+    description:
+      'Webhook deliveries failed (5xx, timeout, refused, 4xx) in two of the last three 5-minute periods: a receiver is down or refuses Shelfwatch.',
+    metric: custom('WebhookDeliveryFailures', 'Sum'),
+    comparison: 'GreaterThanThreshold',
+    threshold: 0,
+    periodSeconds: 300,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    treatMissingData: 'notBreaching',
+    severity: 'warning',
+    runbook: 'webhook-failures',
+  },
+  WebhookDeadLetters: {
+    description: `Webhook deliveries in the webhooks DLQ: refused for good, or failed ${WEBHOOK_QUEUE.maxReceiveCount} times. Those firings have not reached their receiver.`,
+    metric: {
+      kind: 'webhookQueue',
+      deadLetter: true,
+      name: 'ApproximateNumberOfMessagesVisible',
+      statistic: 'Maximum',
+    },
+    comparison: 'GreaterThanThreshold',
+    threshold: 0,
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: 'notBreaching',
+    severity: 'warning',
+    runbook: 'webhook-dead-letters',
+  },
+} as const satisfies Record<string, AlarmDeclaration>;
+
 /** The notifier's stream: alerts are only worth something while fresh, so 15 minutes behind alarms. */
 const notifierAlarms = {
   NotifierIteratorAgeHigh: {
@@ -351,6 +392,7 @@ export const ALARMS: Readonly<Record<string, AlarmDeclaration>> = {
   ...pipelineAlarms,
   ...historyAlarms,
   ...notifierAlarms,
+  ...webhookAlarms,
   ...queueAlarms(),
   ...functionAlarms(),
 };

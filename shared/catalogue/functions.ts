@@ -8,6 +8,8 @@ import type { Severity } from './topics.ts';
 
 /** The scraper's Lambda timeout; queue visibility timeouts are derived from it. */
 export const SCRAPER_TIMEOUT_SECONDS = 300;
+/** The webhook sender's timeout: a batch of 10 deliveries, each bounded by its own 5 s timeout. */
+export const WEBHOOK_SENDER_TIMEOUT_SECONDS = 60;
 
 export type TableAccess = 'read' | 'write' | 'readWrite';
 
@@ -79,6 +81,14 @@ export interface FunctionDeclaration {
   readonly queriesHistory?: boolean;
   /** Ships @duckdb/node-api and its Linux x64 binding beside the bundle (esbuild cannot bundle a .node file). */
   readonly bundlesDuckDb?: boolean;
+  /** Sends webhook deliveries (SendMessage on the webhooks queue): the rule evaluation that fires them. */
+  readonly enqueuesWebhooks?: true;
+  /**
+   * Invoked from the webhooks queue (event source mapping, batch item failures); moves deliveries
+   * that can never succeed to its DLQ (SendMessage); reads the deployment's webhook secrets
+   * (GetSecretValue on `shelfwatch/<stage>/webhooks/<id>` of the listed ids only).
+   */
+  readonly deliversWebhooks?: true;
 }
 
 export const FUNCTIONS = {
@@ -276,6 +286,22 @@ export const FUNCTIONS = {
     },
     publishesRunEvents: true,
     publishesAlerts: true,
+    enqueuesWebhooks: true,
+  },
+  webhookSender: {
+    purpose:
+      'Delivers fired watch rules to webhooks: renders, signs and posts each delivery, retries with backoff, dead-letters what cannot succeed.',
+    entry: 'functions/webhook-sender/handler.ts',
+    // One small JSON body at a time; no parsing beyond zod.
+    memoryMb: 256,
+    timeoutSeconds: WEBHOOK_SENDER_TIMEOUT_SECONDS,
+    architecture: 'arm64',
+    tables: {},
+    sendsTo: [],
+    consumes: [],
+    inspectsQueues: [],
+    publishesTo: [],
+    deliversWebhooks: true,
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

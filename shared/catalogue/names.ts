@@ -30,6 +30,12 @@ export const failureQueueName = (stage: string, queue: FailureQueueName): string
     stage,
     queue.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`),
   );
+/** The queue of webhook deliveries and its DLQ. */
+export const webhookQueueName = (stage: string): string => resourceName(stage, 'webhooks');
+export const webhookDeadLetterQueueName = (stage: string): string => resourceName(stage, 'webhooks-dlq');
+/** The Secrets Manager secret of one webhook (its URL, format and signing secret, as JSON). */
+export const webhookSecretName = (stage: string, webhookId: string): string =>
+  `shelfwatch/${stage}/webhooks/${webhookId}`;
 export const topicName = (stage: string, severity: Severity): string =>
   resourceName(stage, `alarms-${severity}`);
 /** The topic of fired watch rules: `shelfwatch-<stage>-alerts`. */

@@ -6,7 +6,7 @@
  */
 // The file, not the folder's index: the catalogue stays plain data, loaded without the AWS SDK.
 import { MAX_ATTEMPTS_LIMIT, type Priority } from '../definitions/priority.ts';
-import { SCRAPER_TIMEOUT_SECONDS } from './functions.ts';
+import { SCRAPER_TIMEOUT_SECONDS, WEBHOOK_SENDER_TIMEOUT_SECONDS } from './functions.ts';
 
 export interface QueueDeclaration {
   readonly priority: Priority;
@@ -100,3 +100,36 @@ export const FAILURE_QUEUES = {
 } as const satisfies Record<string, FailureQueueDeclaration>;
 
 export type FailureQueueName = keyof typeof FAILURE_QUEUES;
+
+/**
+ * The queue of webhook deliveries: one message per (rule firing, webhook), consumed by the
+ * webhookSender function. One queue (deliveries have no priority) and its DLQ. A delivery that
+ * fails for a reason that may pass (5xx, 408, 429, timeout, connection) is retried by the sender
+ * with a growing visibility timeout; after `maxReceiveCount` receives SQS moves it to the DLQ. A
+ * delivery that can never succeed (4xx, malformed message, unknown webhook) is moved to the DLQ
+ * by the sender at once (docs/webhooks.md).
+ */
+export interface WebhookQueueDeclaration {
+  readonly purpose: string;
+  /** Six times the sender's timeout (AWS guidance for Lambda event sources). */
+  readonly visibilityTimeoutSeconds: number;
+  /** Delivery attempts before SQS moves the message to the DLQ. */
+  readonly maxReceiveCount: number;
+  readonly retentionSeconds: number;
+  readonly dlqRetentionSeconds: number;
+  /** Messages per sender invocation (delivered one after another). */
+  readonly batchSize: number;
+  /** Maximum concurrency of the queue's event source mapping: bounds what receivers see. */
+  readonly maxConcurrency: number;
+}
+
+export const WEBHOOK_QUEUE = {
+  purpose: 'Webhook deliveries of fired watch rules: one message per (firing, webhook).',
+  visibilityTimeoutSeconds: 6 * WEBHOOK_SENDER_TIMEOUT_SECONDS,
+  // With the sender's backoff (30 s doubling, capped at 15 min) eight attempts span about 45 minutes.
+  maxReceiveCount: 8,
+  retentionSeconds: 4 * DAY_SECONDS,
+  dlqRetentionSeconds: 14 * DAY_SECONDS,
+  batchSize: 10,
+  maxConcurrency: 5,
+} as const satisfies WebhookQueueDeclaration;

@@ -1,24 +1,24 @@
 /**
- * Alarm notifications to a chat webhook: Slack, DingTalk or Feishu/Lark. Pure formatting and
- * signing here; the forwarder function reads the webhook from Secrets Manager and posts.
+ * Alarm notifications to a chat webhook: Slack, DingTalk or Feishu/Lark. The secret and the
+ * alarm's text here; the message shapes and signatures in shared/chat; the forwarder function reads the webhook from Secrets Manager and posts.
  *
  * The secret holds either the webhook URL, or JSON:
  *   { "url": "https://...", "kind": "slack" | "dingtalk" | "feishu", "signingSecret": "SEC..." }
  * `kind` defaults from the URL's host; `signingSecret` is for DingTalk/Feishu bots that
  * require signed requests.
  */
-import { createHmac } from 'node:crypto';
 import { z } from 'zod';
+import { CHAT_KINDS, type ChatKind, type ChatWebhook } from '../chat/index.ts';
 import { ValidationError } from '../errors/index.ts';
 
-export const CHAT_KINDS = ['slack', 'dingtalk', 'feishu'] as const;
-export type ChatKind = (typeof CHAT_KINDS)[number];
-
-export interface ChatWebhook {
-  readonly url: string;
-  readonly kind: ChatKind;
-  readonly signingSecret?: string;
-}
+// The message shapes and their signatures are shared with the rule webhooks (shared/chat).
+export {
+  CHAT_KINDS,
+  type ChatKind,
+  type ChatWebhook,
+  webhookRequest,
+  type WebhookRequest,
+} from '../chat/index.ts';
 
 const webhookSchema = z
   .object({
@@ -102,42 +102,4 @@ export function notificationText(subject: string | undefined, message: string): 
   ]
     .filter(Boolean)
     .join('\n');
-}
-
-export interface WebhookRequest {
-  readonly url: string;
-  readonly body: string;
-}
-
-/** The HTTP request that posts `text` to the webhook, signed where the service asks for it. */
-export function webhookRequest(webhook: ChatWebhook, text: string, nowMs: number): WebhookRequest {
-  switch (webhook.kind) {
-    case 'slack':
-      return { url: webhook.url, body: JSON.stringify({ text }) };
-    case 'dingtalk': {
-      // DingTalk: sign = base64(HMAC-SHA256(key = secret, "timestamp\nsecret")), as query parameters.
-      const url = new URL(webhook.url);
-      if (webhook.signingSecret) {
-        const timestamp = String(nowMs);
-        const sign = createHmac('sha256', webhook.signingSecret)
-          .update(`${timestamp}\n${webhook.signingSecret}`)
-          .digest('base64');
-        url.searchParams.set('timestamp', timestamp);
-        url.searchParams.set('sign', sign);
-      }
-      return { url: url.toString(), body: JSON.stringify({ msgtype: 'text', text: { content: text } }) };
-    }
-    case 'feishu': {
-      // Feishu/Lark: sign = base64(HMAC-SHA256(key = "timestamp\nsecret", "")), in the body, seconds.
-      const body: Record<string, unknown> = { msg_type: 'text', content: { text } };
-      if (webhook.signingSecret) {
-        const timestamp = String(Math.floor(nowMs / 1000));
-        body.timestamp = timestamp;
-        body.sign = createHmac('sha256', `${timestamp}\n${webhook.signingSecret}`)
-          .update('')
-          .digest('base64');
-      }
-      return { url: webhook.url, body: JSON.stringify(body) };
-    }
-  }
 }

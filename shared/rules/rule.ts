@@ -8,7 +8,8 @@ import { DEFINITION_ID_PATTERN, checkVisibleText } from '../definitions/index.ts
 import { ValidationError } from '../errors/index.ts';
 
 export const RULE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const WEBHOOK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** A webhook's id, as rules name it and the webhook registry keys it. */
+export const WEBHOOK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** An item's key as stored: `<platform>#<MARKETPLACE>#<itemId>` (see itemKeyOf). */
 const ITEM_KEY_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}#[A-Z0-9_-]{1,16}#[^\s#]{1,256}$/;
 

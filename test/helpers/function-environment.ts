@@ -2,7 +2,7 @@
  * The environment CDK gives one function: only the variables of the resources the catalogue
  * grants it. Mirrors `environmentFor` in infra/constructs/functions.ts (tables it may touch;
  * queues it sends to, consumes, inspects or pulls from; DLQs it inspects or redrives; topics;
- * buckets; the run events bus), with values taken from a local stage's full environment.
+ * buckets; the run events bus; the webhooks queue and its DLQ), with values taken from a local stage's full environment.
  */
 import {
   bucketVariable,
@@ -12,6 +12,8 @@ import {
   STAGE_VARIABLE,
   tableVariable,
   topicArnVariable,
+  WEBHOOK_DLQ_URL_VARIABLE,
+  WEBHOOK_QUEUE_URL_VARIABLE,
 } from '../../shared/aws/index.ts';
 import {
   type FunctionDeclaration,
@@ -38,6 +40,8 @@ export function grantedVariables(name: FunctionName): string[] {
     ...declaration.publishesTo.map(topicArnVariable),
     ...(declaration.writesTo ?? []).map(bucketVariable),
     ...(declaration.publishesRunEvents ? [EVENT_BUS_VARIABLE] : []),
+    ...(declaration.enqueuesWebhooks || declaration.deliversWebhooks ? [WEBHOOK_QUEUE_URL_VARIABLE] : []),
+    ...(declaration.deliversWebhooks ? [WEBHOOK_DLQ_URL_VARIABLE] : []),
   ];
 }
 

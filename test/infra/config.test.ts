@@ -136,6 +136,7 @@ describe('the README', () => {
       maxConcurrencyHigh: config.maxConcurrency.high,
       maxConcurrencyNormal: config.maxConcurrency.normal,
       maxConcurrencyLow: config.maxConcurrency.low,
+      webhooks: config.webhooks?.join(','),
     };
     for (const [key, text] of rows) {
       const stated = /Default: `?([^`|]+?)`?\.\s*$/.exec(text.trim())?.[1];

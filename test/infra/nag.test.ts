@@ -25,6 +25,8 @@ describe('cdk-nag AwsSolutions checks', () => {
           alarmEmail: 'oncall@example.com',
           alarmWebhookSecretName: 'shelfwatch/nag/webhook',
           proxySecretName: 'shelfwatch/nag/proxy',
+          // The webhook sender's secret grants, checked too.
+          webhooks: 'team-json,ops-slack',
         },
       });
       app.synth();

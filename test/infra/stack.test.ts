@@ -1,11 +1,26 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { type CfnRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
+import { buildApp } from '../../infra/build-app.ts';
+import { environmentOf } from '../../infra/constructs/functions/environment.ts';
+import type { FunctionsProps } from '../../infra/constructs/functions/functions.ts';
+import { grantDeclaredAccess } from '../../infra/constructs/functions/grants.ts';
+import { WEBHOOK_VARIABLES } from '../../shared/webhooks/index.ts';
 import { type Resources, resourcesOf, type Synthesized, synthesize } from './synthesize.ts';
 import { PRIORITIES } from '../../shared/definitions/index.ts';
 import {
+  alarmName,
   ALARMS,
   deadLetterQueueName,
+  type FunctionDeclaration,
+  WEBHOOK_QUEUE,
+  webhookDeadLetterQueueName,
+  webhookQueueName,
   FAILURE_QUEUES,
   type FunctionName,
   FUNCTIONS,
@@ -43,7 +58,8 @@ describe('the Shelfwatch stack', () => {
 
   it('has a browser and an HTTP queue per priority, both redriving to its own encrypted DLQ from the catalogue', () => {
     const queues = resourcesOf(synth.json, 'AWS::SQS::Queue');
-    assert.equal(Object.keys(queues).length, PRIORITIES.length * 3 + Object.keys(FAILURE_QUEUES).length);
+    // + the webhooks queue and its DLQ (their own test below).
+    assert.equal(Object.keys(queues).length, PRIORITIES.length * 3 + Object.keys(FAILURE_QUEUES).length + 2);
     for (const priority of PRIORITIES) {
       const dlqId = logicalIdOf(
         'AWS::SQS::Queue',
@@ -73,8 +89,8 @@ describe('the Shelfwatch stack', () => {
       ...Object.values(resourcesOf(synth.json, 'AWS::SQS::QueuePolicy')),
       ...Object.values(resourcesOf(synth.json, 'AWS::SNS::TopicPolicy')),
     ];
-    // Queues, failure queues, the two alarm topics and the alerts topic.
-    assert.equal(policies.length, PRIORITIES.length * 3 + Object.keys(FAILURE_QUEUES).length + 3);
+    // Queues, failure queues, the two alarm topics and the alerts topic, the webhooks queue and its DLQ.
+    assert.equal(policies.length, PRIORITIES.length * 3 + Object.keys(FAILURE_QUEUES).length + 3 + 2);
     for (const policy of policies) {
       const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
         .Statement;
@@ -258,14 +274,19 @@ describe('the Shelfwatch stack', () => {
         }
       }
       // A stream consumer describes failed batches on its failure queue (the mapping's destination).
-      const sends = declaration.sendsTo.length > 0 || 'consumesStream' in declaration;
+      // The webhook sender moves deliveries that cannot succeed to its DLQ itself.
+      const sends =
+        declaration.sendsTo.length > 0 ||
+        'consumesStream' in declaration ||
+        'deliversWebhooks' in declaration;
       assert.equal(text.includes('sqs:SendMessage'), sends, `${fn} sends messages`);
-      const deletes = [
-        declaration.consumes,
-        'consumesHttp' in declaration ? declaration.consumesHttp : [],
-        'pullsFrom' in declaration ? declaration.pullsFrom : [],
-        'redrivesFrom' in declaration ? declaration.redrivesFrom : [],
-      ].some((priorities) => priorities.length > 0);
+      const deletes =
+        [
+          declaration.consumes,
+          'consumesHttp' in declaration ? declaration.consumesHttp : [],
+          'pullsFrom' in declaration ? declaration.pullsFrom : [],
+          'redrivesFrom' in declaration ? declaration.redrivesFrom : [],
+        ].some((priorities) => priorities.length > 0) || 'deliversWebhooks' in declaration;
       assert.equal(text.includes('sqs:DeleteMessage'), deletes, `${fn} consumes, pulls or redrives messages`);
       const publishes = declaration.publishesTo.length > 0 || 'publishesAlerts' in declaration;
       assert.equal(text.includes('sns:Publish'), publishes, `${fn} publishes`);
@@ -297,8 +318,8 @@ describe('the Shelfwatch stack', () => {
     );
     assert.equal(
       mappings.length,
-      PRIORITIES.length * 2,
-      'two per priority (plus the items stream, not counted)',
+      PRIORITIES.length * 2 + 1,
+      'two per priority and the webhooks queue (plus the items stream, not counted)',
     );
     const functionId = (name: FunctionName) =>
       logicalIdOf('AWS::Lambda::Function', (p) => p.FunctionName === resourceName(STAGE, name));
@@ -580,5 +601,153 @@ describe('the Shelfwatch stack with a scraper proxy and user agents', () => {
 
   it('refuses user agents that are not a JSON array of strings, naming the key', () => {
     assert.throws(() => synthesize({ stage: STAGE, scraperUserAgents: 'Mozilla/5.0' }), /scraperUserAgents/);
+  });
+});
+
+describe('the Shelfwatch stack with rule webhooks', () => {
+  const webhookSenderId = (synth: Synthesized) =>
+    Object.entries(resourcesOf(synth.json, 'AWS::Lambda::Function')).find(
+      ([, fn]) => fn.Properties.FunctionName === resourceName(STAGE, 'webhookSender'),
+    )?.[0];
+  const secretStatementsOf = (synth: Synthesized) =>
+    Object.values(resourcesOf(synth.json, 'AWS::IAM::Policy')).flatMap((policy) =>
+      (
+        policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
+      ).Statement.filter((s) => JSON.stringify(s.Action).includes('secretsmanager')).map((statement) => ({
+        roles: JSON.stringify(policy.Properties.Roles),
+        statement,
+      })),
+    );
+
+  it('has an encrypted webhooks queue redriving to its DLQ, consumed by a small arm64 sender with batch item failures', () => {
+    const synth = synthesize({ stage: STAGE });
+    try {
+      const dlqId = Object.entries(resourcesOf(synth.json, 'AWS::SQS::Queue')).find(
+        ([, queue]) => queue.Properties.QueueName === webhookDeadLetterQueueName(STAGE),
+      )?.[0];
+      assert.ok(dlqId, 'the webhooks DLQ exists');
+      synth.template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: webhookDeadLetterQueueName(STAGE),
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: WEBHOOK_QUEUE.dlqRetentionSeconds,
+      });
+      synth.template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: webhookQueueName(STAGE),
+        SqsManagedSseEnabled: true,
+        VisibilityTimeout: WEBHOOK_QUEUE.visibilityTimeoutSeconds,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+          maxReceiveCount: WEBHOOK_QUEUE.maxReceiveCount,
+        },
+      });
+      const senderId = webhookSenderId(synth);
+      assert.ok(senderId);
+      synth.template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: resourceName(STAGE, 'webhookSender'),
+        Architectures: ['arm64'],
+        MemorySize: FUNCTIONS.webhookSender.memoryMb,
+        Environment: {
+          Variables: Match.objectLike({
+            SHELFWATCH_WEBHOOK_QUEUE_URL: Match.anyValue(),
+            SHELFWATCH_WEBHOOK_DLQ_URL: Match.anyValue(),
+          }),
+        },
+      });
+      const queueId = Object.entries(resourcesOf(synth.json, 'AWS::SQS::Queue')).find(
+        ([, queue]) => queue.Properties.QueueName === webhookQueueName(STAGE),
+      )?.[0];
+      synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        FunctionName: { Ref: senderId },
+        BatchSize: WEBHOOK_QUEUE.batchSize,
+        ScalingConfig: { MaximumConcurrency: WEBHOOK_QUEUE.maxConcurrency },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      // No webhooks listed: no function may read any webhook secret; no local-only variable is set.
+      assert.deepEqual(
+        secretStatementsOf(synth).filter(({ statement }) =>
+          JSON.stringify(statement.Resource).includes('webhooks'),
+        ),
+        [],
+      );
+      const text = JSON.stringify(resourcesOf(synth.json, 'AWS::Lambda::Function'));
+      for (const variable of Object.values(WEBHOOK_VARIABLES).filter((v) => /FILE|ALLOW/.test(v))) {
+        assert.ok(!text.includes(variable), `${variable} is never deployed`);
+      }
+      for (const alarm of ['WebhookFailures', 'WebhookDeadLetters']) {
+        synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          AlarmName: alarmName(STAGE, alarm),
+        });
+      }
+    } finally {
+      synth.cleanup();
+    }
+  });
+
+  it('lets the sender, and no other function, read exactly the secrets of the listed webhooks', () => {
+    const synth = synthesize({ stage: STAGE, webhooks: 'team-json,ops.slack' });
+    try {
+      const statements = secretStatementsOf(synth);
+      assert.equal(statements.length, 2);
+      const senderRoles = new Set(statements.map(({ roles }) => roles));
+      assert.equal(senderRoles.size, 1, 'one role holds them');
+      assert.match([...senderRoles][0] ?? '', /webhookSender/);
+      const resources = statements.map(({ statement }) => JSON.stringify(statement.Resource)).sort();
+      assert.match(resources[0] ?? '', /secret:shelfwatch\/test\/webhooks\/ops\.slack-\?\?\?\?\?\?/);
+      assert.match(resources[1] ?? '', /secret:shelfwatch\/test\/webhooks\/team-json-\?\?\?\?\?\?/);
+      for (const { statement } of statements) assert.equal(statement.Action, 'secretsmanager:GetSecretValue');
+    } finally {
+      synth.cleanup();
+    }
+  });
+
+  it('grants a function declared enqueuesWebhooks SendMessage on the webhooks queue and names it', (t) => {
+    // No function of this branch enqueues yet (the notifier will): a declaration made here.
+    const outdir = mkdtempSync(path.join(tmpdir(), 'shelfwatch-cdk-'));
+    t.after(() => rmSync(outdir, { recursive: true, force: true }));
+    const { stack } = buildApp({ outdir, context: { stage: STAGE } });
+    const declaration: FunctionDeclaration = {
+      purpose: 'A notifier, for this test.',
+      entry: 'functions/api/handler.ts',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      architecture: 'arm64',
+      tables: {},
+      sendsTo: [],
+      consumes: [],
+      inspectsQueues: [],
+      publishesTo: [],
+      enqueuesWebhooks: true,
+    };
+    const role = new Role(stack, 'NotifierRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    const props = {
+      stage: STAGE,
+      webhookQueues: stack.webhookQueues,
+      webhookIds: [],
+      // Unused by this declaration (no tables, run queues, topics, buckets, secrets).
+    } as unknown as FunctionsProps;
+    grantDeclaredAccess({ scope: stack, name: 'api', declaration, role }, props);
+    const variables = environmentOf('api', declaration, {
+      ...props,
+      runRetentionDays: 1,
+      itemRetentionDays: 1,
+      changeRetentionDays: 1,
+      expanderCatchUpHours: 1,
+    });
+    const template = Template.fromStack(stack);
+    const roleId = stack.getLogicalId(role.node.defaultChild as CfnRole);
+    const queueId = stack.getLogicalId(stack.webhookQueues.queue.node.defaultChild as CfnQueue);
+    const dlqId = stack.getLogicalId(stack.webhookQueues.deadLetterQueue.node.defaultChild as CfnQueue);
+    const policies = Object.values(resourcesOf(template.toJSON(), 'AWS::IAM::Policy')).filter(
+      (policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]),
+    );
+    const text = JSON.stringify(policies);
+    assert.ok(text.includes('sqs:SendMessage'), 'SendMessage');
+    assert.ok(text.includes(queueId), 'on the webhooks queue');
+    assert.ok(!text.includes(dlqId), 'not on its DLQ');
+    assert.ok(!text.includes('sqs:ReceiveMessage'), 'no consumption');
+    assert.ok(!text.includes('secretsmanager'), 'no secrets');
+    assert.ok('SHELFWATCH_WEBHOOK_QUEUE_URL' in variables);
+    assert.ok(!('SHELFWATCH_WEBHOOK_DLQ_URL' in variables));
   });
 });

@@ -12,6 +12,9 @@ import { createExpander } from '../../shared/expansion/index.ts';
 import { createMonitor } from '../../shared/monitoring/index.ts';
 import { createRunScraper, readScraperConfig } from '../../shared/scraping/index.ts';
 import { createStores } from '../../shared/stores/index.ts';
+import { createWebhookSender } from '../../shared/webhooks/index.ts';
+import { firingOf } from '../fixtures/firing.ts';
+import { drainQueue } from '../helpers/queues.ts';
 import { grantedEnvironment } from '../helpers/function-environment.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 
@@ -69,5 +72,39 @@ describe('a function wired with only the resources the catalogue grants it', () 
     assert.equal((await deps.throughput.hourly(now, 2)).hours.length, 2);
     assert.deepEqual(await deps.deadLetters.peek('high', 1), []);
     assert.equal(await deps.tokens.list().then((tokens) => Array.isArray(tokens)), true);
+  });
+
+  it('the webhook sender builds and dead-letters a delivery to a webhook the deployment does not have', async () => {
+    const env = {
+      ...grantedEnvironment('webhookSender', local().environment),
+      SHELFWATCH_WEBHOOKS_FILE: '/nonexistent/webhooks.json',
+    };
+    const resources = resourceEnvironment(env);
+    const errors: string[] = [];
+    const sender = createWebhookSender(
+      resources,
+      local().clients,
+      {
+        info: () => undefined,
+        warn: () => undefined,
+        error: (message) => errors.push(message),
+      },
+      env,
+    );
+    const outcome = await sender.deliverBatch([
+      {
+        messageId: 'm-1',
+        receiptHandle: 'unused',
+        body: JSON.stringify({
+          webhookId: 'nobody',
+          firing: firingOf({ delivery: { sns: false, webhooks: ['nobody'] } }),
+        }),
+        attributes: { ApproximateReceiveCount: '1' },
+      },
+    ]);
+    assert.deepEqual(outcome, { batchItemFailures: [], delivered: 0, retried: 0, deadLettered: 1 });
+    assert.equal(errors.length, 1);
+    const bodies = await drainQueue(local().clients.sqs, local().resources.webhooks.deadLetterUrl);
+    assert.equal(bodies.length, 1, 'moved to the DLQ it was granted');
   });
 });

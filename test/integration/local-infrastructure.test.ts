@@ -13,7 +13,7 @@ import { resourceEnvironment } from '../../shared/aws/index.ts';
 import { createTable } from '../../local/provision.ts';
 import { eventually, useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { PRIORITIES } from '../../shared/definitions/index.ts';
-import { QUEUES, type TableName, TABLES } from '../../shared/catalogue/index.ts';
+import { QUEUES, type TableName, TABLES, WEBHOOK_QUEUE } from '../../shared/catalogue/index.ts';
 
 describe('the local infrastructure', () => {
   const local = useLocalInfrastructure();
@@ -55,6 +55,18 @@ describe('the local infrastructure', () => {
       }
       assert.notEqual(queue.httpUrl, queue.url);
     }
+  });
+
+  it('creates the webhooks queue with the catalogue visibility timeout and a redrive policy to its DLQ', async () => {
+    const { clients, resources } = local();
+    const { Attributes = {} } = await clients.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: resources.webhooks.url, AttributeNames: ['All'] }),
+    );
+    assert.equal(Attributes.VisibilityTimeout, String(WEBHOOK_QUEUE.visibilityTimeoutSeconds));
+    assert.deepEqual(JSON.parse(Attributes.RedrivePolicy ?? '{}'), {
+      deadLetterTargetArn: resources.webhooks.deadLetterArn,
+      maxReceiveCount: WEBHOOK_QUEUE.maxReceiveCount,
+    });
   });
 
   it('moves a message that is received maxReceiveCount times without deletion to the DLQ', async () => {
@@ -134,6 +146,8 @@ describe('the local infrastructure', () => {
       assert.equal(resources.httpQueueUrls[priority], local().resources.queues[priority].httpUrl);
       assert.equal(resources.deadLetterQueueUrls[priority], local().resources.queues[priority].deadLetterUrl);
     }
+    assert.equal(resources.webhookQueueUrl, local().resources.webhooks.url);
+    assert.equal(resources.webhookDeadLetterQueueUrl, local().resources.webhooks.deadLetterUrl);
   });
 
   // Last: it adds a table the listing test above does not expect.

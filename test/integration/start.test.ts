@@ -14,6 +14,8 @@ import { openHistoryReader } from '../../shared/history/index.ts';
 import {
   deadLetterQueueName,
   queueName,
+  webhookDeadLetterQueueName,
+  webhookQueueName,
   type TableName,
   tableName,
   TABLES,
@@ -90,6 +92,8 @@ describe('npm start', () => {
         assert.ok(output.includes(queueName('starttest', priority, 'http')), `lists HTTP queue ${priority}`);
         assert.ok(output.includes(deadLetterQueueName('starttest', priority)), `lists DLQ ${priority}`);
       }
+      assert.ok(output.includes(webhookQueueName('starttest')), 'lists the webhooks queue');
+      assert.ok(output.includes(webhookDeadLetterQueueName('starttest')), 'lists the webhooks DLQ');
       assert.match(output, /Watch list: 10 demo definitions created/);
       const dynamoPid = Number(/\(pid (\d+)\)/.exec(output)?.[1]);
       assert.ok(isAlive(dynamoPid), 'DynamoDB Local runs');

@@ -62,6 +62,7 @@ const SAMPLES: Record<string, readonly Sample[]> = {
   ChangeEventsNotPublishedError: [
     { args: [[{ changeId: 's-1#price_down' }], 'ThrottlingException'], kind: 'unavailable' },
   ],
+  UnknownWebhookError: [{ args: ['team-json', 'not in the local webhooks file'], kind: 'not-found' }],
   AthenaCredentialsError: [
     { args: ['credentials', 'Could not load credentials from any providers'], kind: 'unauthorized' },
     { args: ['region', 'Region is missing'], kind: 'unauthorized' },

@@ -11,6 +11,8 @@ import {
   STAGE_VARIABLE,
   tableVariable,
   topicArnVariable,
+  WEBHOOK_DLQ_URL_VARIABLE,
+  WEBHOOK_QUEUE_URL_VARIABLE,
 } from '../../../shared/aws/index.ts';
 import {
   athenaWorkgroupName,
@@ -84,6 +86,12 @@ function resourceVariables(declaration: FunctionDeclaration, props: FunctionsPro
   }
   if (declaration.publishesRunEvents) variables[EVENT_BUS_VARIABLE] = props.runEvents.bus.eventBusName;
   if (declaration.publishesAlerts) variables[ALERT_TOPIC_VARIABLE] = props.alerts.topic.topicArn;
+  if (declaration.enqueuesWebhooks || declaration.deliversWebhooks) {
+    variables[WEBHOOK_QUEUE_URL_VARIABLE] = props.webhookQueues.queue.queueUrl;
+  }
+  if (declaration.deliversWebhooks) {
+    variables[WEBHOOK_DLQ_URL_VARIABLE] = props.webhookQueues.deadLetterQueue.queueUrl;
+  }
   return variables;
 }
 

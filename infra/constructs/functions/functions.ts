@@ -13,7 +13,7 @@ import { type Priority } from '../../../shared/definitions/index.ts';
 import type { AlarmTopics } from '../alarm-topics.ts';
 import type { AlertTopic } from '../alert-topic.ts';
 import type { Buckets } from '../buckets.ts';
-import type { FailureQueues, RunQueues } from '../queues.ts';
+import type { FailureQueues, RunQueues, WebhookQueues } from '../queues.ts';
 import type { RunEvents } from '../run-events.ts';
 import type { Tables } from '../tables.ts';
 import { bundlingOf, REPOSITORY_ROOT } from './bundling.ts';
@@ -47,6 +47,13 @@ export interface FunctionsProps {
   readonly queues: RunQueues;
   /** The on-failure destinations of stream event source mappings. */
   readonly failureQueues: FailureQueues;
+  /** The webhooks queue (deliveries of fired rules) and its DLQ. */
+  readonly webhookQueues: WebhookQueues;
+  /**
+   * Ids of the deployment's webhooks: the sender may read `shelfwatch/<stage>/webhooks/<id>` of
+   * these only.
+   */
+  readonly webhookIds: readonly string[];
   /** The alarm topics (and their key) functions publish to or forward from. */
   readonly topics: AlarmTopics;
   /** The alerts topic (fired watch rules) functions publish to. */

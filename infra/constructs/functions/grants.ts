@@ -13,6 +13,7 @@ import {
   type TableAccess,
   type TableName,
   glueDatabaseName,
+  webhookSecretName,
 } from '../../../shared/catalogue/index.ts';
 import { HISTORY_TABLES, rawTableNameOf, tablePrefixOf } from '../../../shared/history/index.ts';
 import { type Priority } from '../../../shared/definitions/index.ts';
@@ -43,6 +44,7 @@ export function grantDeclaredAccess(target: GrantTarget, props: FunctionsProps):
   grantAlarmStates(target, props);
   grantHistoryWrites(target, props);
   grantHistoryQueries(target, props);
+  grantWebhooks(target, props);
 }
 
 const READ_ACTIONS = [
@@ -317,4 +319,19 @@ function grantHistoryQueries({ scope, name, declaration, role }: GrantTarget, pr
     `AwsSolutions-IAM5[Resource::${nagBucketArn(scope, results)}/${resultObjects}]`,
     "Athena writes each query's result (and UNLOAD exports) under athena/<query id>, read back and presigned by the API: the keys are made per query. This prefix of the results bucket only.",
   );
+}
+
+/**
+ * Enqueuers: SendMessage on the webhooks queue (what grants.sendMessages() names). The sender: its
+ * queue is granted by its event source mapping; SendMessage on the DLQ (a delivery that can never
+ * succeed is moved there at once); GetSecretValue on the listed webhooks' secrets only.
+ */
+function grantWebhooks(target: GrantTarget, props: FunctionsProps): void {
+  const { declaration, role } = target;
+  if (declaration.enqueuesWebhooks) props.webhookQueues.queue.grantSendMessages(role);
+  if (!declaration.deliversWebhooks) return;
+  props.webhookQueues.deadLetterQueue.grantSendMessages(role);
+  for (const webhookId of props.webhookIds) {
+    grantSecretValue(target, `webhook-${webhookId}`, webhookSecretName(props.stage, webhookId));
+  }
 }

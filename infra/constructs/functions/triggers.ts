@@ -2,13 +2,19 @@ import { Duration } from 'aws-cdk-lib';
 import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { type FunctionDeclaration, QUEUES, streamsConsumedBy } from '../../../shared/catalogue/index.ts';
+import {
+  type FunctionDeclaration,
+  QUEUES,
+  streamsConsumedBy,
+  WEBHOOK_QUEUE,
+} from '../../../shared/catalogue/index.ts';
 import type { FunctionsProps } from './functions.ts';
 
 /**
  * What invokes a function besides schedules and the HTTP API: one event source mapping per
  * consumed queue, browser or HTTP (each grants receive, delete and change-visibility on its queue
- * only), one per consumed table stream (each grants the stream reads, and SendMessage on its failure
+ * only), the webhooks queue for the webhook sender, one per consumed table stream (each grants the
+ * stream reads, and SendMessage on its failure
  * queue), and the alarm topics for the forwarder when a chat webhook is configured.
  */
 export function connectTriggers(
@@ -30,6 +36,15 @@ export function connectTriggers(
       new SqsEventSource(props.queues.byPriority[priority].httpQueue, {
         batchSize: QUEUES[priority].batchSize,
         maxConcurrency: QUEUES[priority].httpMaxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+  }
+  if (declaration.deliversWebhooks) {
+    fn.addEventSource(
+      new SqsEventSource(props.webhookQueues.queue, {
+        batchSize: WEBHOOK_QUEUE.batchSize,
+        maxConcurrency: WEBHOOK_QUEUE.maxConcurrency,
         reportBatchItemFailures: true,
       }),
     );

@@ -20,6 +20,10 @@ export interface PinnedRequest {
   readonly proxy?: ProxySettings;
   /** Certificates to trust besides the system's (a private CA; tests). */
   readonly trustedCertificates?: string;
+  /** Default GET. POST (with `body`): webhook deliveries (shared/webhooks). */
+  readonly method?: 'GET' | 'POST';
+  /** The exact bytes sent as the request body. */
+  readonly body?: string | Buffer;
 }
 
 /** A `lookup` that answers with the checked addresses, whatever DNS would say now. */
@@ -44,7 +48,7 @@ export async function sendPinnedRequest(input: PinnedRequest): Promise<IncomingM
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const servername = isIP(hostname) ? undefined : hostname;
   const common = {
-    method: 'GET',
+    method: input.method ?? 'GET',
     host: hostname,
     port: defaultPort(url),
     path: `${url.pathname}${url.search}`,
@@ -78,6 +82,7 @@ export async function sendPinnedRequest(input: PinnedRequest): Promise<IncomingM
   return new Promise<IncomingMessage>((resolve, reject) => {
     request.once('response', resolve);
     request.once('error', reject);
-    request.end();
+    if (input.body === undefined) request.end();
+    else request.end(input.body);
   });
 }
