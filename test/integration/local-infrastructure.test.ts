@@ -131,10 +131,13 @@ describe('the local infrastructure', () => {
     assert.equal(Item?.value, 1);
   });
 
-  it('creates both alarm topics', async () => {
+  it('creates both alarm topics and the alerts topic', async () => {
     const { clients, resources } = local();
     const { Topics = [] } = await clients.sns.send(new ListTopicsCommand({}));
-    assert.deepEqual(Topics.map((topic) => topic.TopicArn).sort(), Object.values(resources.topics).sort());
+    assert.deepEqual(
+      Topics.map((topic) => topic.TopicArn).sort(),
+      [...Object.values(resources.topics), resources.alertTopic].sort(),
+    );
   });
 
   it('hands functions the same environment variables CDK sets', () => {
