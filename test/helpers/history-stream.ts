@@ -29,6 +29,10 @@ export function streamRecordOf(
 
 export const streamEventOf = (records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
 
+/** The `eventSourceARN` Lambda gives a record of a table's stream (the history function routes by it). */
+export const streamArnOf = (tableName: string): string =>
+  `arn:aws:dynamodb:us-east-1:000000000000:table/${tableName}/stream/2026-01-01T00:00:00.000`;
+
 /** Copies every object of a bucket into `root` at its key: the layout DuckDB's reader expects. */
 export async function downloadBucket(s3: S3Client, bucket: string, root: string): Promise<string[]> {
   const keys: string[] = [];

@@ -10,9 +10,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startFauxqsServer, type Fauxqs } from '../../local/emulators.ts';
-import { type AwsClients, bucketVariable, createAwsClients } from '../../shared/aws/index.ts';
+import {
+  type AwsClients,
+  bucketVariable,
+  createAwsClients,
+  resourceEnvironment,
+} from '../../shared/aws/index.ts';
+import { tableName } from '../../shared/catalogue/index.ts';
+import { ShelfwatchError } from '../../shared/errors/index.ts';
 import {
   HistoryPartitionValueError,
   openHistoryReader,
@@ -21,7 +28,7 @@ import {
 } from '../../shared/history/index.ts';
 import { snapshotOf, type SnapshotSource } from '../../shared/results/index.ts';
 import { isoMinute, MINUTE_MS, thisHour } from '../helpers/clock.ts';
-import { downloadBucket, streamEventOf, streamRecordOf } from '../helpers/history-stream.ts';
+import { downloadBucket, streamArnOf, streamEventOf, streamRecordOf } from '../helpers/history-stream.ts';
 
 const SLOT_MS = thisHour();
 const source = (marketplace: string): SnapshotSource => ({
@@ -158,9 +165,21 @@ describe('history function: items stream batch → Parquet on S3 (fauxqs)', () =
       const { handler } = (await import('../../functions/history/handler.ts')) as {
         handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
       };
-      const good = Array.from({ length: 3 }, (_, n) => streamRecordOf(snapshot('UK', n), n));
+      // Records of this stage's items stream: the handler tells the history table by the ARN.
+      const fromItems = (record: DynamoDBRecord): DynamoDBRecord => ({
+        ...record,
+        eventSourceARN: streamArnOf(tableName(resourceEnvironment().stage, 'items')),
+      });
+      const good = Array.from({ length: 3 }, (_, n) => fromItems(streamRecordOf(snapshot('UK', n), n)));
       assert.deepEqual(await handler(streamEventOf(good)), { batchItemFailures: [] });
-      const bad = streamRecordOf({ ...snapshot('UK', 7), platform: '' }, 7);
+      // A stream that feeds no history table is refused whole, naming the field.
+      await assert.rejects(
+        handler(
+          streamEventOf([{ ...streamRecordOf(snapshot('UK', 9), 9), eventSourceARN: streamArnOf('other') }]),
+        ),
+        (error: unknown) => error instanceof ShelfwatchError && error.code === 'UNKNOWN_HISTORY_STREAM',
+      );
+      const bad = fromItems(streamRecordOf({ ...snapshot('UK', 7), platform: '' }, 7));
       assert.deepEqual(await handler(streamEventOf([...good, bad])), {
         batchItemFailures: [{ itemIdentifier: bad.dynamodb?.SequenceNumber }],
       });
