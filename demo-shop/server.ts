@@ -73,6 +73,11 @@ export interface FaultRule {
   readonly after?: number;
   /** Added delay, milliseconds. */
   readonly latencyMs?: number;
+  /**
+   * Serves the matching pages from this version of the catalogue, whatever the shop's (or a
+   * session's) version: a run that is killed and resumed reads one story across its attempts.
+   */
+  readonly version?: number;
   /** Answer `302 Found` to this URL instead of the page (e.g. into the private network). */
   readonly redirectTo?: string;
 }
@@ -276,8 +281,8 @@ export async function startDemoShop(options: DemoShopOptions = {}): Promise<Demo
       case undefined:
         break;
     }
-    let served = version;
-    if (options.pinVersionPerSession) {
+    let served = rule?.version ?? version;
+    if (options.pinVersionPerSession && rule?.version === undefined) {
       const pinned = pinnedVersionOf(request);
       if (pinned === undefined)
         response.setHeader('set-cookie', `${VERSION_COOKIE}=${version}; Path=/; HttpOnly`);
