@@ -1,15 +1,20 @@
 /**
- * Item snapshots in DynamoDB: written in batches of 25 (BatchWriteItem, unprocessed items
- * retried with backoff), read back per run (byRun index) or per item (its history).
+ * Item snapshots in DynamoDB: written in batches of 25 (BatchWriteItem, at most SAVE_CONCURRENCY
+ * in flight, unprocessed items retried with backoff), read back per run (byRun index) or per item (its history).
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ShelfwatchError, ValidationError } from '../errors/index.ts';
 import { type ItemSnapshot, itemKeyOf } from './item-snapshot.ts';
-import { chunk, sleep } from '../concurrency/index.ts';
+import { chunk, mapWithConcurrency, sleep } from '../concurrency/index.ts';
 import { decodeCursor, encodeCursor, pageLimit } from '../paging/index.ts';
 
 const BATCH_SIZE = 25;
 const MAX_ROUNDS = 8;
+/**
+ * BatchWriteItem requests of one save in flight at once: a call of 10,000 snapshots is 400
+ * batches, and sending them all at once is what throttles a table (and starved DynamoDB Local).
+ */
+export const SAVE_CONCURRENCY = 4;
 
 export interface ItemStoreOptions {
   readonly documents: DynamoDBDocumentClient;
@@ -53,7 +58,7 @@ export class ItemStore {
       snapshots.map((snapshot) => [`${snapshot.itemKey}|${snapshot.snapshotId}`, snapshot]),
     );
     const batches = chunk([...distinct.values()], BATCH_SIZE);
-    await Promise.all(batches.map((batch) => this.writeBatch(batch)));
+    await mapWithConcurrency(batches, SAVE_CONCURRENCY, (batch) => this.writeBatch(batch));
     return distinct.size;
   }
 
