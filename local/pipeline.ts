@@ -97,9 +97,31 @@ export interface LocalPipelineOptions {
   readonly print?: (line: string) => void;
   /** The rule webhooks (docs/webhooks.md). Default: `webhooks.json` in the data folder (or beside the logs folder). */
   readonly webhooksFile?: string;
+  /**
+   * The webhook sender's settings for this start (docs/webhooks.md#settings), over the
+   * environment's: e.g. a short retry backoff, or the CA of a local https receiver.
+   */
+  readonly webhookSender?: WebhookSenderSettings;
   /** Progress line period; 0: none. Default 5 s. */
   readonly progressEveryMs?: number;
 }
+
+/** Settings of the in-process webhook sender; each is its SHELFWATCH_WEBHOOK_* variable. */
+export interface WebhookSenderSettings {
+  readonly retryBaseSeconds?: number;
+  readonly retryMaxSeconds?: number;
+  readonly timeoutMs?: number;
+  /** PEM file of CA certificates trusted besides the system's (SHELFWATCH_WEBHOOK_CA_FILE). */
+  readonly caFile?: string;
+}
+
+/** The variables of the settings given (validated where the sender reads them, naming the variable). */
+export const webhookSenderEnvironment = (settings: WebhookSenderSettings = {}): Record<string, string> =>
+  Object.fromEntries(
+    (['retryBaseSeconds', 'retryMaxSeconds', 'timeoutMs', 'caFile'] as const).flatMap((key) =>
+      settings[key] === undefined ? [] : [[WEBHOOK_VARIABLES[key], String(settings[key])]],
+    ),
+  );
 
 export interface LocalPipeline {
   readonly infrastructure: LocalInfrastructure;
@@ -203,10 +225,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       [SCRAPER_VARIABLES.domainBurst]: '50',
       AWS_LAMBDA_FUNCTION_NAME: resourceName(stage, 'scraper'),
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(FUNCTIONS.scraper.memoryMb),
-      // Local only (CDK never sets them): webhooks from a file, and plain http to the loopback
-      // receivers that file names (the file is the operator's explicit choice).
+      // Local only (CDK never sets them): webhooks from a file, and the loopback receivers that
+      // file names (http or https) past the SSRF guard (the file is the operator's explicit choice).
       [WEBHOOK_VARIABLES.webhooksFile]: webhooksFile,
       [WEBHOOK_VARIABLES.allowHosts]: readWebhooksFile(webhooksFile).loopbackHosts().join(','),
+      ...webhookSenderEnvironment(options.webhookSender),
     };
 
     // Local time starts once the emulators are up, so a slow start does not eat the first slot.

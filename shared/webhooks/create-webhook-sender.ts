@@ -4,6 +4,7 @@
  * from their variables. And the metrics an invocation emits (EMF): the WebhookFailures alarm
  * watches `WebhookDeliveryFailures`.
  */
+import { readFileSync } from 'node:fs';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   type AwsClients,
@@ -13,7 +14,8 @@ import {
 } from '../aws/index.ts';
 import { METRIC_NAMESPACE, METRIC_SERVICE } from '../catalogue/index.ts';
 import { type SendToWebhooks, webhookSenderPort } from './enqueue-deliveries.ts';
-import { webhookSettingsFromEnvironment } from './settings.ts';
+import { ValidationError } from '../errors/index.ts';
+import { WEBHOOK_VARIABLES, webhookSettingsFromEnvironment } from './settings.ts';
 import { FileWebhookRegistry, SecretsManagerWebhookRegistry } from './webhook-registry.ts';
 import { type BatchOutcome, type DeliveryLog, WebhookSender } from './webhook-sender.ts';
 
@@ -37,7 +39,26 @@ export function createWebhookSender(
     retryBaseSeconds: settings.retryBaseSeconds,
     retryMaxSeconds: settings.retryMaxSeconds,
     ...(settings.allowHosts ? { allowHosts: settings.allowHosts } : {}),
+    ...(settings.caFile ? { trustedCertificates: readCaFile(settings.caFile) } : {}),
   });
+}
+
+/** The extra CA file, read once when the sender is built; one that cannot be read is named. */
+function readCaFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ValidationError('environment', [
+      { field: WEBHOOK_VARIABLES.caFile, message: `cannot read ${file} (${(error as Error).message})` },
+    ]);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ValidationError('environment', [
+      { field: WEBHOOK_VARIABLES.caFile, message: `${file} holds no PEM certificate` },
+    ]);
+  }
+  return text;
 }
 
 /** The port a function declared `enqueuesWebhooks` hands its firings to (the notifier). */

@@ -7,8 +7,9 @@
  *   408, 429, 5xx, timeout, connection error, DNS failure ─▶ retry (with backoff)
  *   3xx, other 4xx, refused URL ─▶ refused: no attempt can succeed (the sender dead-letters it)
  *
- * Plain http is allowed only for the exact loopback `host:port` values of `allowHosts`, which
- * tests and `npm start` set (SHELFWATCH_WEBHOOK_ALLOW_HOSTS); a deployment never does.
+ * Loopback addresses, and plain http to them, are allowed only for the exact `host:port` values
+ * of `allowHosts`, which tests and `npm start` set (SHELFWATCH_WEBHOOK_ALLOW_HOSTS); a deployment
+ * never does. `trustedCertificates` (SHELFWATCH_WEBHOOK_CA_FILE) is likewise local only.
  */
 // The files, not the scraping index: that loads the browser host, which the sender must not bundle.
 import { sendPinnedRequest } from '../scraping/http/pinned-request.ts';
@@ -24,6 +25,8 @@ export interface PostOptions {
   readonly allowHosts?: readonly string[];
   readonly timeoutMs: number;
   readonly resolve?: Resolver;
+  /** PEM certificates trusted besides the system's (a local https receiver's own CA). */
+  readonly trustedCertificates?: string;
 }
 
 export interface PostedRequest {
@@ -63,6 +66,7 @@ export async function postDelivery(request: PostedRequest, options: PostOptions)
         'user-agent': 'Shelfwatch-Webhooks/1',
       },
       signal: AbortSignal.timeout(options.timeoutMs),
+      ...(options.trustedCertificates ? { trustedCertificates: options.trustedCertificates } : {}),
     });
     const status = response.statusCode ?? 0;
     const retryAfter = Number(response.headers['retry-after']);

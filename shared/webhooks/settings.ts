@@ -1,8 +1,8 @@
 /**
  * The sender's settings: defaults in one zod schema, read from the environment by
- * `webhookSettingsFromEnvironment`. The two local-only variables (the webhooks file and the
- * loopback allow-list) are never set by CDK: a deployed sender reads Secrets Manager and posts
- * over https to public addresses only.
+ * `webhookSettingsFromEnvironment`. The three local-only variables (the webhooks file, the
+ * loopback allow-list and the extra CA file) are never set by CDK: a deployed sender reads Secrets
+ * Manager and posts over https to public addresses, checked against the system's CAs only.
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors/index.ts';
@@ -10,8 +10,10 @@ import { ValidationError } from '../errors/index.ts';
 export const WEBHOOK_VARIABLES = {
   /** Local only: a JSON file of webhook id → configuration, instead of Secrets Manager. */
   webhooksFile: 'SHELFWATCH_WEBHOOKS_FILE',
-  /** Local only: comma-separated loopback `host:port` values deliveries may reach over plain http. */
+  /** Local only: comma-separated loopback `host:port` values deliveries may reach (http or https). */
   allowHosts: 'SHELFWATCH_WEBHOOK_ALLOW_HOSTS',
+  /** Local only: a PEM file of CA certificates trusted besides the system's (a local https receiver). */
+  caFile: 'SHELFWATCH_WEBHOOK_CA_FILE',
   timeoutMs: 'SHELFWATCH_WEBHOOK_TIMEOUT_MS',
   retryBaseSeconds: 'SHELFWATCH_WEBHOOK_RETRY_BASE_SECONDS',
   retryMaxSeconds: 'SHELFWATCH_WEBHOOK_RETRY_MAX_SECONDS',
@@ -38,6 +40,7 @@ export const webhookSettingsSchema = z.object({
       ),
     )
     .optional(),
+  caFile: z.string().min(1).optional(),
   /** One attempt, connection to last byte. */
   timeoutMs: z.coerce.number().int().min(100).max(30_000).default(5_000),
   /** First retry after about this long, doubling per attempt. */

@@ -87,12 +87,17 @@ export class StaticWebhookRegistry implements WebhookRegistry {
     return [...this.webhooks.keys()];
   }
 
-  /** `host:port` of each plain-http loopback URL (the local runtime lets deliveries reach those). */
+  /**
+   * `host:port` of each loopback URL, http or https (the local runtime lets deliveries reach
+   * those, past the SSRF guard; an https one is checked against the system's CAs and
+   * SHELFWATCH_WEBHOOK_CA_FILE's).
+   */
   loopbackHosts(): string[] {
     const hosts = [...this.webhooks.values()].flatMap(({ url }) => {
       const parsed = new URL(url);
       const isLoopback = /^127\.\d+\.\d+\.\d+$/.test(parsed.hostname) || parsed.hostname === 'localhost';
-      return parsed.protocol === 'http:' && isLoopback ? [`${parsed.hostname}:${parsed.port || '80'}`] : [];
+      if (!isLoopback || !['http:', 'https:'].includes(parsed.protocol)) return [];
+      return [`${parsed.hostname}:${parsed.port || (parsed.protocol === 'https:' ? '443' : '80')}`];
     });
     return [...new Set(hosts)];
   }

@@ -45,8 +45,10 @@ export interface WebhookSenderOptions {
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
   readonly log: DeliveryLog;
-  /** Loopback `host:port` values plain http may go to (tests, `npm start`; never deployed). */
+  /** Loopback `host:port` values deliveries may go to (tests, `npm start`; never deployed). */
   readonly allowHosts?: readonly string[];
+  /** PEM certificates trusted besides the system's (a local https receiver; never deployed). */
+  readonly trustedCertificates?: string;
   readonly timeoutMs?: number;
   readonly retryBaseSeconds?: number;
   readonly retryMaxSeconds?: number;
@@ -137,6 +139,9 @@ export class WebhookSender {
       {
         timeoutMs: this.options.timeoutMs ?? WEBHOOK_DEFAULTS.timeoutMs,
         ...(this.options.allowHosts ? { allowHosts: this.options.allowHosts } : {}),
+        ...(this.options.trustedCertificates
+          ? { trustedCertificates: this.options.trustedCertificates }
+          : {}),
         ...(this.options.resolve ? { resolve: this.options.resolve } : {}),
       },
     );

@@ -1,14 +1,21 @@
 /**
  * Webhooks, the pure parts: the signature (a known vector computed with openssl), the body of
  * each format, the queue message's schema and the webhook configuration's (errors name the field,
- * never the secret), the classification of an answer, the backoff, the fan-out of firings.
+ * never the secret), the classification of an answer, the backoff, the fan-out of firings, the local-only settings.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { ResourceEnvironment } from '../../shared/aws/index.ts';
 import { QUEUES } from '../../shared/catalogue/index.ts';
 import { ValidationError } from '../../shared/errors/index.ts';
 import {
   classifyStatus,
+  createWebhookSender,
   deliveryIdOf,
   deliveryMessagesOf,
   JSON_BODY_TYPE,
@@ -27,6 +34,21 @@ import { readConfig } from '../../infra/config.ts';
 import { firingOf } from '../fixtures/firing.ts';
 
 const SECRET = 'whsec-known-vector-0001';
+/** A sender's resources: its queue and DLQ (never reached by these tests). */
+const RESOURCES: ResourceEnvironment = {
+  stage: 'unit',
+  tables: {},
+  queueUrls: {},
+  httpQueueUrls: {},
+  deadLetterQueueUrls: {},
+  topicArns: {},
+  buckets: {},
+  runRetentionDays: 30,
+  itemRetentionDays: 30,
+  changeRetentionDays: 30,
+  webhookQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shelfwatch-unit-webhooks',
+  webhookDeadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shelfwatch-unit-webhooks-dlq',
+};
 
 const issuesOf = (action: () => unknown): { field: string; message: string }[] => {
   try {
@@ -237,6 +259,47 @@ describe('a webhook configuration', () => {
       ),
       ['SHELFWATCH_WEBHOOK_ALLOW_HOSTS'],
     );
+  });
+
+  it('lets the local runtime reach the loopback receivers of its webhooks file, http or https, and no other', () => {
+    const hook = (url: string) => ({ url, format: 'json', signingSecret: SECRET });
+    const registry = new StaticWebhookRegistry({
+      plain: hook('http://127.0.0.1:9000/hook'),
+      tls: hook('https://127.0.0.1:9443/hook'),
+      'tls-default-port': hook('https://localhost/hook'),
+      public: hook('https://hooks.example.com/x'),
+    });
+    assert.deepEqual(registry.loopbackHosts().sort(), ['127.0.0.1:9000', '127.0.0.1:9443', 'localhost:443']);
+  });
+
+  it('reads the local CA file setting, and the sender names it when it cannot be read or holds no certificate', () => {
+    assert.equal(
+      webhookSettingsFromEnvironment({ SHELFWATCH_WEBHOOK_CA_FILE: '/tmp/ca.pem' }).caFile,
+      '/tmp/ca.pem',
+    );
+    const folder = mkdtempSync(path.join(tmpdir(), 'shelfwatch-ca-'));
+    try {
+      const notPem = path.join(folder, 'not.pem');
+      writeFileSync(notPem, 'hello');
+      for (const file of [path.join(folder, 'missing.pem'), notPem]) {
+        assert.deepEqual(
+          issuesOf(() =>
+            createWebhookSender(
+              RESOURCES,
+              {
+                sqs: new SQSClient({ region: 'us-east-1' }),
+                secrets: new SecretsManagerClient({ region: 'us-east-1' }),
+              },
+              { info: () => undefined, warn: () => undefined, error: () => undefined },
+              { SHELFWATCH_WEBHOOK_CA_FILE: file },
+            ),
+          ).map((issue) => issue.field),
+          ['SHELFWATCH_WEBHOOK_CA_FILE'],
+        );
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 
