@@ -20,6 +20,12 @@ export interface ChangeRecorderOptions {
 
 type RunIdentity = Pick<Run, 'runId' | 'definitionId' | 'slot' | 'crawlType' | 'platform' | 'marketplace'>;
 
+/**
+ * A run's listing baseline, loaded or still loading: it reads only earlier runs, so a run starts
+ * it beside its first page and a page's changes wait for it only once their states are read.
+ */
+export type PendingListing = ListingContext | undefined | Promise<ListingContext | undefined>;
+
 export class ChangeRecorder {
   private readonly options: ChangeRecorderOptions;
 
@@ -36,7 +42,7 @@ export class ChangeRecorder {
   recordPage(
     snapshots: readonly ItemSnapshot[],
     nowMs: number,
-    listing: ListingContext | undefined,
+    listing: PendingListing,
   ): Promise<RecordOutcome> {
     // An ad repeats its organic twin's item (another snapshot id): its changes would be recorded
     // twice, and it has no place on the listing.

@@ -143,19 +143,23 @@ export class ChangeStore {
   /**
    * Compares each snapshot with its item's state and records what changed, each change once
    * however often (and however concurrently) the same snapshots are saved. `listing` is the
-   * baseline of the run's listing (search, category, best sellers); none for detail pages.
+   * baseline of the run's listing (search, category, best sellers); none for detail pages. It may
+   * still be loading: the states are read meanwhile.
    */
   async record(
     snapshots: readonly ItemSnapshot[],
-    options: { nowMs: number; listing?: ListingContext },
+    options: { nowMs: number; listing?: ListingContext | Promise<ListingContext | undefined> },
   ): Promise<RecordOutcome> {
     const distinct = [...new Map(snapshots.map((snapshot) => [snapshot.itemKey, snapshot])).values()];
-    const states = await this.readStates(distinct.map((snapshot) => snapshot.itemKey));
+    const [states, context] = await Promise.all([
+      this.readStates(distinct.map((snapshot) => snapshot.itemKey)),
+      options.listing,
+    ]);
     const outcome = emptyOutcome();
     const entries = distinct.map((snapshot): PageEntry => {
       const known = states.get(snapshot.itemKey);
       const write = this.writeOf(known, snapshot, options.nowMs);
-      const listing = options.listing ? detectListingChanges(options.listing, snapshot) : [];
+      const listing = context ? detectListingChanges(context, snapshot) : [];
       return {
         snapshot,
         known,

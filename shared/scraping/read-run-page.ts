@@ -9,7 +9,7 @@ import {
   type ChangeRecorder,
   ChangesNotRecordedError,
   isListingCrawlType,
-  type ListingContext,
+  type PendingListing,
 } from '../changes/index.ts';
 import {
   type ItemSnapshot,
@@ -162,10 +162,10 @@ export function progressOf(input: ProgressInput, extraction: PageExtraction): Pa
   };
 }
 
-/** Change detection for a run's pages: the recorder and the run's listing baseline. */
+/** Change detection for a run's pages: the recorder and the run's listing baseline (maybe still loading). */
 export interface PageChanges {
   readonly recorder: Pick<ChangeRecorder, 'recordPage'>;
-  readonly listing: ListingContext | undefined;
+  readonly listing: PendingListing;
 }
 
 /**

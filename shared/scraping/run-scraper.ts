@@ -151,12 +151,15 @@ export class RunScraper {
     let done: Run;
     try {
       const extractor = requireExtractor(run.platform, run.crawlType);
-      const listing = await this.options.changes?.baselineOf(run);
+      // The baseline (earlier runs only) loads beside the first page; its failure is the run's
+      // where it is awaited: by the first page's changes, or by the exits.
+      const listing = this.options.changes?.baselineOf(run);
+      listing?.catch(() => undefined);
       done = await this.readPages(run, lease, extractor, invocation, latest, listing);
       // The listing was read to its end (last page, or the page or item limit): what the baseline
       // had and this run did not find left it. Before completing: a failure here leaves the run to
       // the next attempt, which finds every page done and records the exits again (once each).
-      await this.options.changes?.recordExits(done, listing, this.now());
+      await this.options.changes?.recordExits(done, await listing, this.now());
     } catch (error) {
       // The run as its last checkpoint left it: counts of the pages done in this attempt included.
       return this.afterError(error, lease, latest.run, context);
@@ -199,7 +202,7 @@ export class RunScraper {
     extractor: Extractor,
     invocation: Invocation,
     latest: { run: Run },
-    listing: ListingContext | undefined,
+    listing: Promise<ListingContext | undefined> | undefined,
   ): Promise<Run> {
     const { navigationTimeoutMs, options } = this;
     const origin =

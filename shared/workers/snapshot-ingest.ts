@@ -139,9 +139,12 @@ export class SnapshotIngest {
         this.options.itemRetentionDays,
       ),
     );
-    const saved = await this.options.items.save(snapshots);
     const { changes } = this.options;
-    if (changes) await changes.recordPage(snapshots, nowMs, await changes.baselineOf(run));
+    // The baseline reads earlier runs only: it loads while the snapshots are saved.
+    const listing = changes?.baselineOf(run);
+    listing?.catch(() => undefined);
+    const saved = await this.options.items.save(snapshots);
+    if (changes) await changes.recordPage(snapshots, nowMs, listing);
     return { run, saved };
   }
 

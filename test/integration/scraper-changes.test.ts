@@ -93,12 +93,16 @@ describe('changes recorded by the run scraper (demo shop, DynamoDB Local)', () =
     };
   };
 
-  const scraperWith = (overrides: { runs?: RunStore; clock?: () => number; leaseMs?: number } = {}) => {
+  type Recorder = ReturnType<typeof recorder>;
+
+  const scraperWith = (
+    overrides: { runs?: RunStore; clock?: () => number; leaseMs?: number; changes?: Recorder } = {},
+  ) => {
     const { clients, resources } = local();
     return new RunScraper({
       runs: overrides.runs ?? runs,
       items,
-      changes: recorder(),
+      changes: overrides.changes ?? recorder(),
       definitions: { recordSuccess: () => Promise.resolve() },
       budget: new DomainBudget({
         documents: clients.documents,
@@ -339,6 +343,78 @@ describe('changes recorded by the run scraper (demo shop, DynamoDB Local)', () =
       'items the partial run already reported as entered are not reported again',
     );
     assertReportedOnce(all);
+  });
+
+  it(
+    'the listing baseline loads beside the first page, whose changes wait for it and are decided against it',
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      reported = [];
+      const pages = 1;
+      const keyword = keywordWithReplaced('toaster', pages, 1);
+      const first = await runOf('changes-overlap', keyword, 2, pages);
+      const second = await runOf('changes-overlap', keyword, 1, pages);
+      assert.equal((await scrapeAt(0, first)).kind, 'succeeded');
+      const real = recorder();
+      let pageBeingRecorded = (): void => undefined;
+      const firstPageRecorded = new Promise<void>((resolve) => {
+        pageBeingRecorded = resolve;
+      });
+      // The baseline is handed over only once the first page's changes are being recorded: a scraper
+      // that waited for it before reading its first page would never get there (the test times out).
+      const gated: Recorder = {
+        ...real,
+        baselineOf: async (run: Run) => {
+          const listing = await real.baselineOf(run);
+          await firstPageRecorded;
+          return listing;
+        },
+        recordPage: (...args: Parameters<ChangeRecorder['recordPage']>) => {
+          pageBeingRecorded();
+          return real.recordPage(...args);
+        },
+      };
+      assert.equal((await scrapeAt(1, second, scraperWith({ changes: gated }))).kind, 'succeeded');
+      const all = await changesOf('changes-overlap');
+      const [before, now] = [idsOf(keyword, pages, 0), idsOf(keyword, pages, 1)];
+      assert.equal(minus(now, before).length, 1);
+      assert.deepEqual(
+        ofRun(all, second, 'entered_listing'),
+        minus(now, before),
+        'decided against the baseline',
+      );
+      assert.deepEqual(ofRun(all, second, 'left_listing'), minus(before, now));
+      assertReportedOnce(all);
+    },
+  );
+
+  it('a baseline that cannot be read fails the attempt for a retry: its first page is not checkpointed and records no change', async () => {
+    reported = [];
+    const pages = 2;
+    const keyword = keywordWithReplaced('kettle', pages, 1);
+    const first = await runOf('changes-no-baseline', keyword, 2, pages);
+    const second = await runOf('changes-no-baseline', keyword, 1, pages);
+    assert.equal((await scrapeAt(0, first)).kind, 'succeeded');
+    const failing: Recorder = {
+      ...recorder(),
+      baselineOf: () => Promise.reject(new Error('the runs table did not answer')),
+    };
+    const outcome = await scrapeAt(1, second, scraperWith({ changes: failing }));
+    assert.equal(outcome.kind, 'retry');
+    assert.match(outcome.kind === 'retry' ? outcome.failure.message : '', /the runs table did not answer/);
+    const after = await runs.require(second.runId);
+    assert.equal(after.checkpoint?.page ?? 0, 0, 'no page checkpointed');
+    assert.deepEqual(
+      (await changesOf('changes-no-baseline')).filter((change) => change.runId === second.runId),
+      [],
+    );
+    assert.equal(
+      reported.filter((change) => change.runId === second.runId).length,
+      0,
+      'no change reported written',
+    );
   });
 
   it('two consumers saving the same items at once (two definitions of one listing) record each item change once', async () => {
