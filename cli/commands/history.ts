@@ -51,7 +51,7 @@ export function addHistoryCommands(program: Command): void {
     .action(async (sql: string, options: QueryOptions, command: Command) => {
       const { output } = contextOf(command);
       if (options.stage !== undefined) return queryStage(sql, options, output);
-      const { queryHistory } = await import('../../shared/history/index.ts');
+      const { queryHistory } = await import('../../shared/history/history-query.ts');
       const result = await queryHistory(historyFolderOf(options), sql, options.maxRows ?? 1_000).catch(
         (error) => {
           throw asCliError(error);
@@ -82,7 +82,7 @@ export function addHistoryCommands(program: Command): void {
     .option('--history <folder>', historyOption)
     .action(async (options: ExportOptions, command: Command) => {
       const { output } = contextOf(command);
-      const { exportHistory } = await import('../../shared/history/index.ts');
+      const { exportHistory } = await import('../../shared/history/history-export.ts');
       const { history, ...request } = options;
       const bar = !output.json && process.stderr.isTTY ? progressBar(process.stderr) : undefined;
       const result = await exportHistory(

@@ -26,10 +26,18 @@ export interface ExportResult {
 /** DuckDB's memory limit during an export (its own buffers; Node and the binary come on top). */
 export const EXPORT_MEMORY_LIMIT = '256MB';
 
+/**
+ * Rows per row group of a Parquet export. DuckDB's default (122,880) buffers that many rows of
+ * every column before writing: 200,000 rows exported at 454 MiB peak RSS, at 349 MiB with 16,384
+ * (bench:history's history, measured 2026-12-06), and faster. Rows are sorted by item, so a
+ * reader still skips the groups of other items.
+ */
+export const EXPORT_ROW_GROUP_ROWS = 16_384;
+
 const COPY_OPTIONS: Record<ExportFormat, string> = {
   csv: 'FORMAT csv, HEADER true',
   jsonl: 'FORMAT json',
-  parquet: 'FORMAT parquet',
+  parquet: `FORMAT parquet, ROW_GROUP_SIZE ${EXPORT_ROW_GROUP_ROWS}`,
 };
 
 /** How far an export is: DuckDB's count of the source rows read so far, of those it will read. */

@@ -14,6 +14,7 @@ import { ChangeStore } from '../../shared/changes/index.ts';
 import {
   CHANGE_HISTORY,
   FolderHistoryDestination,
+  type HistoryReader,
   NAMED_HISTORY_QUERIES,
   openHistoryReader,
   SNAPSHOT_HISTORY,
@@ -146,6 +147,7 @@ describe('changes history: changes stream on DynamoDB Local → Parquet', () => 
       // Only old files: the new columns are in none of them, and still read (as null).
       const old = await reader.rows('SELECT item_id, brand, list_price, sponsored FROM snapshots');
       assert.deepEqual(old, [{ item_id: 'B0MUG00001', brand: null, list_price: null, sponsored: null }]);
+      assert.equal(await unionsByName(reader), false, 'files of one schema are read without union_by_name');
     } finally {
       reader.close();
     }
@@ -165,6 +167,7 @@ describe('changes history: changes stream on DynamoDB Local → Parquet', () => 
     await writeHistory(SNAPSHOT_HISTORY, [snapshot], destination);
     const mixed = await openHistoryReader(folder);
     try {
+      assert.equal(await unionsByName(mixed), true, 'files that differ in columns are unioned by name');
       const rows = await mixed.rows(
         `SELECT item_id, list_price, brand, unit_price_amount, unit_price_currency, unit_price_unit, sponsored,
                 organic_position, result_count::VARCHAR AS result_count, listing_rank
@@ -201,3 +204,11 @@ describe('changes history: changes stream on DynamoDB Local → Parquet', () => 
     }
   });
 });
+
+/** Whether the reader's raw snapshots view unions its files by column name. */
+async function unionsByName(reader: HistoryReader): Promise<boolean> {
+  const [view] = await reader.rows(`SELECT sql FROM duckdb_views() WHERE view_name = 'snapshots_raw'`);
+  const sql = view?.sql;
+  assert.ok(typeof sql === 'string', 'the reader has a view snapshots_raw');
+  return sql.includes('union_by_name');
+}
