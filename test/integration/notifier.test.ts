@@ -73,12 +73,15 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
   const pumps: ChangesPump[] = [];
   const destroyers: (() => void)[] = [];
 
-  const newPump = () => {
+  // The first pump counts from a minute back: a stream record's time is in whole seconds, so a
+  // change written in a pump's starting second is not counted, and these tests write at once.
+  const newPump = (countChangesSinceMs = Date.now() - (pumps.length === 0 ? 60_000 : 0)) => {
     const pump = new ChangesPump({
       dynamodb: local().clients.dynamodb,
       endpoint: local().endpoints.dynamodb,
       tableName: local().resources.tables.changes,
       notifier,
+      countChangesSinceMs,
     });
     pumps.push(pump);
     return pump;
@@ -164,6 +167,7 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
   it('puts exactly one event per recorded change on the bus, with the change as its detail', async () => {
     const pump = pumps[0] ?? newPump();
     await pump.drain(); // what earlier files of this stage left: none here, but the place is set
+    const countedBefore = pump.totals.changesSinceStart;
     const f = newFamily();
     const recorded = [
       ...(await save(f, 3, [
@@ -178,6 +182,7 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
     assert.ok(recorded.some((change) => change.kind === 'price_down'));
     assert.ok(recorded.some((change) => change.kind === 'out_of_stock'));
     await pump.drain();
+    assert.equal(pump.totals.changesSinceStart - countedBefore, recorded.length, 'each change counted once');
     const events = eventsOf(f);
     assert.equal(events.length, recorded.length, 'one event per change');
     const byId = new Map(
@@ -225,6 +230,8 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
     const redelivery = newPump();
     await redelivery.drain();
     assert.equal(redelivery.totals.rulesFired, 0, 'nothing recorded twice');
+    assert.ok(redelivery.totals.changes >= 2, 'the changes written before it are notified again');
+    assert.equal(redelivery.totals.changesSinceStart, 0, 'but not counted as changes since its start');
     assert.deepEqual(alertsOf(await drainQueue(local().clients.sqs, inbox), rule.ruleId), []);
     // Events are at-least-once: the redelivered changes are sent again, with their ids to dedupe on.
     assert.equal(eventsOf(f).length, 2 * eventsBefore);
@@ -246,7 +253,10 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
     await save(f, 3, [{ id: `${f}a`, price: 5, currency: 'USD', availability: 'out_of_stock' }]);
     // Notified before the next save: a state condition is judged on the item's state when evaluated.
     await pump.drain();
-    await save(f, 2, [{ id: `${f}a`, price: 5, currency: 'USD', availability: 'in_stock' }]);
+    const countedBefore = pump.totals.changesSinceStart;
+    const restocked = await save(f, 2, [
+      { id: `${f}a`, price: 5, currency: 'USD', availability: 'in_stock' },
+    ]);
     refusals.set(rule.ruleId, 1);
     const failuresBefore = pump.totals.batchFailures;
     const attemptsBefore = publishAttempts;
@@ -263,6 +273,11 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
     assert.equal(published[0]?.changeKind, 'back_in_stock');
     assert.equal(publishAttempts - attemptsBefore, 2);
     assert.equal(pump.totals.batchFailures - failuresBefore, 1, 'the retry succeeded');
+    assert.equal(
+      pump.totals.changesSinceStart - countedBefore,
+      restocked.length,
+      'a change read again by the retry is counted once',
+    );
     await pump.drain();
     assert.deepEqual(alertsOf(await drainQueue(local().clients.sqs, inbox), rule.ruleId), []);
   });
