@@ -18,53 +18,22 @@ import {
   SnsAlertPublisher,
 } from '../../shared/alerts/index.ts';
 import { createAwsClients } from '../../shared/aws/index.ts';
-import { type Change, ChangeStore } from '../../shared/changes/index.ts';
-import { type Item, ItemStore, type ItemSnapshot, snapshotOf } from '../../shared/results/index.ts';
-import { type Firing, RuleStore } from '../../shared/rules/index.ts';
-import { slotOf } from '../../shared/schedule/index.ts';
+import type { Change } from '../../shared/changes/index.ts';
+import type { Firing, RuleStore } from '../../shared/rules/index.ts';
 import { ChangesPump } from '../../local/changes-pump.ts';
 import { LOCAL_CREDENTIALS } from '../../local/emulators.ts';
 import { type LocalEventBus, startLocalEventBus } from '../../local/event-bus.ts';
-import { HOUR_MS, thisHour } from '../helpers/clock.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { drainQueue } from '../helpers/queues.ts';
+import { familyIds, ruleTestStoresOf, type RuleTestStores } from '../helpers/rule-stores.ts';
 
-// Runs of the last hours, on a clock derived from the real time: every expiry stays ~90 days ahead.
-const runAt = (hoursAgo: number) => thisHour(5) - hoursAgo * HOUR_MS;
-let family = 0;
-const newFamily = () => `N${(family += 1)}x${Date.now().toString(36)}`;
-
-function snapshotsAt(
-  definitionId: string,
-  hoursAgo: number,
-  items: readonly Partial<Item>[],
-): ItemSnapshot[] {
-  const slot = slotOf(runAt(hoursAgo));
-  return items.map((item, index) =>
-    snapshotOf(
-      {
-        runId: `${definitionId}@${slot}`,
-        definitionId,
-        slot,
-        platform: 'amazon',
-        marketplace: 'US',
-        crawlType: 'product_details',
-        pageNumber: 1,
-        capturedBy: 'test',
-      },
-      { id: 'missing', position: index + 1, ...item },
-      runAt(hoursAgo),
-      90,
-    ),
-  );
-}
+const newFamily = familyIds('N');
 
 describe('notifier: changes stream → events on the bus, fired rules on the alerts topic', () => {
   const local = useLocalInfrastructure();
   let bus: LocalEventBus;
-  let changes: ChangeStore;
-  let items: ItemStore;
   let rules: RuleStore;
+  let save: RuleTestStores['save'];
   let inbox = '';
   /** Publishes to refuse before publishing for real, per rule id. */
   const refusals = new Map<string, number>();
@@ -91,19 +60,8 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
     bus = await startLocalEventBus();
     const { tables, alertTopic } = local().resources;
     const { documents, sns, sqs } = local().clients;
-    changes = new ChangeStore({
-      documents,
-      statesTable: tables.itemStates,
-      changesTable: tables.changes,
-      retentionDays: 90,
-    });
-    items = new ItemStore({ documents, tableName: tables.items });
-    rules = new RuleStore({
-      documents,
-      rulesTable: tables.rules,
-      firingsTable: tables.ruleFirings,
-      retentionDays: 90,
-    });
+    const stores = ruleTestStoresOf(local());
+    ({ rules, save } = stores);
     const events = createAwsClients({
       region: local().region,
       credentials: LOCAL_CREDENTIALS,
@@ -113,7 +71,7 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
     const alerts = new SnsAlertPublisher({ sns, topicArn: alertTopic });
     notifier = {
       events: new ChangeEventPublisher({ events: events.events, busName: 'shelfwatch-test-runs' }),
-      rules: { rules, states: changes, items },
+      rules: { rules, states: stores.changes, items: stores.items },
       deliveries: new FiringDeliveries({ documents, firingsTable: tables.ruleFirings }),
       publishAlert: async (firing: Firing) => {
         publishAttempts += 1;
@@ -150,15 +108,6 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
     await bus?.stop();
   });
 
-  async function save(
-    definitionId: string,
-    hoursAgo: number,
-    page: readonly Partial<Item>[],
-  ): Promise<Change[]> {
-    const snapshots = snapshotsAt(definitionId, hoursAgo, page);
-    await items.save(snapshots);
-    return [...(await changes.record(snapshots, { nowMs: runAt(hoursAgo) })).recorded];
-  }
   const eventsOf = (definitionId: string) =>
     bus.events.filter((event) => (event.detail as { definitionId?: string }).definitionId === definitionId);
   const alertsOf = (messages: readonly string[], ruleId: string) =>
