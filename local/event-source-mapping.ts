@@ -16,15 +16,10 @@
  * they are: extension stops when the invocation returns. See docs/local-runtime.md.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { InvocationResult, ScraperPool, ScraperWorker } from './scraper-pool.ts';
+import { deleteDoneRecords, failedMessageIds, type MappedQueue, receiveRecords } from './sqs-batch.ts';
 import { PRIORITIES, type Priority } from '../shared/definitions/index.ts';
 import { QUEUES } from '../shared/catalogue/index.ts';
 
@@ -58,7 +53,7 @@ export interface InFlightInvocation {
 export interface EventSourceMappingOptions {
   readonly sqs: SQSClient;
   readonly region: string;
-  readonly queues: Readonly<Record<Priority, { readonly url: string; readonly arn: string }>>;
+  readonly queues: Readonly<Record<Priority, MappedQueue>>;
   readonly pool: ScraperPool;
   readonly functionTimeoutSeconds: number;
   readonly visibility: MappingVisibility;
@@ -144,34 +139,30 @@ export class EventSourceMappings {
       if (!this.options.pool.hasCapacity) break;
       const worker = await this.options.pool.acquire();
       if (!worker) break;
-      let messages: Message[] = [];
+      let records: SQSRecord[] = [];
       try {
-        messages = await this.receive(priority);
+        records = await this.receive(priority);
       } finally {
-        if (messages.length === 0) this.options.pool.release(worker);
+        if (records.length === 0) this.options.pool.release(worker);
       }
-      if (messages.length === 0) continue;
+      if (records.length === 0) continue;
       dispatched = true;
-      this.track(priority, worker, messages);
+      this.track(priority, worker, records);
     }
     return dispatched;
   }
 
-  private async receive(priority: Priority): Promise<Message[]> {
-    const { Messages = [] } = await this.options.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: this.options.queues[priority].url,
-        MaxNumberOfMessages: this.options.batchSize?.[priority] ?? QUEUES[priority].batchSize,
-        VisibilityTimeout: this.options.visibility.receiveSeconds,
-        WaitTimeSeconds: 0,
-        MessageSystemAttributeNames: ['All'],
-      }),
-    );
-    return Messages;
+  private receive(priority: Priority): Promise<SQSRecord[]> {
+    return receiveRecords({
+      sqs: this.options.sqs,
+      region: this.options.region,
+      queue: this.options.queues[priority],
+      batchSize: this.options.batchSize?.[priority] ?? QUEUES[priority].batchSize,
+      visibilitySeconds: this.options.visibility.receiveSeconds,
+    });
   }
 
-  private track(priority: Priority, worker: ScraperWorker, messages: Message[]): void {
-    const records = messages.map((message) => this.recordOf(priority, message));
+  private track(priority: Priority, worker: ScraperWorker, records: SQSRecord[]): void {
     const entry: InFlightInvocation = {
       priority,
       pid: worker.pid,
@@ -208,20 +199,11 @@ export class EventSourceMappings {
         await stopExtending();
       }
     }
-    const failed = new Set(
+    const failed =
       result.kind === 'response'
-        ? result.response.batchItemFailures.map((failure) => failure.itemIdentifier)
-        : records.map((record) => record.messageId),
-    );
-    const done = records.filter((record) => !failed.has(record.messageId));
-    if (done.length > 0) {
-      await this.options.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: this.options.queues[priority].url,
-          Entries: done.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
-        }),
-      );
-    }
+        ? failedMessageIds(result.response)
+        : new Set(records.map((record) => record.messageId));
+    await deleteDoneRecords(this.options.sqs, this.options.queues[priority], records, failed);
     this.options.onInvocation?.({
       priority,
       startedAtMs,
@@ -255,26 +237,6 @@ export class EventSourceMappings {
     return async () => {
       clearInterval(timer);
       await last;
-    };
-  }
-
-  private recordOf(priority: Priority, message: Message): SQSRecord {
-    const attributes = message.Attributes ?? {};
-    return {
-      messageId: message.MessageId ?? '',
-      receiptHandle: message.ReceiptHandle ?? '',
-      body: message.Body ?? '',
-      attributes: {
-        ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
-        SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
-        SenderId: attributes.SenderId ?? 'local',
-        ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-      },
-      messageAttributes: {},
-      md5OfBody: message.MD5OfBody ?? '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: this.options.queues[priority].arn,
-      awsRegion: this.options.region,
     };
   }
 }

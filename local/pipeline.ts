@@ -30,7 +30,7 @@ import { EventSourceMappings, type MappingVisibility } from './event-source-mapp
 import { type LocalInfrastructure, startLocalInfrastructure } from './infrastructure.ts';
 import { acceleratedClock, type LocalClock, wallClock } from './local-clock.ts';
 import { localOperatorToken } from './operator-token.ts';
-import { countChanges, countRunsByStatus, formatProgress, itemsSavedOf, type Progress } from './progress.ts';
+import { countRunsByStatus, formatProgress, itemsSavedOf, type Progress } from './progress.ts';
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
 import { LOCAL_FUNCTION_VARIABLE, ScraperPool } from './scraper-pool.ts';
 import { PRIORITIES, type Priority } from '../shared/definitions/index.ts';
@@ -415,7 +415,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const progress = async (): Promise<Progress> => ({
       runs: await countRunsByStatus(infrastructure.clients.documents, infrastructure.resources.tables.runs),
       itemsSaved: itemsSavedOf(bus.events),
-      changes: await countChanges(infrastructure.clients.documents, infrastructure.resources.tables.changes),
+      changes: changesPump.totals.changesSinceStart,
       events: bus.events.length,
       alertsFired: changesPump.totals.rulesFired,
       scrapersRunning: mappings.running().length + httpMappings.running().length,

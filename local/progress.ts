@@ -1,18 +1,18 @@
 /**
  * The progress line of `npm start`: runs per status (a COUNT query per status on the runs
  * table's byStatus index, so only numbers are read), items saved and events published (from the
- * run events on the local bus), changes recorded (a COUNT scan of the changes table), alerts fired (the
- * changes pump), scraper
- * invocations running now.
+ * run events on the local bus), changes recorded and alerts fired since this start (counters of
+ * the changes pump, which reads every change off the stream: no read of the table's history),
+ * scraper invocations running now.
  */
-import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { RUN_STATUSES, type RunStatus } from '../shared/runs/index.ts';
 import type { BusEvent } from './event-bus.ts';
 
 export interface Progress {
   readonly runs: Record<RunStatus, number>;
   readonly itemsSaved: number;
-  /** Item changes recorded (price moves, stock, listing entries and exits, ranks, first seen). */
+  /** Item changes recorded since this start (price moves, stock, listing entries and exits, ranks, first seen). */
   readonly changes: number;
   readonly events: number;
   /** Watch rules fired (firings recorded by the changes pump) since start. */
@@ -47,20 +47,6 @@ export async function countRunsByStatus(
     }),
   );
   return Object.fromEntries(counts) as Record<RunStatus, number>;
-}
-
-/** Changes recorded so far: a COUNT scan (numbers only; the local table holds thousands at most). */
-export async function countChanges(documents: DynamoDBDocumentClient, changesTable: string): Promise<number> {
-  let total = 0;
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const { Count = 0, LastEvaluatedKey } = await documents.send(
-      new ScanCommand({ TableName: changesTable, Select: 'COUNT', ExclusiveStartKey: cursor }),
-    );
-    total += Count;
-    cursor = LastEvaluatedKey;
-  } while (cursor);
-  return total;
 }
 
 /** Items saved by finished runs, from their summary events (`detail.counts.saved`). */

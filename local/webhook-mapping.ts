@@ -6,13 +6,9 @@
  * changes (its retry backoff) stand. Receives hide a message for `receiveVisibilitySeconds`
  * (compressed from the deployed 6× the timeout, so a crashed batch returns in seconds).
  */
-import {
-  DeleteMessageBatchCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { deleteDoneRecords, failedMessageIds, type MappedQueue, receiveRecords } from './sqs-batch.ts';
 import { WEBHOOK_QUEUE } from '../shared/catalogue/index.ts';
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
@@ -20,7 +16,7 @@ export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 export interface WebhookMappingOptions {
   readonly sqs: SQSClient;
   readonly region: string;
-  readonly queue: { readonly url: string; readonly arn: string };
+  readonly queue: MappedQueue;
   readonly handler: SqsHandler;
   /** Concurrent batches at most. Default: the catalogue's maximum concurrency. */
   readonly maxConcurrency?: number;
@@ -53,18 +49,15 @@ export class WebhookQueueMapping {
 
   /** Receives one batch and invokes the handler with it; the number of records (0: queue empty). */
   async invokeOnce(): Promise<number> {
-    const { Messages = [] } = await this.options.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: this.options.queue.url,
-        MaxNumberOfMessages: WEBHOOK_QUEUE.batchSize,
-        VisibilityTimeout: this.options.receiveVisibilitySeconds ?? 30,
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-        WaitTimeSeconds: 0,
-      }),
-    );
-    if (Messages.length === 0) return 0;
-    const records = Messages.map((message) => this.recordOf(message));
+    const { sqs, region, queue } = this.options;
+    const records = await receiveRecords({
+      sqs,
+      region,
+      queue,
+      batchSize: WEBHOOK_QUEUE.batchSize,
+      visibilitySeconds: this.options.receiveVisibilitySeconds ?? 30,
+    });
+    if (records.length === 0) return 0;
     let response: SQSBatchResponse;
     try {
       response = await this.options.handler({ Records: records });
@@ -76,16 +69,8 @@ export class WebhookQueueMapping {
       });
       return records.length;
     }
-    const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
-    const done = records.filter((record) => !failed.has(record.messageId));
-    if (done.length > 0) {
-      await this.options.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: this.options.queue.url,
-          Entries: done.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
-        }),
-      );
-    }
+    const failed = failedMessageIds(response);
+    await deleteDoneRecords(sqs, queue, records, failed);
     this.options.onInvocation?.({ records: records.length, failedRecords: failed.size });
     return records.length;
   }
@@ -102,25 +87,5 @@ export class WebhookQueueMapping {
         await new Promise((resolve) => setTimeout(resolve, this.options.idlePollMs ?? 250));
       }
     }
-  }
-
-  private recordOf(message: Message): SQSRecord {
-    const attributes = message.Attributes ?? {};
-    return {
-      messageId: message.MessageId ?? '',
-      receiptHandle: message.ReceiptHandle ?? '',
-      body: message.Body ?? '',
-      attributes: {
-        ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
-        SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
-        SenderId: attributes.SenderId ?? 'local',
-        ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-      },
-      messageAttributes: {},
-      md5OfBody: message.MD5OfBody ?? '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: this.options.queue.arn,
-      awsRegion: this.options.region,
-    };
   }
 }

@@ -14,6 +14,12 @@ import type { ScraperConfig } from './scraper-config.ts';
 import { runScraperOptionsOf, type ScraperStores } from './scraper-wiring.ts';
 
 export { consumeRunMessage } from './consume-run-message.ts';
+export {
+  createRunBatchConsumer,
+  type RunBatchConsumer,
+  SCRAPER_OUTCOME_METRICS,
+  type ScraperOutcomeMetric,
+} from './consume-run-batch.ts';
 export { readScraperConfig } from './scraper-config.ts';
 export { runScraperOptionsOf, type ScraperStores } from './scraper-wiring.ts';
 

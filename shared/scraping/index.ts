@@ -4,6 +4,7 @@ export * from './page-failure.ts';
 export * from './read-run-page.ts';
 export * from './run-scraper.ts';
 export * from './consume-run-message.ts';
+export * from './consume-run-batch.ts';
 export * from './scraper-config.ts';
 export * from './create-run-scraper.ts';
 export * from './proxy.ts';

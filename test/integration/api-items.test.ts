@@ -10,45 +10,15 @@ import type { Run } from '../../shared/runs/index.ts';
 import { apiStage, type ApiStage, definitionRow } from '../helpers/api.ts';
 import { HOUR_MS } from '../helpers/clock.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { workerRun } from '../helpers/worker-run.ts';
 
 type ChangeList = { changes: ChangeRecord[]; cursor?: string };
 type History = { snapshots: ItemSnapshot[]; cursor?: string };
 type ErrorAnswer = { error: { code: string; issues: { field: string }[] } };
 
-/** One run of the definition, read by a worker: pull, ingest the products (twice: a redelivery), complete. */
-async function workerRun(
-  api: ApiStage,
-  definitionId: string,
-  products: readonly Record<string, unknown>[],
-): Promise<Run> {
-  const worker = { token: api.workerToken };
-  const workerId = 'chrome-worker-001';
-  const registered = await api.call('POST', '/market/tasks/worker/register', {
-    ...worker,
-    body: { worker_id: workerId, worker_name: 'w', browser_type: 'chrome' },
-  });
-  assert.equal(registered.status, 200, JSON.stringify(registered.body));
-  const run = await api.call<Run>('POST', `/definitions/${definitionId}/run`);
-  assert.equal(run.status, 202, JSON.stringify(run.body));
-  const pulled = await api.call<{ task: { id: string } | null }>('POST', '/market/tasks/pull', {
-    ...worker,
-    body: { worker_id: workerId },
-  });
-  assert.equal(pulled.body.task?.id, run.body.runId);
-  for (let delivery = 0; delivery < 2; delivery += 1) {
-    const ingested = await api.call('POST', '/market/snapshots/ingest', {
-      ...worker,
-      body: { task_id: run.body.runId, worker_id: workerId, products },
-    });
-    assert.equal(ingested.status, 200, JSON.stringify(ingested.body));
-  }
-  const completed = await api.call('POST', '/market/tasks/complete', {
-    ...worker,
-    body: { task_id: run.body.runId, worker_id: workerId, status: 'DONE', result: {} },
-  });
-  assert.equal(completed.status, 200, JSON.stringify(completed.body));
-  return run.body;
-}
+/** One run of the definition, read by a worker (its ingest sent twice: a redelivery). */
+const workerRunOf = (api: ApiStage, definitionId: string, products: readonly Record<string, unknown>[]) =>
+  workerRun(api, definitionId, products, { workerId: 'chrome-worker-001', ingestDeliveries: 2 });
 
 const product = (id: string, price: number, rank: number) => ({
   product_id: id,
@@ -73,13 +43,13 @@ describe('items and changes through the API', () => {
       body: { definitions: [definitionRow('phones', { executor: 'worker' })] },
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const first = await workerRun(api, 'phones', [
+    const first = await workerRunOf(api, 'phones', [
       product('1001', 500, 1),
       product('1002', 700, 2),
       product('1003', 900, 3),
     ]);
     api.now += HOUR_MS;
-    const second = await workerRun(api, 'phones', [
+    const second = await workerRunOf(api, 'phones', [
       product('1001', 450, 1),
       product('1003', 900, 2),
       product('1004', 300, 3),

@@ -4,30 +4,19 @@
  * written through the real stores (items table, change store), hours apart on the test's clock.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { type ApiServer, startApiServer } from '../../local/api-server.ts';
+import { describe, it } from 'node:test';
 import type { ChangeRecord, ItemState } from '../../shared/changes/index.ts';
 import { type ItemSnapshot, snapshotOf } from '../../shared/results/index.ts';
 import { slotOf } from '../../shared/schedule/index.ts';
-import { apiStage, type ApiStage, T0 } from '../helpers/api.ts';
+import { type ApiStage, T0 } from '../helpers/api.ts';
+import { type CliOutcome, jsonOf, useShelfwatchCli } from '../helpers/cli.ts';
 import { HOUR_MS } from '../helpers/clock.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 
-const CLI = path.resolve(import.meta.dirname, '../../cli/shelfwatch.ts');
 const KETTLE = 'B0CLIKET01';
 const KEY = `amazon:UK:${KETTLE}`;
 /** The kettle's price each hour, oldest first (hours ago: 4, 3, 2, 1). */
 const PRICES = [20, 18, 18, 25] as const;
-
-interface Outcome {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** A snapshot of `definitionId`'s run `hoursAgo`, saved and its changes recorded as a scraper does. */
 async function observe(
@@ -68,56 +57,27 @@ async function observe(
 
 describe('shelfwatch items and changes against a local API', () => {
   const local = useLocalInfrastructure();
-  let api: ApiStage;
-  let server: ApiServer;
-  let scratch: string;
-
-  before(async () => {
-    api = await apiStage(local());
+  const cli = useShelfwatchCli(local, 'shelfwatch-cli-items-', async (stage) => {
     for (const [index, price] of PRICES.entries()) {
-      await observe(api, 'kettle-uk', PRICES.length - index, { id: KETTLE, price });
+      await observe(stage, 'kettle-uk', PRICES.length - index, { id: KETTLE, price });
     }
-    await observe(api, 'toaster-uk', 2, { id: 'B0CLITOA01', price: 40 });
-    await observe(api, 'toaster-uk', 1, { id: 'B0CLITOA01', price: 35, availability: 'out_of_stock' });
-    api.now = T0;
-    server = await startApiServer({ dependencies: api.deps });
-    scratch = mkdtempSync(path.join(tmpdir(), 'shelfwatch-cli-items-'));
+    await observe(stage, 'toaster-uk', 2, { id: 'B0CLITOA01', price: 40 });
+    await observe(stage, 'toaster-uk', 1, { id: 'B0CLITOA01', price: 35, availability: 'out_of_stock' });
+    stage.now = T0;
   });
-  after(async () => {
-    await server?.stop();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
-
-  function shelfwatch(args: readonly string[]): Promise<Outcome> {
-    const env = {
-      PATH: process.env.PATH ?? '',
-      HOME: scratch,
-      XDG_CONFIG_HOME: path.join(scratch, 'no-config'),
-      SHELFWATCH_ENDPOINT: server.url,
-      SHELFWATCH_TOKEN: api.operatorToken,
-    };
-    return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      });
-    });
-  }
+  const { shelfwatch } = cli;
+  const json = jsonOf;
 
   /** Several invocations, three at a time: more at once outlast the timeout on a busy machine. */
   async function shelfwatchAll<const L extends readonly (readonly string[])[]>(
     argsList: L,
-  ): Promise<{ -readonly [K in keyof L]: Outcome }> {
-    const outcomes: Outcome[] = [];
+  ): Promise<{ -readonly [K in keyof L]: CliOutcome }> {
+    const outcomes: CliOutcome[] = [];
     for (let start = 0; start < argsList.length; start += 3) {
       outcomes.push(...(await Promise.all(argsList.slice(start, start + 3).map((args) => shelfwatch(args)))));
     }
-    return outcomes as { -readonly [K in keyof L]: Outcome };
+    return outcomes as { -readonly [K in keyof L]: CliOutcome };
   }
-
-  const json = <T>(outcome: Outcome): T => {
-    assert.equal(outcome.code, 0, `exit ${outcome.code}: ${outcome.stderr}${outcome.stdout}`);
-    return JSON.parse(outcome.stdout) as T;
-  };
 
   it("shows an item's latest state as text and as JSON", async () => {
     const [text, asJson] = await shelfwatchAll([
@@ -222,7 +182,7 @@ describe('shelfwatch items and changes against a local API', () => {
   });
 
   it('exits 2 naming the flag or field on bad input, 4 for an unknown item, and changes nothing', async () => {
-    const before = await api.dump();
+    const before = await cli.api().dump();
     const cases: [string[], number, RegExp][] = [
       [['items', 'show', 'not-a-key'], 2, /key/],
       [['items', 'history', KEY, '--limit', '0'], 2, /--limit/],
@@ -245,6 +205,6 @@ describe('shelfwatch items and changes against a local API', () => {
       assert.equal(outcome.code, code, `${args.join(' ')}: ${outcome.stderr}`);
       assert.match(outcome.stderr, names, args.join(' '));
     });
-    assert.equal(await api.dump(), before, 'nothing changed');
+    assert.equal(await cli.api().dump(), before, 'nothing changed');
   });
 });

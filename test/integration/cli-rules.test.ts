@@ -3,62 +3,24 @@
  * DynamoDB Local + fauxqs.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { type ApiServer, startApiServer } from '../../local/api-server.ts';
+import { before, describe, it } from 'node:test';
 import { snapshotOf } from '../../shared/results/index.ts';
 import type { Rule } from '../../shared/rules/index.ts';
 import { slotOf } from '../../shared/schedule/index.ts';
-import { apiStage, type ApiStage, T0 } from '../helpers/api.ts';
+import { type ApiStage, T0 } from '../helpers/api.ts';
+import { jsonOf, useShelfwatchCli } from '../helpers/cli.ts';
 import { HOUR_MS } from '../helpers/clock.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 
-const CLI = path.resolve(import.meta.dirname, '../../cli/shelfwatch.ts');
-
-interface Outcome {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 describe('shelfwatch rules against a local API', () => {
   const local = useLocalInfrastructure();
+  const cli = useShelfwatchCli(local, 'shelfwatch-cli-rules-');
+  const { shelfwatch } = cli;
+  const json = jsonOf;
   let api: ApiStage;
-  let server: ApiServer;
-  let scratch: string;
-
-  before(async () => {
-    api = await apiStage(local());
-    server = await startApiServer({ dependencies: api.deps });
-    scratch = mkdtempSync(path.join(tmpdir(), 'shelfwatch-cli-rules-'));
+  before(() => {
+    api = cli.api();
   });
-  after(async () => {
-    await server?.stop();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
-
-  function shelfwatch(args: readonly string[]): Promise<Outcome> {
-    const env = {
-      PATH: process.env.PATH ?? '',
-      HOME: scratch,
-      XDG_CONFIG_HOME: path.join(scratch, 'no-config'),
-      SHELFWATCH_ENDPOINT: server.url,
-      SHELFWATCH_TOKEN: api.operatorToken,
-    };
-    return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      });
-    });
-  }
-
-  const json = <T>(outcome: Outcome): T => {
-    assert.equal(outcome.code, 0, `exit ${outcome.code}: ${outcome.stderr}${outcome.stdout}`);
-    return JSON.parse(outcome.stdout) as T;
-  };
 
   it('adds rules from their text forms, lists them and removes one', async () => {
     const added = await Promise.all([

@@ -18,53 +18,22 @@ import {
   SnsAlertPublisher,
 } from '../../shared/alerts/index.ts';
 import { createAwsClients } from '../../shared/aws/index.ts';
-import { type Change, ChangeStore } from '../../shared/changes/index.ts';
-import { type Item, ItemStore, type ItemSnapshot, snapshotOf } from '../../shared/results/index.ts';
-import { type Firing, RuleStore } from '../../shared/rules/index.ts';
-import { slotOf } from '../../shared/schedule/index.ts';
+import type { Change } from '../../shared/changes/index.ts';
+import type { Firing, RuleStore } from '../../shared/rules/index.ts';
 import { ChangesPump } from '../../local/changes-pump.ts';
 import { LOCAL_CREDENTIALS } from '../../local/emulators.ts';
 import { type LocalEventBus, startLocalEventBus } from '../../local/event-bus.ts';
-import { HOUR_MS, thisHour } from '../helpers/clock.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { drainQueue } from '../helpers/queues.ts';
+import { familyIds, ruleTestStoresOf, type RuleTestStores } from '../helpers/rule-stores.ts';
 
-// Runs of the last hours, on a clock derived from the real time: every expiry stays ~90 days ahead.
-const runAt = (hoursAgo: number) => thisHour(5) - hoursAgo * HOUR_MS;
-let family = 0;
-const newFamily = () => `N${(family += 1)}x${Date.now().toString(36)}`;
-
-function snapshotsAt(
-  definitionId: string,
-  hoursAgo: number,
-  items: readonly Partial<Item>[],
-): ItemSnapshot[] {
-  const slot = slotOf(runAt(hoursAgo));
-  return items.map((item, index) =>
-    snapshotOf(
-      {
-        runId: `${definitionId}@${slot}`,
-        definitionId,
-        slot,
-        platform: 'amazon',
-        marketplace: 'US',
-        crawlType: 'product_details',
-        pageNumber: 1,
-        capturedBy: 'test',
-      },
-      { id: 'missing', position: index + 1, ...item },
-      runAt(hoursAgo),
-      90,
-    ),
-  );
-}
+const newFamily = familyIds('N');
 
 describe('notifier: changes stream → events on the bus, fired rules on the alerts topic', () => {
   const local = useLocalInfrastructure();
   let bus: LocalEventBus;
-  let changes: ChangeStore;
-  let items: ItemStore;
   let rules: RuleStore;
+  let save: RuleTestStores['save'];
   let inbox = '';
   /** Publishes to refuse before publishing for real, per rule id. */
   const refusals = new Map<string, number>();
@@ -73,12 +42,15 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
   const pumps: ChangesPump[] = [];
   const destroyers: (() => void)[] = [];
 
-  const newPump = () => {
+  // The first pump counts from a minute back: a stream record's time is in whole seconds, so a
+  // change written in a pump's starting second is not counted, and these tests write at once.
+  const newPump = (countChangesSinceMs = Date.now() - (pumps.length === 0 ? 60_000 : 0)) => {
     const pump = new ChangesPump({
       dynamodb: local().clients.dynamodb,
       endpoint: local().endpoints.dynamodb,
       tableName: local().resources.tables.changes,
       notifier,
+      countChangesSinceMs,
     });
     pumps.push(pump);
     return pump;
@@ -88,19 +60,8 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
     bus = await startLocalEventBus();
     const { tables, alertTopic } = local().resources;
     const { documents, sns, sqs } = local().clients;
-    changes = new ChangeStore({
-      documents,
-      statesTable: tables.itemStates,
-      changesTable: tables.changes,
-      retentionDays: 90,
-    });
-    items = new ItemStore({ documents, tableName: tables.items });
-    rules = new RuleStore({
-      documents,
-      rulesTable: tables.rules,
-      firingsTable: tables.ruleFirings,
-      retentionDays: 90,
-    });
+    const stores = ruleTestStoresOf(local());
+    ({ rules, save } = stores);
     const events = createAwsClients({
       region: local().region,
       credentials: LOCAL_CREDENTIALS,
@@ -110,7 +71,7 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
     const alerts = new SnsAlertPublisher({ sns, topicArn: alertTopic });
     notifier = {
       events: new ChangeEventPublisher({ events: events.events, busName: 'shelfwatch-test-runs' }),
-      rules: { rules, states: changes, items },
+      rules: { rules, states: stores.changes, items: stores.items },
       deliveries: new FiringDeliveries({ documents, firingsTable: tables.ruleFirings }),
       publishAlert: async (firing: Firing) => {
         publishAttempts += 1;
@@ -147,15 +108,6 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
     await bus?.stop();
   });
 
-  async function save(
-    definitionId: string,
-    hoursAgo: number,
-    page: readonly Partial<Item>[],
-  ): Promise<Change[]> {
-    const snapshots = snapshotsAt(definitionId, hoursAgo, page);
-    await items.save(snapshots);
-    return [...(await changes.record(snapshots, { nowMs: runAt(hoursAgo) })).recorded];
-  }
   const eventsOf = (definitionId: string) =>
     bus.events.filter((event) => (event.detail as { definitionId?: string }).definitionId === definitionId);
   const alertsOf = (messages: readonly string[], ruleId: string) =>
@@ -164,6 +116,7 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
   it('puts exactly one event per recorded change on the bus, with the change as its detail', async () => {
     const pump = pumps[0] ?? newPump();
     await pump.drain(); // what earlier files of this stage left: none here, but the place is set
+    const countedBefore = pump.totals.changesSinceStart;
     const f = newFamily();
     const recorded = [
       ...(await save(f, 3, [
@@ -178,6 +131,7 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
     assert.ok(recorded.some((change) => change.kind === 'price_down'));
     assert.ok(recorded.some((change) => change.kind === 'out_of_stock'));
     await pump.drain();
+    assert.equal(pump.totals.changesSinceStart - countedBefore, recorded.length, 'each change counted once');
     const events = eventsOf(f);
     assert.equal(events.length, recorded.length, 'one event per change');
     const byId = new Map(
@@ -225,6 +179,8 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
     const redelivery = newPump();
     await redelivery.drain();
     assert.equal(redelivery.totals.rulesFired, 0, 'nothing recorded twice');
+    assert.ok(redelivery.totals.changes >= 2, 'the changes written before it are notified again');
+    assert.equal(redelivery.totals.changesSinceStart, 0, 'but not counted as changes since its start');
     assert.deepEqual(alertsOf(await drainQueue(local().clients.sqs, inbox), rule.ruleId), []);
     // Events are at-least-once: the redelivered changes are sent again, with their ids to dedupe on.
     assert.equal(eventsOf(f).length, 2 * eventsBefore);
@@ -246,7 +202,10 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
     await save(f, 3, [{ id: `${f}a`, price: 5, currency: 'USD', availability: 'out_of_stock' }]);
     // Notified before the next save: a state condition is judged on the item's state when evaluated.
     await pump.drain();
-    await save(f, 2, [{ id: `${f}a`, price: 5, currency: 'USD', availability: 'in_stock' }]);
+    const countedBefore = pump.totals.changesSinceStart;
+    const restocked = await save(f, 2, [
+      { id: `${f}a`, price: 5, currency: 'USD', availability: 'in_stock' },
+    ]);
     refusals.set(rule.ruleId, 1);
     const failuresBefore = pump.totals.batchFailures;
     const attemptsBefore = publishAttempts;
@@ -263,6 +222,11 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
     assert.equal(published[0]?.changeKind, 'back_in_stock');
     assert.equal(publishAttempts - attemptsBefore, 2);
     assert.equal(pump.totals.batchFailures - failuresBefore, 1, 'the retry succeeded');
+    assert.equal(
+      pump.totals.changesSinceStart - countedBefore,
+      restocked.length,
+      'a change read again by the retry is counted once',
+    );
     await pump.drain();
     assert.deepEqual(alertsOf(await drainQueue(local().clients.sqs, inbox), rule.ruleId), []);
   });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { type Change, ChangeStore } from '../../shared/changes/index.ts';
-import { type Item, ItemStore, type ItemSnapshot, snapshotOf } from '../../shared/results/index.ts';
+import type { Change } from '../../shared/changes/index.ts';
 import {
   evaluateRules,
   type Firing,
@@ -9,78 +8,24 @@ import {
   RuleStore,
   type RuleStores,
 } from '../../shared/rules/index.ts';
-import { slotOf } from '../../shared/schedule/index.ts';
-import { HOUR_MS, thisHour } from '../helpers/clock.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
 import { countRequests } from '../helpers/request-counter.ts';
+import { familyIds, ruleTestStoresOf, runAt, type RuleTestStores } from '../helpers/rule-stores.ts';
 
-// Runs of the last hours, on a clock derived from the real time: every expiry stays ~90 days ahead.
-const runAt = (hoursAgo: number) => thisHour(5) - hoursAgo * HOUR_MS;
-
-let family = 0;
 /** Ids unique to one test: items never seen, rules and definitions nobody else uses. */
-const newFamily = () => `R${(family += 1)}x${Date.now().toString(36)}`;
-
-function snapshotsAt(
-  definitionId: string,
-  hoursAgo: number,
-  items: readonly Partial<Item>[],
-): ItemSnapshot[] {
-  const slot = slotOf(runAt(hoursAgo));
-  return items.map((item, index) =>
-    snapshotOf(
-      {
-        runId: `${definitionId}@${slot}`,
-        definitionId,
-        slot,
-        platform: 'amazon',
-        marketplace: 'US',
-        crawlType: 'product_details',
-        pageNumber: 1,
-        capturedBy: 'test',
-      },
-      { id: 'missing', position: index + 1, ...item },
-      runAt(hoursAgo),
-      90,
-    ),
-  );
-}
+const newFamily = familyIds('R');
 
 describe('rule firings on DynamoDB Local', () => {
   const local = useLocalInfrastructure();
-  let changes: ChangeStore;
-  let items: ItemStore;
+  let changes: RuleTestStores['changes'];
+  let items: RuleTestStores['items'];
   let rules: RuleStore;
   let stores: RuleStores;
+  let save: RuleTestStores['save'];
   before(() => {
-    const { tables } = local().resources;
-    const { documents } = local().clients;
-    changes = new ChangeStore({
-      documents,
-      statesTable: tables.itemStates,
-      changesTable: tables.changes,
-      retentionDays: 90,
-    });
-    items = new ItemStore({ documents, tableName: tables.items });
-    rules = new RuleStore({
-      documents,
-      rulesTable: tables.rules,
-      firingsTable: tables.ruleFirings,
-      retentionDays: 90,
-    });
+    ({ changes, items, rules, save } = ruleTestStoresOf(local()));
     stores = { rules, states: changes, items };
   });
-
-  /** Saves one run's snapshots as the scraper does (items, then changes); returns the new changes. */
-  async function save(
-    definitionId: string,
-    hoursAgo: number,
-    page: readonly Partial<Item>[],
-  ): Promise<Change[]> {
-    const snapshots = snapshotsAt(definitionId, hoursAgo, page);
-    await items.save(snapshots);
-    return [...(await changes.record(snapshots, { nowMs: runAt(hoursAgo) })).recorded];
-  }
 
   const evaluate = (batch: readonly Change[]) => evaluateRules(batch, stores, { nowMs: Date.now() });
   const create = (rule: NewRule) => rules.create(rule, Date.now());

@@ -13,11 +13,11 @@ import { after, before, describe, it } from 'node:test';
 import { type ApiServer, startApiServer } from '../../local/api-server.ts';
 import type { ChangeRecord } from '../../shared/changes/index.ts';
 import type { ItemSnapshot } from '../../shared/results/index.ts';
-import type { Run } from '../../shared/runs/index.ts';
 import { BrowserHost } from '../../shared/scraping/browser/index.ts';
 import { apiStage, type ApiStage, definitionRow, T0 } from '../helpers/api.ts';
 import { HOUR_MS } from '../helpers/clock.ts';
 import { useLocalInfrastructure } from '../helpers/local-infrastructure.ts';
+import { workerRun } from '../helpers/worker-run.ts';
 
 const SCREENSHOT = path.resolve(import.meta.dirname, '../../test-output/web-item.png');
 const XSS_TITLE = '<img src=x onerror="window.__xss=1"> Kettle 1.7 l <b>steel</b>';
@@ -50,38 +50,9 @@ const isLoopback = (url: string): boolean => {
   );
 };
 
-/** One run of the definition read by a worker: run now, pull, ingest the products, complete DONE. */
-async function workerRun(
-  api: ApiStage,
-  definitionId: string,
-  products: readonly Record<string, unknown>[],
-): Promise<Run> {
-  const worker = { token: api.workerToken };
-  const workerId = 'chrome-worker-web';
-  const registered = await api.call('POST', '/market/tasks/worker/register', {
-    ...worker,
-    body: { worker_id: workerId, worker_name: 'w', browser_type: 'chrome' },
-  });
-  assert.equal(registered.status, 200, JSON.stringify(registered.body));
-  const run = await api.call<Run>('POST', `/definitions/${definitionId}/run`);
-  assert.equal(run.status, 202, JSON.stringify(run.body));
-  const pulled = await api.call<{ task: { id: string } | null }>('POST', '/market/tasks/pull', {
-    ...worker,
-    body: { worker_id: workerId },
-  });
-  assert.equal(pulled.body.task?.id, run.body.runId);
-  const ingested = await api.call('POST', '/market/snapshots/ingest', {
-    ...worker,
-    body: { task_id: run.body.runId, worker_id: workerId, products },
-  });
-  assert.equal(ingested.status, 200, JSON.stringify(ingested.body));
-  const completed = await api.call('POST', '/market/tasks/complete', {
-    ...worker,
-    body: { task_id: run.body.runId, worker_id: workerId, status: 'DONE', result: {} },
-  });
-  assert.equal(completed.status, 200, JSON.stringify(completed.body));
-  return run.body;
-}
+/** One run of the definition, read by a worker. */
+const workerRunOf = (api: ApiStage, definitionId: string, products: readonly Record<string, unknown>[]) =>
+  workerRun(api, definitionId, products, { workerId: 'chrome-worker-web' });
 
 /** Every page of a listing through the API. */
 async function readAll<T>(api: ApiStage, path: string, field: string): Promise<T[]> {
@@ -140,10 +111,10 @@ describe('the changes feed and the item page in headless Chromium', () => {
             ...others,
           ]
         : others;
-      await workerRun(api, 'kettles', products);
+      await workerRunOf(api, 'kettles', products);
     }
     // Another definition's changes, enough (with the kettles') for the feed to need a second page.
-    await workerRun(
+    await workerRunOf(
       api,
       'tablets',
       Array.from({ length: 60 }, (_, index) => ({

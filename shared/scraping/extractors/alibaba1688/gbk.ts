@@ -1,7 +1,8 @@
 /**
  * Percent-encoding in GBK, the charset of s.1688.com's query string (its own pages carry
  * `"keywordsGbk":"%CA%D6%BB%FA…"` for 手机…; UTF-8 bytes come out as mojibake there). Node can
- * decode GBK but not encode it, so the table is built once by decoding every two-byte code.
+ * decode GBK but not encode it, so the table is built once by decoding every two-byte code (the
+ * demo shop writes its 1688 pages with the same table, through `gbkCodeOf`).
  */
 import { InvalidTargetError } from '../registry.ts';
 
@@ -26,6 +27,9 @@ function gbkTable(): Map<string, number> {
   return built;
 }
 
+/** The two-byte GBK code of one character (`手` → 0xcad6), or undefined if GBK cannot express it. */
+export const gbkCodeOf = (char: string): number | undefined => gbkTable().get(char);
+
 const hex = (byte: number): string => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
 
 /** `手机数据线` → `%CA%D6%BB%FA%CA%FD%BE%DD%CF%DF`; ASCII as in a form (space → `+`). */
@@ -36,7 +40,7 @@ export function encodeGbk(text: string): string {
     else if (char === ' ') encoded += '+';
     else if (char.charCodeAt(0) < 0x80) encoded += hex(char.charCodeAt(0));
     else {
-      const code = gbkTable().get(char);
+      const code = gbkCodeOf(char);
       if (code === undefined)
         throw new InvalidTargetError(text, `has "${char}", which 1688's GBK search cannot express`);
       encoded += hex(code >> 8) + hex(code & 0xff);
