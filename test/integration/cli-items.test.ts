@@ -1,5 +1,5 @@
 /**
- * `shelfwatch items show|history` and `shelfwatch changes` as operators run them: a child process
+ * `shelfwatch items show|history|changes` and `shelfwatch changes` as operators run them: a child process
  * against a real API server on DynamoDB Local + fauxqs. The item's snapshots and changes are
  * written through the real stores (items table, change store), hours apart on the test's clock.
  */
@@ -221,6 +221,42 @@ describe('shelfwatch items and changes against a local API', () => {
     assert.ok(firstPage.cursor);
   });
 
+  it("lists one item's changes newest first, filtered by --kind and window, as a table and as JSON", async () => {
+    type Changes = { changes: ChangeRecord[]; cursor?: string };
+    const [all, drops, early, table, paged] = await shelfwatchAll([
+      ['--json', 'items', 'changes', KEY],
+      ['--json', 'items', 'changes', `amazon#UK#${KETTLE}`, '--kind', 'price_down'],
+      ['--json', 'items', 'changes', KEY, '--until', new Date(T0 - 3 * HOUR_MS).toISOString()],
+      ['items', 'changes', 'amazon:UK:B0CLITOA01'],
+      ['--json', 'items', 'changes', KEY, '--limit', '2'],
+    ]);
+    const kinds = (answer: Changes) => answer.changes.map((change) => change.kind);
+    const everything = json<Changes>(all);
+    assert.deepEqual(
+      kinds(everything),
+      ['price_up', 'price_down', 'first_seen'],
+      'the kettle only, newest first',
+    );
+    assert.ok(everything.changes.every((change) => change.itemId === KETTLE));
+    assert.equal(everything.cursor, undefined);
+    assert.deepEqual(
+      json<Changes>(drops).changes.map((change) => [change.from, change.to, change.percent]),
+      [[20, 18, -10]],
+    );
+    assert.deepEqual(kinds(json<Changes>(early)), ['price_down', 'first_seen']);
+    assert.equal(table.code, 0, table.stderr);
+    const rows = table.stdout.split('\n').filter((line) => line.includes('toaster-uk'));
+    assert.equal(rows.length, 3, table.stdout);
+    // The two changes of the newest snapshot first (in either order), then its first sighting.
+    const newest = rows.slice(0, 2).join('\n');
+    assert.match(newest, /out_of_stock\s+→ out_of_stock\s+toaster-uk\s+/);
+    assert.match(newest, /price_down\s+40 → 35 \(-12\.5%\)\s+toaster-uk/);
+    assert.match(rows[2] ?? '', /first_seen\s+.*toaster-uk/);
+    const firstPage = json<Changes>(paged);
+    assert.deepEqual(kinds(firstPage), ['price_up', 'price_down']);
+    assert.ok(firstPage.cursor, 'more follow: the JSON carries the cursor');
+  });
+
   it('exits 2 naming the flag or field on bad input, 4 for an unknown item, and changes nothing', async () => {
     const before = await api.dump();
     const cases: [string[], number, RegExp][] = [
@@ -238,6 +274,11 @@ describe('shelfwatch items and changes against a local API', () => {
       [['changes', '--colour', 'red'], 2, /unknown option '--colour'/],
       [['items', 'show', 'amazon:UK:B0NOTHERE1'], 4, /B0NOTHERE1/],
       [['items', 'history', 'amazon:UK:B0NOTHERE1'], 4, /B0NOTHERE1/],
+      [['items', 'changes', 'not-a-key'], 2, /key/],
+      [['items', 'changes', KEY, '--kind', 'price_sideways'], 2, /kind/],
+      [['items', 'changes', KEY, '--limit', '1001'], 2, /--limit/],
+      [['items', 'changes', KEY, '--until', 'tomorrow'], 2, /until/],
+      [['items', 'changes', 'amazon:UK:B0NOTHERE1'], 4, /B0NOTHERE1/],
     ];
     const outcomes = await shelfwatchAll(cases.map(([args]) => args));
     outcomes.forEach((outcome, index) => {
