@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { ChangeRecord, ItemState } from '../../shared/changes/index.ts';
 import type { ItemSnapshot } from '../../shared/results/index.ts';
 import { segment } from '../api-client.ts';
-import { contextOf, wholeNumber } from '../context.ts';
+import { contextOf, cursorText, nextPageLine, wholeNumber, withCursorFlag } from '../context.ts';
 import type { Output } from '../output.ts';
 
 const KEY_HELP = '<platform>:<marketplace>:<item id>, e.g. amazon:US:B0CHX1W1XY';
@@ -62,12 +62,25 @@ export function addItemCommands(program: Command): void {
     .option('--since <time>', 'ISO time: snapshots of slots at or after')
     .option('--until <time>', 'ISO time: at or before')
     .option('--limit <n>', 'at most this many (default 100)', wholeNumber('--limit', 1, 1000))
+    .option(
+      '--cursor <cursor>',
+      'the next page: the cursor the previous page printed (same filters)',
+      cursorText,
+    )
     .action(
-      async (key: string, options: { since?: string; until?: string; limit?: number }, command: Command) => {
+      async (
+        key: string,
+        options: { since?: string; until?: string; limit?: number; cursor?: string },
+        command: Command,
+      ) => {
         const { output, client } = contextOf(command);
-        const page = await client().get<{ snapshots: ItemSnapshot[]; cursor?: string }>(
-          `/items/${segment(key)}/history`,
-          { since: options.since, until: options.until, limit: options.limit ?? 100 },
+        const page = await withCursorFlag(
+          client().get<{ snapshots: ItemSnapshot[]; cursor?: string }>(`/items/${segment(key)}/history`, {
+            since: options.since,
+            until: options.until,
+            limit: options.limit ?? 100,
+            cursor: options.cursor,
+          }),
         );
         output.result(page, () => {
           output.table(
@@ -83,7 +96,7 @@ export function addItemCommands(program: Command): void {
             ]),
             'No snapshots in this window.',
           );
-          if (page.cursor) output.line('(more: narrow the window with --since/--until, or raise --limit)');
+          if (page.cursor) output.line(nextPageLine(page.cursor));
         });
       },
     );
@@ -95,16 +108,26 @@ export function addItemCommands(program: Command): void {
     .option('--since <time>', 'ISO time: changes of snapshots of slots at or after')
     .option('--until <time>', 'ISO time: at or before')
     .option('--limit <n>', 'at most this many (default 100)', wholeNumber('--limit', 1, 1000))
+    .option(
+      '--cursor <cursor>',
+      'the next page: the cursor the previous page printed (same filters)',
+      cursorText,
+    )
     .action(
       async (
         key: string,
-        options: { kind?: string; since?: string; until?: string; limit?: number },
+        options: { kind?: string; since?: string; until?: string; limit?: number; cursor?: string },
         command: Command,
       ) => {
         const { output, client } = contextOf(command);
-        const page = await client().get<{ changes: ChangeRecord[]; cursor?: string }>(
-          `/items/${segment(key)}/changes`,
-          { kind: options.kind, since: options.since, until: options.until, limit: options.limit ?? 100 },
+        const page = await withCursorFlag(
+          client().get<{ changes: ChangeRecord[]; cursor?: string }>(`/items/${segment(key)}/changes`, {
+            kind: options.kind,
+            since: options.since,
+            until: options.until,
+            limit: options.limit ?? 100,
+            cursor: options.cursor,
+          }),
         );
         output.result(page, () => {
           output.table(
@@ -112,7 +135,7 @@ export function addItemCommands(program: Command): void {
             page.changes.map((c) => [c.detectedAt, c.kind, moveOf(c), c.definitionId, c.slot]),
             'No changes in this window.',
           );
-          if (page.cursor) output.line('(more: narrow the window with --since/--until, or raise --limit)');
+          if (page.cursor) output.line(nextPageLine(page.cursor));
         });
       },
     );
@@ -127,19 +150,34 @@ export function addItemCommands(program: Command): void {
     .option('--since <time>', 'ISO time: detected at or after')
     .option('--until <time>', 'ISO time: at or before (default now)')
     .option('--limit <n>', 'at most this many (default 100)', wholeNumber('--limit', 1, 1000))
+    .option(
+      '--cursor <cursor>',
+      'the next page: the cursor the previous page printed (same filters)',
+      cursorText,
+    )
     .action(
       async (
-        options: { definition?: string; kind?: string; since?: string; until?: string; limit?: number },
+        options: {
+          definition?: string;
+          kind?: string;
+          since?: string;
+          until?: string;
+          limit?: number;
+          cursor?: string;
+        },
         command: Command,
       ) => {
         const { output, client } = contextOf(command);
-        const page = await client().get<{ changes: ChangeRecord[]; cursor?: string }>('/changes', {
-          definitionId: options.definition,
-          kind: options.kind,
-          since: options.since,
-          until: options.until,
-          limit: options.limit ?? 100,
-        });
+        const page = await withCursorFlag(
+          client().get<{ changes: ChangeRecord[]; cursor?: string }>('/changes', {
+            definitionId: options.definition,
+            kind: options.kind,
+            since: options.since,
+            until: options.until,
+            limit: options.limit ?? 100,
+            cursor: options.cursor,
+          }),
+        );
         output.result(page, () => {
           output.table(
             ['detected', 'kind', 'item', 'move', 'definition'],
@@ -152,7 +190,7 @@ export function addItemCommands(program: Command): void {
             ]),
             'No changes match.',
           );
-          if (page.cursor) output.line('(more: narrow the window with --since/--until, or raise --limit)');
+          if (page.cursor) output.line(nextPageLine(page.cursor));
         });
       },
     );
