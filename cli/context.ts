@@ -1,6 +1,7 @@
 /** What every command needs: the global options, the output, and (lazily) the API client. */
 import { type Command, InvalidArgumentError } from 'commander';
 import { ApiClient } from './api-client.ts';
+import { CliError } from './exit-codes.ts';
 import { requireToken, resolveConnection } from './connection.ts';
 import { createOutput, type Output } from './output.ts';
 
@@ -41,3 +42,40 @@ export function wholeNumber(name: string, min: number, max: number) {
     return number;
   };
 }
+
+/** The longest cursor a listing hands out (shared/paging's MAX_CURSOR_CHARS; that index loads the SDK). */
+const MAX_CURSOR_CHARS = 2048;
+
+/**
+ * Parses `--cursor`: the text a listing printed (base64url). Anything else is a usage error
+ * naming the flag (exit 2) before any request is sent.
+ */
+export function cursorText(value: string): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(value) || value.length > MAX_CURSOR_CHARS) {
+    throw new InvalidArgumentError(
+      '--cursor must be the cursor a listing printed (letters, digits, "-" and "_"; pass it unchanged)',
+    );
+  }
+  return value;
+}
+
+/**
+ * A page of a listing asked for with `--cursor`: a cursor the API refuses (of another listing or
+ * other filters, edited, expired key) is reported against the flag, still exit 2.
+ */
+export async function withCursorFlag<T>(page: Promise<T>): Promise<T> {
+  try {
+    return await page;
+  } catch (error) {
+    if (!(error instanceof CliError) || !error.issues.some((issue) => issue.field === 'cursor')) throw error;
+    throw new CliError(
+      error.kind,
+      error.code,
+      '--cursor is not a cursor of this listing: pass the one it printed, with the same filters',
+      error.issues.map((issue) => (issue.field === 'cursor' ? { ...issue, field: '--cursor' } : issue)),
+    );
+  }
+}
+
+/** The line after a page for people: how to ask for the next one. */
+export const nextPageLine = (cursor: string): string => `more: add --cursor ${cursor} for the next page`;

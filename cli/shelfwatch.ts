@@ -32,7 +32,7 @@ ${EXIT_CODES_HELP}`;
 export function buildProgram(): Command {
   const program = new Command('shelfwatch')
     .description(
-      'Operate Shelfwatch: definitions, runs, dead letters, workers, stats, tokens; query and export the history',
+      'Operate Shelfwatch: definitions, runs, dead letters, workers, stats, tokens; items, changes and watch rules; query and export the history',
     )
     .option('--endpoint <url>', 'API base URL (or SHELFWATCH_ENDPOINT)')
     .option('--token <token>', 'API token (or SHELFWATCH_TOKEN)')

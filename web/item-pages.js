@@ -12,7 +12,7 @@ const DAY_MS = 86_400_000;
 const FEED_PAGE = 50;
 /** Pages read for one chart at most (1,000 snapshots each): an hourly item over 90 days is 3. */
 const MAX_HISTORY_PAGES = 20;
-/** Pages of a definition's changes read for one item page at most (1,000 changes each). */
+/** Pages of the item's changes read for one item page at most (1,000 changes each). */
 const MAX_CHANGE_PAGES = 5;
 export const RANGES_DAYS = [7, 30, 90];
 
@@ -120,31 +120,22 @@ export async function loadItem(key, days) {
   }
   const untilMs = Date.now();
   const since = new Date(untilMs - days * DAY_MS).toISOString();
-  const [state, history] = await Promise.all([
+  const [state, history, itemChanges] = await Promise.all([
     call('GET', `items/${segment(key)}`),
     readAll(
       `items/${segment(key)}/history?limit=1000&since=${encodeURIComponent(since)}`,
       'snapshots',
       MAX_HISTORY_PAGES,
     ),
-  ]);
-  // The API has no per-item change listing: read the changes of each definition that saw the
-  // item in the range, and keep this item's.
-  const definitions = [...new Set([state.seenOn.definitionId, ...history.items.map((s) => s.definitionId)])];
-  const perDefinition = await Promise.all(
-    definitions.map((definitionId) =>
-      readAll(
-        `changes?limit=1000&definitionId=${encodeURIComponent(definitionId)}&since=${encodeURIComponent(since)}`,
-        'changes',
-        MAX_CHANGE_PAGES,
-      ),
+    // The item's own changes, newest first: one Query a page on the API's side.
+    readAll(
+      `items/${segment(key)}/changes?limit=1000&since=${encodeURIComponent(since)}`,
+      'changes',
+      MAX_CHANGE_PAGES,
     ),
-  );
+  ]);
   if (request !== itemRequest) return;
-  const changes = perDefinition
-    .flatMap((page) => page.items)
-    .filter((change) => change.itemKey === state.itemKey)
-    .sort((a, b) => b.detectedAt.localeCompare(a.detectedAt));
+  const changes = itemChanges.items;
 
   $('item-heading').textContent = state.title ?? `${state.platform} ${state.marketplace} ${state.itemId}`;
   $('item-state').replaceChildren(itemStateView(state));

@@ -1,9 +1,9 @@
-/** `shelfwatch items show|history`, `shelfwatch changes` */
+/** `shelfwatch items show|history|changes`, `shelfwatch changes` */
 import type { Command } from 'commander';
 import type { ChangeRecord, ItemState } from '../../shared/changes/index.ts';
 import type { ItemSnapshot } from '../../shared/results/index.ts';
 import { segment } from '../api-client.ts';
-import { contextOf, wholeNumber } from '../context.ts';
+import { contextOf, cursorText, nextPageLine, wholeNumber, withCursorFlag } from '../context.ts';
 import type { Output } from '../output.ts';
 
 const KEY_HELP = '<platform>:<marketplace>:<item id>, e.g. amazon:US:B0CHX1W1XY';
@@ -30,6 +30,9 @@ function printState(output: Output, state: ItemState): void {
     output.line(`${name.padEnd(14)}${value === undefined ? '-' : String(value)}`);
 }
 
+const CHANGE_KINDS_HELP =
+  'first_seen, price_up, price_down, back_in_stock, out_of_stock, rating_moved, review_count_moved, rank_moved, entered_listing, left_listing';
+
 const moveOf = (change: ChangeRecord): string => {
   if (change.from !== undefined || change.to !== undefined) {
     const percent =
@@ -42,7 +45,7 @@ const moveOf = (change: ChangeRecord): string => {
 };
 
 export function addItemCommands(program: Command): void {
-  const items = program.command('items').description('Items: latest state, history');
+  const items = program.command('items').description('Items: latest state, history, changes');
   items
     .command('show')
     .description("An item's latest state: price, stock, rating, reviews, where it was seen last")
@@ -59,12 +62,25 @@ export function addItemCommands(program: Command): void {
     .option('--since <time>', 'ISO time: snapshots of slots at or after')
     .option('--until <time>', 'ISO time: at or before')
     .option('--limit <n>', 'at most this many (default 100)', wholeNumber('--limit', 1, 1000))
+    .option(
+      '--cursor <cursor>',
+      'the next page: the cursor the previous page printed (same filters)',
+      cursorText,
+    )
     .action(
-      async (key: string, options: { since?: string; until?: string; limit?: number }, command: Command) => {
+      async (
+        key: string,
+        options: { since?: string; until?: string; limit?: number; cursor?: string },
+        command: Command,
+      ) => {
         const { output, client } = contextOf(command);
-        const page = await client().get<{ snapshots: ItemSnapshot[]; cursor?: string }>(
-          `/items/${segment(key)}/history`,
-          { since: options.since, until: options.until, limit: options.limit ?? 100 },
+        const page = await withCursorFlag(
+          client().get<{ snapshots: ItemSnapshot[]; cursor?: string }>(`/items/${segment(key)}/history`, {
+            since: options.since,
+            until: options.until,
+            limit: options.limit ?? 100,
+            cursor: options.cursor,
+          }),
         );
         output.result(page, () => {
           output.table(
@@ -80,7 +96,46 @@ export function addItemCommands(program: Command): void {
             ]),
             'No snapshots in this window.',
           );
-          if (page.cursor) output.line('(more: narrow the window with --since/--until, or raise --limit)');
+          if (page.cursor) output.line(nextPageLine(page.cursor));
+        });
+      },
+    );
+  items
+    .command('changes')
+    .description("An item's changes, newest first (default: every change kept)")
+    .argument('<key>', KEY_HELP)
+    .option('--kind <kind>', CHANGE_KINDS_HELP)
+    .option('--since <time>', 'ISO time: changes of snapshots of slots at or after')
+    .option('--until <time>', 'ISO time: at or before')
+    .option('--limit <n>', 'at most this many (default 100)', wholeNumber('--limit', 1, 1000))
+    .option(
+      '--cursor <cursor>',
+      'the next page: the cursor the previous page printed (same filters)',
+      cursorText,
+    )
+    .action(
+      async (
+        key: string,
+        options: { kind?: string; since?: string; until?: string; limit?: number; cursor?: string },
+        command: Command,
+      ) => {
+        const { output, client } = contextOf(command);
+        const page = await withCursorFlag(
+          client().get<{ changes: ChangeRecord[]; cursor?: string }>(`/items/${segment(key)}/changes`, {
+            kind: options.kind,
+            since: options.since,
+            until: options.until,
+            limit: options.limit ?? 100,
+            cursor: options.cursor,
+          }),
+        );
+        output.result(page, () => {
+          output.table(
+            ['detected', 'kind', 'move', 'definition', 'slot'],
+            page.changes.map((c) => [c.detectedAt, c.kind, moveOf(c), c.definitionId, c.slot]),
+            'No changes in this window.',
+          );
+          if (page.cursor) output.line(nextPageLine(page.cursor));
         });
       },
     );
@@ -91,26 +146,38 @@ export function addItemCommands(program: Command): void {
       "Changes, newest first: of one --definition (any window), or everyone's (within 31 days; default the last 24 hours)",
     )
     .option('--definition <id>', "one definition's changes")
-    .option(
-      '--kind <kind>',
-      'first_seen, price_up, price_down, back_in_stock, out_of_stock, rating_moved, review_count_moved, rank_moved, entered_listing, left_listing',
-    )
+    .option('--kind <kind>', CHANGE_KINDS_HELP)
     .option('--since <time>', 'ISO time: detected at or after')
     .option('--until <time>', 'ISO time: at or before (default now)')
     .option('--limit <n>', 'at most this many (default 100)', wholeNumber('--limit', 1, 1000))
+    .option(
+      '--cursor <cursor>',
+      'the next page: the cursor the previous page printed (same filters)',
+      cursorText,
+    )
     .action(
       async (
-        options: { definition?: string; kind?: string; since?: string; until?: string; limit?: number },
+        options: {
+          definition?: string;
+          kind?: string;
+          since?: string;
+          until?: string;
+          limit?: number;
+          cursor?: string;
+        },
         command: Command,
       ) => {
         const { output, client } = contextOf(command);
-        const page = await client().get<{ changes: ChangeRecord[]; cursor?: string }>('/changes', {
-          definitionId: options.definition,
-          kind: options.kind,
-          since: options.since,
-          until: options.until,
-          limit: options.limit ?? 100,
-        });
+        const page = await withCursorFlag(
+          client().get<{ changes: ChangeRecord[]; cursor?: string }>('/changes', {
+            definitionId: options.definition,
+            kind: options.kind,
+            since: options.since,
+            until: options.until,
+            limit: options.limit ?? 100,
+            cursor: options.cursor,
+          }),
+        );
         output.result(page, () => {
           output.table(
             ['detected', 'kind', 'item', 'move', 'definition'],
@@ -123,7 +190,7 @@ export function addItemCommands(program: Command): void {
             ]),
             'No changes match.',
           );
-          if (page.cursor) output.line('(more: narrow the window with --since/--until, or raise --limit)');
+          if (page.cursor) output.line(nextPageLine(page.cursor));
         });
       },
     );

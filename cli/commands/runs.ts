@@ -43,6 +43,12 @@ function printRun(output: Output, run: Run): void {
     ],
     ['fetch', fetchText(run)],
     [
+      'escalation',
+      run.escalation
+        ? `${run.escalation.reason} on page ${run.escalation.page}, at ${run.escalation.at} (HTTP → browser)`
+        : '-',
+    ],
+    [
       'last failure',
       run.lastFailure
         ? `${run.lastFailure.failureClass} ${run.lastFailure.reason}: ${run.lastFailure.message}`

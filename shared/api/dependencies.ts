@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { type AwsClients, requireTable, type ResourceEnvironment } from '../aws/index.ts';
-import { ChangeRecorder, type ChangeStore } from '../changes/index.ts';
+import { ChangeRecorder, type ChangeStore, ItemChangeReader } from '../changes/index.ts';
 import type { DefinitionStore } from '../definitions/index.ts';
 import { CursorKeyStore, CursorSeal } from '../paging/index.ts';
 import { createExpander, type Expander } from '../expansion/index.ts';
@@ -35,6 +35,8 @@ export interface ApiDependencies {
   readonly items: ItemStore;
   /** Item states and changes: recorded on ingest, read by /items and /changes. */
   readonly changes: ChangeStore;
+  /** One item's changes, newest first (GET /items/{key}/changes: one Query per page). */
+  readonly itemChanges: ItemChangeReader;
   readonly tokens: TokenStore;
   /** Watch rules (CRUD, test-fire). */
   readonly rules: RuleStore;
@@ -87,6 +89,7 @@ export function createApiDependencies(
   const { definitions, runs, workers, items, queue, deadLetters, changes } = stores;
   const changeRecorder = new ChangeRecorder({ changes, runs, items });
   const logError = options.logError ?? (() => undefined);
+  let itemChanges: ItemChangeReader | undefined;
   const summaries = stores.summaries;
   // A worker's finished run gets the same summary event as the scraper's; a lost event is logged.
   const onRunFinished =
@@ -103,6 +106,13 @@ export function createApiDependencies(
     workers,
     items,
     changes,
+    // Built on first use, as the stores are: the changes table is required only then.
+    get itemChanges() {
+      return (itemChanges ??= new ItemChangeReader({
+        documents: clients.documents,
+        changesTable: requireTable(resources, 'changes'),
+      }));
+    },
     tokens: stores.tokens,
     get rules() {
       return stores.rules;

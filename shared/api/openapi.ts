@@ -41,17 +41,25 @@ const errorSchema: JsonSchema = {
   },
 };
 
-function parametersOf(location: 'path' | 'query', schema: z.ZodType | undefined): JsonSchema[] {
+function parametersOf(
+  location: 'path' | 'query',
+  schema: z.ZodType | undefined,
+  descriptions: Readonly<Record<string, string>> = {},
+): JsonSchema[] {
   if (!schema) return [];
   const json = toSchema(schema);
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((json.required ?? []) as string[]);
-  return Object.entries(properties).map(([name, property]) => ({
-    name,
-    in: location,
-    required: location === 'path' || required.has(name),
-    schema: property,
-  }));
+  return Object.entries(properties).map(([name, property]) => {
+    const description = property.description ?? descriptions[name];
+    return {
+      name,
+      in: location,
+      required: location === 'path' || required.has(name),
+      ...(typeof description === 'string' ? { description } : {}),
+      schema: property,
+    };
+  });
 }
 
 const errorResponse = (description: string) => ({
@@ -67,7 +75,10 @@ function operationOf(route: Route): JsonSchema {
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     security: [{ bearerToken: [route.scope] }],
-    parameters: [...parametersOf('path', route.params), ...parametersOf('query', route.query)],
+    parameters: [
+      ...parametersOf('path', route.params),
+      ...parametersOf('query', route.query, route.queryDescriptions),
+    ],
     ...(route.body
       ? {
           requestBody: {

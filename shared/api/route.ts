@@ -55,6 +55,11 @@ export interface Route<
   readonly body?: B;
   /** Status of a success. Default 200. */
   readonly successStatus?: 200 | 201 | 202;
+  /**
+   * What each query parameter means, for the OpenAPI document, where its schema carries no
+   * description (a schema shared with the CLI, declared in its concept's folder).
+   */
+  readonly queryDescriptions?: Readonly<Record<string, string>>;
   /** Shape of a success, for the OpenAPI document. */
   readonly response?: z.ZodType;
   /** Whether the route can change state (the fuzz test expects these to refuse bad input). */

@@ -7,3 +7,4 @@ export * from './listing-baseline.ts';
 export * from './change-recorder.ts';
 export * from './change-feed.ts';
 export * from './item-key.ts';
+export * from './item-changes.ts';

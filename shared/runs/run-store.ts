@@ -38,6 +38,7 @@ import {
   type NewRun,
   type Run,
   type RunCounts,
+  type RunEscalation,
   runIdOf,
   ZERO_COUNTS,
 } from './run.ts';
@@ -349,6 +350,14 @@ export class RunStore {
         counts: progress.counts,
       },
     });
+  }
+
+  /**
+   * Stores why the run escalated from HTTP to the browser, on which page and when. Held lease
+   * only (LeaseLostError otherwise), like a checkpoint; it does not extend the lease.
+   */
+  async recordEscalation(lease: Lease, escalation: RunEscalation, nowMs: number): Promise<Run> {
+    return this.holderUpdate(lease, nowMs, { set: { escalation } });
   }
 
   /** Finishes the run: SUCCEEDED or FAILED, lease cleared, retention TTL set. */

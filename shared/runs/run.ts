@@ -95,6 +95,17 @@ export interface Lease {
   readonly expiresAtMs: number;
 }
 
+/** Why an `auto` run left HTTP for the browser (decided in shared/scraping/fetch-mode.ts). */
+export const ESCALATION_REASONS = ['blocked', 'missing-fields', 'unknown-layout'] as const;
+export type RunEscalationReason = (typeof ESCALATION_REASONS)[number];
+
+/** The run's escalation to the browser: why, on which page (1-based), when. */
+export interface RunEscalation {
+  readonly reason: RunEscalationReason;
+  readonly page: number;
+  readonly at: string;
+}
+
 export interface Run {
   readonly runId: string;
   readonly definitionId: string;
@@ -130,6 +141,8 @@ export interface Run {
   /** Share of required fields present in the saved items, 0..1. */
   readonly completeness?: number;
   readonly lastFailure?: Failure & { readonly at: string };
+  /** Set when an `auto` run escalated from HTTP to the browser (once: every later page is read there). */
+  readonly escalation?: RunEscalation;
   /** Attempts that ended blocked (captcha, 403/429). */
   readonly blockedAttempts: number;
   readonly nextAttemptAt?: string;

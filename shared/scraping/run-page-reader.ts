@@ -54,7 +54,8 @@ export interface RunPageReaderOptions {
   /** The run's HTTP session (one per attempt: its cookies); `takeBudget` is the reader's. */
   readonly newSession: (takeBudget: TakeBudget) => Promise<HttpSession>;
   readonly urlCheck?: UrlCheckOptions;
-  readonly onEscalation?: (escalation: Escalation) => void;
+  /** Awaited before the browser reads the page (or the run is handed over): the run stores it. */
+  readonly onEscalation?: (escalation: Escalation) => void | Promise<void>;
 }
 
 export class RunPageReader {
@@ -103,7 +104,13 @@ export class RunPageReader {
     detail: string,
   ): Promise<PageRead> {
     this.escalated = true;
-    this.options.onEscalation?.({ runId: this.options.run.runId, page: pageNumber, url, reason, detail });
+    await this.options.onEscalation?.({
+      runId: this.options.run.runId,
+      page: pageNumber,
+      url,
+      reason,
+      detail,
+    });
     return { extraction: await this.readInBrowser(url, pageNumber), escalation: reason };
   }
 

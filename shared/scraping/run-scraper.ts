@@ -236,11 +236,18 @@ export class RunScraper {
           });
         },
         ...(options.urlCheck ? { urlCheck: options.urlCheck } : {}),
-        onEscalation: (escalation) => {
+        onEscalation: async (escalation) => {
           this.logger.info('run escalated to the browser', {
             ...escalation,
             fencingToken: lease.fencingToken,
           });
+          // On the run before the browser reads the page or the run is handed over (fenced).
+          const nowMs = this.now();
+          await options.runs.recordEscalation(
+            lease,
+            { reason: escalation.reason, page: escalation.page, at: new Date(nowMs).toISOString() },
+            nowMs,
+          );
           options.onEscalation?.(escalation);
         },
       });

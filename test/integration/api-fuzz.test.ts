@@ -351,6 +351,7 @@ function anyRequest(route: Route): fc.Arbitrary<Request> {
     'until',
     'format',
     'definition',
+    'kind',
     'x',
   );
   return fc.tuple(params, fc.dictionary(queryKey, queryValue, { maxKeys: 4 })).map(([candidate, query]) => ({
@@ -437,6 +438,9 @@ const LISTINGS = [
   '/changes',
   '/changes?definitionId=fz-1',
   '/changes?kind=first_seen',
+  '/items/ozon:RU:item-1/changes',
+  '/items/ozon:RU:item-1/changes?kind=first_seen',
+  '/items/ozon:RU:item-1/history',
 ];
 
 interface HandedOut {

@@ -1,5 +1,5 @@
 /**
- * `shelfwatch items show|history` and `shelfwatch changes` as operators run them: a child process
+ * `shelfwatch items show|history|changes` and `shelfwatch changes` as operators run them: a child process
  * against a real API server on DynamoDB Local + fauxqs. The item's snapshots and changes are
  * written through the real stores (items table, change store), hours apart on the test's clock.
  */
@@ -127,7 +127,66 @@ describe('shelfwatch items and changes against a local API', () => {
     const rows = table.stdout.split('\n').filter((line) => line.includes('kettle-uk@'));
     assert.equal(rows.length, 2);
     assert.match(rows[0] ?? '', /25 GBP\s+in_stock\s+4\.4\s+310\s+/);
-    assert.match(table.stdout, /\(more: narrow the window with --since\/--until, or raise --limit\)/);
+    assert.match(table.stdout, /^more: add --cursor [A-Za-z0-9_-]+ for the next page$/m);
+  });
+
+  it('pages on with --cursor: the line it prints, or the JSON cursor, gives the next page', async () => {
+    type History = { snapshots: ItemSnapshot[]; cursor?: string };
+    type Changes = { changes: ChangeRecord[]; cursor?: string };
+    // History: two pages of two through the printed line (text), the same through --json.
+    const firstText = await shelfwatch(['items', 'history', KEY, '--limit', '2']);
+    assert.equal(firstText.code, 0, firstText.stderr);
+    const printed = /^more: add --cursor ([A-Za-z0-9_-]+) for the next page$/m.exec(firstText.stdout)?.[1];
+    assert.ok(printed, firstText.stdout);
+    const [secondText, secondJson] = await shelfwatchAll([
+      ['items', 'history', KEY, '--limit', '2', '--cursor', printed],
+      ['--json', 'items', 'history', KEY, '--limit', '2', '--cursor', printed],
+    ]);
+    assert.equal(secondText.code, 0, secondText.stderr);
+    assert.equal(secondText.stdout.split('\n').filter((line) => line.includes('kettle-uk@')).length, 2);
+    const second = json<History>(secondJson);
+    assert.deepEqual(
+      second.snapshots.map((snapshot) => snapshot.item.price),
+      [PRICES[1], PRICES[0]],
+      'the two oldest, after the two newest',
+    );
+
+    // Changes: every page through --json's cursor adds up to the whole listing, nothing twice.
+    const whole = json<Changes>(await shelfwatch(['--json', 'changes', '--definition', 'kettle-uk']));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page: Changes = json<Changes>(
+        await shelfwatch([
+          '--json',
+          'changes',
+          '--definition',
+          'kettle-uk',
+          '--limit',
+          '1',
+          ...(cursor ? ['--cursor', cursor] : []),
+        ]),
+      );
+      seen.push(...page.changes.map((change) => change.changeId));
+      cursor = page.cursor;
+      pages += 1;
+    } while (cursor && pages < 10);
+    assert.deepEqual(
+      seen,
+      whole.changes.map((change) => change.changeId),
+    );
+    // One item's changes: the printed cursor works for `items changes` too.
+    const itemFirst = await shelfwatch(['items', 'changes', KEY, '--limit', '2']);
+    const itemCursor = /--cursor ([A-Za-z0-9_-]+)/.exec(itemFirst.stdout)?.[1];
+    assert.ok(itemCursor, itemFirst.stdout);
+    const itemRest = json<Changes>(
+      await shelfwatch(['--json', 'items', 'changes', KEY, '--limit', '2', '--cursor', itemCursor]),
+    );
+    assert.deepEqual(
+      itemRest.changes.map((change) => change.kind),
+      ['first_seen'],
+    );
   });
 
   it('lists changes newest first, filtered by --definition, --kind and window', async () => {
@@ -181,6 +240,42 @@ describe('shelfwatch items and changes against a local API', () => {
     assert.ok(firstPage.cursor);
   });
 
+  it("lists one item's changes newest first, filtered by --kind and window, as a table and as JSON", async () => {
+    type Changes = { changes: ChangeRecord[]; cursor?: string };
+    const [all, drops, early, table, paged] = await shelfwatchAll([
+      ['--json', 'items', 'changes', KEY],
+      ['--json', 'items', 'changes', `amazon#UK#${KETTLE}`, '--kind', 'price_down'],
+      ['--json', 'items', 'changes', KEY, '--until', new Date(T0 - 3 * HOUR_MS).toISOString()],
+      ['items', 'changes', 'amazon:UK:B0CLITOA01'],
+      ['--json', 'items', 'changes', KEY, '--limit', '2'],
+    ]);
+    const kinds = (answer: Changes) => answer.changes.map((change) => change.kind);
+    const everything = json<Changes>(all);
+    assert.deepEqual(
+      kinds(everything),
+      ['price_up', 'price_down', 'first_seen'],
+      'the kettle only, newest first',
+    );
+    assert.ok(everything.changes.every((change) => change.itemId === KETTLE));
+    assert.equal(everything.cursor, undefined);
+    assert.deepEqual(
+      json<Changes>(drops).changes.map((change) => [change.from, change.to, change.percent]),
+      [[20, 18, -10]],
+    );
+    assert.deepEqual(kinds(json<Changes>(early)), ['price_down', 'first_seen']);
+    assert.equal(table.code, 0, table.stderr);
+    const rows = table.stdout.split('\n').filter((line) => line.includes('toaster-uk'));
+    assert.equal(rows.length, 3, table.stdout);
+    // The two changes of the newest snapshot first (in either order), then its first sighting.
+    const newest = rows.slice(0, 2).join('\n');
+    assert.match(newest, /out_of_stock\s+→ out_of_stock\s+toaster-uk\s+/);
+    assert.match(newest, /price_down\s+40 → 35 \(-12\.5%\)\s+toaster-uk/);
+    assert.match(rows[2] ?? '', /first_seen\s+.*toaster-uk/);
+    const firstPage = json<Changes>(paged);
+    assert.deepEqual(kinds(firstPage), ['price_up', 'price_down']);
+    assert.ok(firstPage.cursor, 'more follow: the JSON carries the cursor');
+  });
+
   it('exits 2 naming the flag or field on bad input, 4 for an unknown item, and changes nothing', async () => {
     const before = await cli.api().dump();
     const cases: [string[], number, RegExp][] = [
@@ -196,8 +291,19 @@ describe('shelfwatch items and changes against a local API', () => {
       ],
       [['changes', '--definition', ''], 2, /definitionId/],
       [['changes', '--colour', 'red'], 2, /unknown option '--colour'/],
+      [['items', 'history', KEY, '--cursor', 'not a cursor'], 2, /--cursor/],
+      [['changes', '--cursor', 'x'.repeat(3000)], 2, /--cursor/],
+      [['items', 'changes', KEY, '--cursor', 'abc%2F'], 2, /--cursor/],
+      // Well-formed but not one this listing handed out: the API's 400, reported against the flag.
+      [['changes', '--cursor', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'], 2, /^ {2}--cursor: /m],
+      [['items', 'history', KEY, '--cursor', 'eyJpdGVtS2V5IjoieCJ9'], 2, /^ {2}--cursor: /m],
       [['items', 'show', 'amazon:UK:B0NOTHERE1'], 4, /B0NOTHERE1/],
       [['items', 'history', 'amazon:UK:B0NOTHERE1'], 4, /B0NOTHERE1/],
+      [['items', 'changes', 'not-a-key'], 2, /key/],
+      [['items', 'changes', KEY, '--kind', 'price_sideways'], 2, /kind/],
+      [['items', 'changes', KEY, '--limit', '1001'], 2, /--limit/],
+      [['items', 'changes', KEY, '--until', 'tomorrow'], 2, /until/],
+      [['items', 'changes', 'amazon:UK:B0NOTHERE1'], 4, /B0NOTHERE1/],
     ];
     const outcomes = await shelfwatchAll(cases.map(([args]) => args));
     outcomes.forEach((outcome, index) => {

@@ -343,6 +343,12 @@ describe('the shelfwatch CLI against a local API', () => {
       api.now,
       60_000,
     );
+    const escalatedAt = new Date(api.now).toISOString();
+    await api.deps.runs.recordEscalation(
+      taken.lease,
+      { reason: 'missing-fields', page: 3, at: escalatedAt },
+      api.now,
+    );
     await api.deps.runs.complete(taken.lease, { status: 'FAILED' }, api.now);
     const queued = await api.deps.expander.runNow('cli-runs', 'queued-0001', api.now);
 
@@ -355,6 +361,10 @@ describe('the shelfwatch CLI against a local API', () => {
     assert.equal(shown.code, 0);
     assert.match(shown.stdout, /checkpoint +page 2 done, 40 items so far, last sku-40/);
     assert.match(shown.stdout, /counts +scraped 40, saved 38, skipped 1, invalid 1/);
+    assert.ok(
+      shown.stdout.includes(`escalation    missing-fields on page 3, at ${escalatedAt} (HTTP → browser)`),
+      shown.stdout,
+    );
     assert.match(table.stdout, /^RUN +STATUS/m);
     assert.match(table.stdout, new RegExp(`${failed.runId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +FAILED`));
 

@@ -129,6 +129,11 @@ describe('an auto run handed from the HTTP scraper to the Chromium scraper', () 
     assert.equal(waiting.attempts, 0, 'the attempt is refunded: a hand-over is not a failure');
     assert.equal(totalsOf(waiting.checkpoint).escalated, true, 'written before the message was sent');
     assert.equal(totalsOf(waiting.checkpoint).escalations, 1);
+    assert.deepEqual(
+      [waiting.escalation?.reason, waiting.escalation?.page],
+      ['blocked', 1],
+      `the reason is stored on the run with the hand-over: ${JSON.stringify(waiting.escalation)}`,
+    );
     assert.equal(waiting.lastFailure, undefined);
 
     assert.equal(await receiveOne(normal.httpUrl), undefined, 'nothing new on the HTTP queue');
@@ -145,6 +150,7 @@ describe('an auto run handed from the HTTP scraper to the Chromium scraper', () 
       { pagesHttp: totals.pagesHttp, pagesBrowser: totals.pagesBrowser, escalations: totals.escalations },
       { pagesHttp: 0, pagesBrowser: 2, escalations: 1 },
     );
+    assert.deepEqual(done.escalation, waiting.escalation, 'kept when the browser finishes the run');
     const saved = await items.listByRun(run.runId);
     assert.ok(saved.snapshots.length > 0);
     assert.equal(new Set(saved.snapshots.map((s) => s.itemKey)).size, saved.snapshots.length);

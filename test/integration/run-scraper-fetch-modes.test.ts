@@ -159,10 +159,12 @@ describe('the run scraper in its fetch modes, on the demo shop', () => {
     const run = await newRun('auto', { maxPages: 2 });
     const browserPagesBefore = browserPages();
     assert.equal((await scraperWith().scrape(messageOf(run), plenty)).kind, 'succeeded');
-    const totals = totalsOf((await runs.require(run.runId)).checkpoint);
+    const stored = await runs.require(run.runId);
+    const totals = totalsOf(stored.checkpoint);
     assert.deepEqual([totals.pagesHttp, totals.pagesBrowser, totals.escalations], [2, 0, 0]);
     assert.equal(browserPages(), browserPagesBefore);
     assert.deepEqual(escalations, []);
+    assert.equal(stored.escalation, undefined, 'no escalation stored on the run');
   });
 
   it('escalates an auto run to the browser on a captcha page, for the rest of the run, and counts it', async () => {
@@ -182,6 +184,15 @@ describe('the run scraper in its fetch modes, on the demo shop', () => {
       escalations.map((escalation) => [escalation.runId, escalation.page, escalation.reason]),
       [[run.runId, 1, 'blocked']],
     );
+    // Stored on the run: why, on which page, when (an ISO time).
+    assert.deepEqual(
+      [finished.escalation?.reason, finished.escalation?.page],
+      ['blocked', 1],
+      JSON.stringify(finished.escalation),
+    );
+    const at = finished.escalation?.at ?? '';
+    assert.equal(new Date(at).toISOString(), at);
+    assert.ok(at >= finished.createdAt && at <= (finished.finishedAt ?? ''), `${at} within the run`);
     // Page 1 over HTTP (the captcha), page 1 again and page 2 in the browser.
     const requested = pagesRequested();
     assert.equal(requested.length, 3, requested.join(' '));
@@ -355,6 +366,11 @@ describe('the run scraper in its fetch modes, on the demo shop', () => {
         label,
       );
       assert.match(escalations[0]?.detail ?? '', /items, variant /);
+      assert.deepEqual(
+        [finished.escalation?.reason, finished.escalation?.page],
+        ['missing-fields', 1],
+        `${label}: the reason is stored on the run`,
+      );
       // The reason is in the run's log line, with the run's keys.
       const logged = lines.filter((line) => line.message === 'run escalated to the browser');
       assert.equal(logged.length, 1, label);

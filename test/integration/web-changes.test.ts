@@ -143,6 +143,11 @@ describe('the changes feed and the item page in headless Chromium', () => {
       'changes',
     );
     const watchedChanges = kettles.filter((change) => change.itemId === WATCHED);
+    const ownChanges = await readAll<ChangeRecord>(
+      api,
+      `/items/${WATCHED_KEY}/changes?limit=1000&since=${weekAgo}`,
+      'changes',
+    );
     assert.ok(feed.length > 50, `enough changes for two pages of the feed: ${feed.length}`);
     assert.equal(history.length, WATCHED_RUNS.filter(Boolean).length, 'one snapshot per run that saw it');
 
@@ -199,6 +204,8 @@ describe('the changes feed and the item page in headless Chromium', () => {
       assert.equal(bigDrop?.[3], '520 → 450 RUB (-13.46%)', 'from → to with currency and percent');
 
       // A click on the item opens its page: latest state, chart, its changes.
+      const requested: string[] = [];
+      page.on('request', (request) => requested.push(request.url()));
       await page.click(`#changes tr[data-item-key="ozon#RU#${WATCHED}"] a.item-link`);
       await page.waitForSelector(`#item-page[data-shown="${WATCHED_KEY}|7"]`, { timeout: 15_000 });
       assert.equal(
@@ -273,6 +280,22 @@ describe('the changes feed and the item page in headless Chromium', () => {
         rows.map((row) => (row as HTMLElement).dataset.changeId),
       );
       assert.deepEqual([...itemChanges].sort(), watchedChanges.map((change) => change.changeId).sort());
+      assert.deepEqual(
+        itemChanges,
+        ownChanges.map((change) => change.changeId),
+        "in the order of the item's own listing",
+      );
+      const paths = requested.map((url) => new URL(url).pathname);
+      assert.ok(
+        paths.includes(`/items/${encodeURIComponent(WATCHED_KEY)}/changes`),
+        `the page reads GET /items/{key}/changes: ${paths.join(' ')}`,
+      );
+      // The feed's own refresh asks for 50; the item page used to read whole definitions' feeds.
+      const definitionFeeds = requested.filter((url) => {
+        const { pathname, searchParams } = new URL(url);
+        return pathname === '/changes' && searchParams.get('limit') === '1000';
+      });
+      assert.deepEqual(definitionFeeds, [], "and no definition's change feed");
       const kinds = await page.$$eval('#item-changes tbody tr', (rows) =>
         rows.map((row) => (row as HTMLElement).dataset.kind),
       );

@@ -1,6 +1,7 @@
 /**
  * Items and changes: an item's latest state, its history (snapshots over a time range, one Query
- * per page), and the changes feed (by definition, or everyone's by day), each filterable by kind.
+ * per page), its changes (one Query per page), and the changes feed (by definition, or everyone's
+ * by day), each filterable by kind.
  */
 import { z } from 'zod';
 import { CHANGE_KINDS, type ItemRef, ItemNotFoundError, itemKeySchema } from '../../changes/index.ts';
@@ -17,6 +18,16 @@ const keyParams = z.object({ key: itemKeySchema }).strict();
 export const itemHistoryQuery = z
   .object({
     /** Inclusive window on the snapshots' slots. Default: everything kept. */
+    since: isoTimeSchema.optional(),
+    until: isoTimeSchema.optional(),
+    ...pageQuery(1000),
+  })
+  .strict();
+
+export const itemChangesQuery = z
+  .object({
+    kind: z.enum(CHANGE_KINDS).optional(),
+    /** Inclusive window on the slots of the snapshots the changes came from. Default: everything kept. */
     since: isoTimeSchema.optional(),
     until: isoTimeSchema.optional(),
     ...pageQuery(1000),
@@ -82,6 +93,34 @@ export function itemRoutes(deps: ApiDependencies): Route[] {
         if (page.snapshots.length === 0 && !query.cursor) await requireState(deps, params.key);
         const snapshots = page.snapshots.map(({ expiresAt: _expiresAt, ...snapshot }) => snapshot);
         return page.cursor ? { snapshots, cursor: page.cursor } : { snapshots };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/items/:key/changes',
+      tag: TAG,
+      scope: 'operator',
+      mutates: false,
+      summary: "An item's changes in a time window, newest first (one Query per page)",
+      description:
+        '`since` / `until` bound the slot of the snapshot each change came from (as for /items/{key}/history; a run caught up late has an earlier slot than its detectedAt). Default: every change kept (changeRetentionDays). `kind` filters each page, so a page may hold fewer than `limit` while `cursor` says more may follow. 404 when the item has no change in the window and no state.',
+      params: keyParams,
+      query: itemChangesQuery,
+      paged: true,
+      async handle({ params, query }) {
+        const { since, until } = query;
+        if (since && until && Date.parse(since) > Date.parse(until)) throw afterUntil();
+        const page = await deps.itemChanges.newestFirst(params.key, {
+          ...(since ? { fromSlot: slotOf(Date.parse(since)) } : {}),
+          ...(until ? { toSlot: slotOf(Date.parse(until)) } : {}),
+          ...(query.kind ? { kind: query.kind } : {}),
+          ...(query.limit ? { limit: query.limit } : {}),
+          ...(query.cursor ? { cursor: query.cursor } : {}),
+        });
+        // Nothing in the window and no state either: an item never seen (or forgotten).
+        if (page.changes.length === 0 && !query.cursor) await requireState(deps, params.key);
+        const changes = page.changes.map(({ expiresAt: _expiresAt, ...change }) => change);
+        return page.cursor ? { changes, cursor: page.cursor } : { changes };
       },
     }),
     defineRoute({

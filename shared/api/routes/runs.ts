@@ -109,6 +109,8 @@ export function runRoutes(deps: ApiDependencies): Route[] {
       scope: 'operator',
       mutates: false,
       summary: 'Get a run: status, attempts, lease, checkpoint and counts',
+      description:
+        'An `auto` run that left HTTP for the browser carries `escalation: { reason, page, at }`: reason `blocked` (captcha, 403/429), `missing-fields` (required fields missing over HTTP) or `unknown-layout`; the page (1-based) it happened on; when (ISO).',
       params: idParams,
       handle: ({ params }) => deps.runs.require(params.runId),
     }),
