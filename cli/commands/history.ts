@@ -38,7 +38,7 @@ export function addHistoryCommands(program: Command): void {
   program
     .command('query')
     .description(
-      'Run SQL over the Parquet history: local files with DuckDB, or with --stage the deployed one in Athena; tables snapshots and snapshots_raw',
+      'Run SQL over the Parquet history: local files with DuckDB, or with --stage the deployed one in Athena; tables snapshots, changes and their _raw forms (every row, not de-duplicated)',
     )
     .argument('<sql>', 'one SQL statement, e.g. "SELECT dt, min(price) FROM snapshots GROUP BY dt"')
     .option('--history <folder>', historyOption)
