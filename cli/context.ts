@@ -77,5 +77,19 @@ export async function withCursorFlag<T>(page: Promise<T>): Promise<T> {
   }
 }
 
+/** The page size of a paged listing (`items history`, `items changes`, `changes`) without `--limit`. */
+export const PAGE_LIMIT = 100;
+
+/** Adds a paged listing's `--limit` (1–1,000) and `--cursor`, after its own options. */
+export function pageOptions(command: Command): Command {
+  return command
+    .option('--limit <n>', `at most this many (default ${PAGE_LIMIT})`, wholeNumber('--limit', 1, 1000))
+    .option(
+      '--cursor <cursor>',
+      'the next page: the cursor the previous page printed (same filters)',
+      cursorText,
+    );
+}
+
 /** The line after a page for people: how to ask for the next one. */
 export const nextPageLine = (cursor: string): string => `more: add --cursor ${cursor} for the next page`;

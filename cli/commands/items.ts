@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { ChangeRecord, ItemState } from '../../shared/changes/index.ts';
 import type { ItemSnapshot } from '../../shared/results/index.ts';
 import { segment } from '../api-client.ts';
-import { contextOf, cursorText, nextPageLine, wholeNumber, withCursorFlag } from '../context.ts';
+import { contextOf, nextPageLine, PAGE_LIMIT, pageOptions, withCursorFlag } from '../context.ts';
 import type { Output } from '../output.ts';
 
 const KEY_HELP = '<platform>:<marketplace>:<item id>, e.g. amazon:US:B0CHX1W1XY';
@@ -55,143 +55,128 @@ export function addItemCommands(program: Command): void {
       const state = await client().get<ItemState>(`/items/${segment(key)}`);
       output.result(state, () => printState(output, state));
     });
-  items
-    .command('history')
-    .description("An item's snapshots, newest first")
-    .argument('<key>', KEY_HELP)
-    .option('--since <time>', 'ISO time: snapshots of slots at or after')
-    .option('--until <time>', 'ISO time: at or before')
-    .option('--limit <n>', 'at most this many (default 100)', wholeNumber('--limit', 1, 1000))
-    .option(
-      '--cursor <cursor>',
-      'the next page: the cursor the previous page printed (same filters)',
-      cursorText,
-    )
-    .action(
-      async (
-        key: string,
-        options: { since?: string; until?: string; limit?: number; cursor?: string },
-        command: Command,
-      ) => {
-        const { output, client } = contextOf(command);
-        const page = await withCursorFlag(
-          client().get<{ snapshots: ItemSnapshot[]; cursor?: string }>(`/items/${segment(key)}/history`, {
-            since: options.since,
-            until: options.until,
-            limit: options.limit ?? 100,
-            cursor: options.cursor,
-          }),
+  pageOptions(
+    items
+      .command('history')
+      .description("An item's snapshots, newest first")
+      .argument('<key>', KEY_HELP)
+      .option('--since <time>', 'ISO time: snapshots of slots at or after')
+      .option('--until <time>', 'ISO time: at or before'),
+  ).action(
+    async (
+      key: string,
+      options: { since?: string; until?: string; limit?: number; cursor?: string },
+      command: Command,
+    ) => {
+      const { output, client } = contextOf(command);
+      const page = await withCursorFlag(
+        client().get<{ snapshots: ItemSnapshot[]; cursor?: string }>(`/items/${segment(key)}/history`, {
+          since: options.since,
+          until: options.until,
+          limit: options.limit ?? PAGE_LIMIT,
+          cursor: options.cursor,
+        }),
+      );
+      output.result(page, () => {
+        output.table(
+          ['captured', 'price', 'availability', 'rating', 'reviews', 'rank', 'run'],
+          page.snapshots.map((s) => [
+            s.capturedAt,
+            s.item.price === undefined ? undefined : `${s.item.price} ${s.item.currency ?? ''}`.trim(),
+            s.item.availability,
+            s.item.rating,
+            s.item.reviewCount,
+            s.listingRank ?? s.item.rank,
+            s.runId,
+          ]),
+          'No snapshots in this window.',
         );
-        output.result(page, () => {
-          output.table(
-            ['captured', 'price', 'availability', 'rating', 'reviews', 'rank', 'run'],
-            page.snapshots.map((s) => [
-              s.capturedAt,
-              s.item.price === undefined ? undefined : `${s.item.price} ${s.item.currency ?? ''}`.trim(),
-              s.item.availability,
-              s.item.rating,
-              s.item.reviewCount,
-              s.listingRank ?? s.item.rank,
-              s.runId,
-            ]),
-            'No snapshots in this window.',
-          );
-          if (page.cursor) output.line(nextPageLine(page.cursor));
-        });
-      },
-    );
-  items
-    .command('changes')
-    .description("An item's changes, newest first (default: every change kept)")
-    .argument('<key>', KEY_HELP)
-    .option('--kind <kind>', CHANGE_KINDS_HELP)
-    .option('--since <time>', 'ISO time: changes of snapshots of slots at or after')
-    .option('--until <time>', 'ISO time: at or before')
-    .option('--limit <n>', 'at most this many (default 100)', wholeNumber('--limit', 1, 1000))
-    .option(
-      '--cursor <cursor>',
-      'the next page: the cursor the previous page printed (same filters)',
-      cursorText,
-    )
-    .action(
-      async (
-        key: string,
-        options: { kind?: string; since?: string; until?: string; limit?: number; cursor?: string },
-        command: Command,
-      ) => {
-        const { output, client } = contextOf(command);
-        const page = await withCursorFlag(
-          client().get<{ changes: ChangeRecord[]; cursor?: string }>(`/items/${segment(key)}/changes`, {
-            kind: options.kind,
-            since: options.since,
-            until: options.until,
-            limit: options.limit ?? 100,
-            cursor: options.cursor,
-          }),
+        if (page.cursor) output.line(nextPageLine(page.cursor));
+      });
+    },
+  );
+  pageOptions(
+    items
+      .command('changes')
+      .description("An item's changes, newest first (default: every change kept)")
+      .argument('<key>', KEY_HELP)
+      .option('--kind <kind>', CHANGE_KINDS_HELP)
+      .option('--since <time>', 'ISO time: changes of snapshots of slots at or after')
+      .option('--until <time>', 'ISO time: at or before'),
+  ).action(
+    async (
+      key: string,
+      options: { kind?: string; since?: string; until?: string; limit?: number; cursor?: string },
+      command: Command,
+    ) => {
+      const { output, client } = contextOf(command);
+      const page = await withCursorFlag(
+        client().get<{ changes: ChangeRecord[]; cursor?: string }>(`/items/${segment(key)}/changes`, {
+          kind: options.kind,
+          since: options.since,
+          until: options.until,
+          limit: options.limit ?? PAGE_LIMIT,
+          cursor: options.cursor,
+        }),
+      );
+      output.result(page, () => {
+        output.table(
+          ['detected', 'kind', 'move', 'definition', 'slot'],
+          page.changes.map((c) => [c.detectedAt, c.kind, moveOf(c), c.definitionId, c.slot]),
+          'No changes in this window.',
         );
-        output.result(page, () => {
-          output.table(
-            ['detected', 'kind', 'move', 'definition', 'slot'],
-            page.changes.map((c) => [c.detectedAt, c.kind, moveOf(c), c.definitionId, c.slot]),
-            'No changes in this window.',
-          );
-          if (page.cursor) output.line(nextPageLine(page.cursor));
-        });
-      },
-    );
+        if (page.cursor) output.line(nextPageLine(page.cursor));
+      });
+    },
+  );
 
-  program
-    .command('changes')
-    .description(
-      "Changes, newest first: of one --definition (any window), or everyone's (within 31 days; default the last 24 hours)",
-    )
-    .option('--definition <id>', "one definition's changes")
-    .option('--kind <kind>', CHANGE_KINDS_HELP)
-    .option('--since <time>', 'ISO time: detected at or after')
-    .option('--until <time>', 'ISO time: at or before (default now)')
-    .option('--limit <n>', 'at most this many (default 100)', wholeNumber('--limit', 1, 1000))
-    .option(
-      '--cursor <cursor>',
-      'the next page: the cursor the previous page printed (same filters)',
-      cursorText,
-    )
-    .action(
-      async (
-        options: {
-          definition?: string;
-          kind?: string;
-          since?: string;
-          until?: string;
-          limit?: number;
-          cursor?: string;
-        },
-        command: Command,
-      ) => {
-        const { output, client } = contextOf(command);
-        const page = await withCursorFlag(
-          client().get<{ changes: ChangeRecord[]; cursor?: string }>('/changes', {
-            definitionId: options.definition,
-            kind: options.kind,
-            since: options.since,
-            until: options.until,
-            limit: options.limit ?? 100,
-            cursor: options.cursor,
-          }),
-        );
-        output.result(page, () => {
-          output.table(
-            ['detected', 'kind', 'item', 'move', 'definition'],
-            page.changes.map((c) => [
-              c.detectedAt,
-              c.kind,
-              `${c.platform}:${c.marketplace}:${c.itemId}`,
-              moveOf(c),
-              c.definitionId,
-            ]),
-            'No changes match.',
-          );
-          if (page.cursor) output.line(nextPageLine(page.cursor));
-        });
+  pageOptions(
+    program
+      .command('changes')
+      .description(
+        "Changes, newest first: of one --definition (any window), or everyone's (within 31 days; default the last 24 hours)",
+      )
+      .option('--definition <id>', "one definition's changes")
+      .option('--kind <kind>', CHANGE_KINDS_HELP)
+      .option('--since <time>', 'ISO time: detected at or after')
+      .option('--until <time>', 'ISO time: at or before (default now)'),
+  ).action(
+    async (
+      options: {
+        definition?: string;
+        kind?: string;
+        since?: string;
+        until?: string;
+        limit?: number;
+        cursor?: string;
       },
-    );
+      command: Command,
+    ) => {
+      const { output, client } = contextOf(command);
+      const page = await withCursorFlag(
+        client().get<{ changes: ChangeRecord[]; cursor?: string }>('/changes', {
+          definitionId: options.definition,
+          kind: options.kind,
+          since: options.since,
+          until: options.until,
+          limit: options.limit ?? PAGE_LIMIT,
+          cursor: options.cursor,
+        }),
+      );
+      output.result(page, () => {
+        output.table(
+          ['detected', 'kind', 'item', 'move', 'definition'],
+          page.changes.map((c) => [
+            c.detectedAt,
+            c.kind,
+            `${c.platform}:${c.marketplace}:${c.itemId}`,
+            moveOf(c),
+            c.definitionId,
+          ]),
+          'No changes match.',
+        );
+        if (page.cursor) output.line(nextPageLine(page.cursor));
+      });
+    },
+  );
 }
