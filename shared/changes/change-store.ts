@@ -17,15 +17,14 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { chunk, mapWithConcurrency, sleep } from '../concurrency/index.ts';
 import { ShelfwatchError, ValidationError } from '../errors/index.ts';
-import { decodeCursor, encodeCursor, pageLimit } from '../paging/index.ts';
 import { type ItemSnapshot, itemKeyOf } from '../results/index.ts';
 import type { Change } from './change.ts';
+import { ItemChangeReader } from './item-changes.ts';
 import { type ChangeFeedPage, type ChangeFeedQuery, readChangeFeed } from './change-feed.ts';
 import {
   detectItemChanges,
@@ -295,23 +294,10 @@ export class ChangeStore {
         { field: 'toSlot', message: 'must not be before fromSlot' },
       ]);
     }
-    const { Items, LastEvaluatedKey } = await this.documents.send(
-      new QueryCommand({
-        TableName: this.changesTable,
-        KeyConditionExpression: 'itemKey = :itemKey AND changeId BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':itemKey': itemKeyOf(platform, marketplace, itemId),
-          ':from': range.fromSlot,
-          ':to': `${range.toSlot}\uffff`,
-        },
-        Limit: pageLimit(range.limit, 100),
-        ExclusiveStartKey: range.cursor ? decodeCursor(range.cursor, ['itemKey', 'changeId']) : undefined,
-      }),
+    return new ItemChangeReader({ documents: this.documents, changesTable: this.changesTable }).oldestFirst(
+      { platform, marketplace, itemId },
+      range,
     );
-    return {
-      changes: (Items ?? []) as ChangeRecord[],
-      ...(LastEvaluatedKey ? { cursor: encodeCursor(LastEvaluatedKey) } : {}),
-    };
   }
 
   /** Changes across items, newest first: of one definition, or of everyone within a few days. */

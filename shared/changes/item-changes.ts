@@ -1,5 +1,5 @@
 /**
- * One item's changes, newest first: one Query per page on the changes table's own key. The key is
+ * One item's changes, newest or oldest first: one Query per page on the changes table's own key. The key is
  * `itemKey` + `changeId`, and `changeId` starts with the snapshot's slot (`<slot>#<runId>#<kind>`),
  * so a window of slots is a key condition and the order is the slots' order — no index, no Scan.
  * A kind filter applies within each page, so a page may hold fewer than `limit` while a cursor
@@ -38,7 +38,16 @@ export class ItemChangeReader {
   }
 
   /** A page of the item's changes, newest slot first: one Query. */
-  async newestFirst(item: ItemRef, query: ItemChangesQuery = {}): Promise<ChangeFeedPage> {
+  newestFirst(item: ItemRef, query: ItemChangesQuery = {}): Promise<ChangeFeedPage> {
+    return this.page(item, query, false);
+  }
+
+  /** A page of the item's changes, oldest slot first (a rule's test-fire replays them): one Query. */
+  oldestFirst(item: ItemRef, query: ItemChangesQuery = {}): Promise<ChangeFeedPage> {
+    return this.page(item, query, true);
+  }
+
+  private async page(item: ItemRef, query: ItemChangesQuery, oldestFirst: boolean): Promise<ChangeFeedPage> {
     const { fromSlot, toSlot } = query;
     if (fromSlot !== undefined && toSlot !== undefined && toSlot < fromSlot) {
       throw new ValidationError('item changes', [{ field: 'since', message: 'must not be after "until"' }]);
@@ -68,7 +77,7 @@ export class ItemChangeReader {
         ...(query.kind
           ? { FilterExpression: '#kind = :kind', ExpressionAttributeNames: { '#kind': 'kind' } }
           : {}),
-        ScanIndexForward: false,
+        ScanIndexForward: oldestFirst,
         Limit: pageLimit(query.limit, 100),
         ...(query.cursor ? { ExclusiveStartKey: decodeCursor(query.cursor, ['itemKey', 'changeId']) } : {}),
       }),
