@@ -37,7 +37,7 @@ import { parseArgs } from 'node:util';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { LISTING_PAGES, startDemoShop } from '../demo-shop/index.ts';
-import { startLocalInfrastructure } from '../local/infrastructure.ts';
+import { type LocalInfrastructure, startLocalInfrastructure } from '../local/infrastructure.ts';
 import { resourceEnvironment, requireTable } from '../shared/aws/index.ts';
 import { type Change, isListingChangeKind } from '../shared/changes/index.ts';
 import { type NewRule, evaluateRules, isDecidedBy, isInScope } from '../shared/rules/index.ts';
@@ -162,8 +162,6 @@ function tallyRequests(documents: DynamoDBDocumentClient): Counter {
 }
 
 const shop = await startDemoShop();
-const local = await startLocalInfrastructure({ stage: 'bench' });
-const counter = tallyRequests(local.clients.documents);
 const origin = `${shop.url}/amazon/com`;
 
 interface Phase {
@@ -182,6 +180,9 @@ interface Phase {
 }
 
 interface Stage {
+  /** The stage's own emulators (see stageFor), and the requests made to its DynamoDB Local. */
+  readonly local: LocalInfrastructure;
+  readonly counter: Counter;
   readonly stores: Stores;
   readonly tables: {
     readonly itemStates: string;
@@ -229,9 +230,18 @@ function timedRecorder(
   };
 }
 
+/**
+ * A stage for one measurement, in emulators of its own. DynamoDB Local gets slower the more
+ * records other tables' streams hold, even once those tables are deleted. Measured on 2026-12-07,
+ * 25-item BatchWriteItem into one table, its JIT warm: ~10 ms of its CPU each while no other
+ * table's stream held more than 1,000 records (45,000 in its own stream cost nothing), 90, 138,
+ * 207 and 290 ms with 1 to 4 other tables holding 7,500 each. Stages sharing one emulator would
+ * make each measurement slower than the one before it, whatever its mode.
+ */
 async function stageFor(mode: Mode): Promise<Stage> {
-  const stage = await local.provision(`c${randomUUID().slice(0, 8)}`);
-  const resources = resourceEnvironment(stage.environment);
+  const local = await startLocalInfrastructure({ stage: `c${randomUUID().slice(0, 8)}` });
+  const counter = tallyRequests(local.clients.documents);
+  const resources = resourceEnvironment(local.environment);
   const stores = createStores(resources, local.clients);
   const config = readScraperConfig({
     // A generous budget: the benchmark measures scraping, not politeness.
@@ -249,6 +259,8 @@ async function stageFor(mode: Mode): Promise<Stage> {
   );
   const table = (name: Parameters<typeof requireTable>[1]) => requireTable(resources, name);
   return {
+    local,
+    counter,
     stores,
     scraper,
     steps,
@@ -263,7 +275,11 @@ async function stageFor(mode: Mode): Promise<Stage> {
   };
 }
 
-async function scrapeSlot({ stores, scraper, steps }: Stage, slot: string, version: number): Promise<Phase> {
+async function scrapeSlot(
+  { local, counter, stores, scraper, steps }: Stage,
+  slot: string,
+  version: number,
+): Promise<Phase> {
   shop.setVersion(version);
   const messages = await Promise.all(
     Array.from({ length: listings }, async (_, index) => {
@@ -335,7 +351,7 @@ async function changesOf(stage: Stage, runIds: readonly string[]): Promise<Chang
   for (let index = 1; index <= listings; index += 1) {
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await local.clients.documents.send(
+      const page = await stage.local.clients.documents.send(
         new QueryCommand({
           TableName: stage.tables.changes,
           IndexName: 'byDefinition',
@@ -372,7 +388,7 @@ async function pagesOf(stage: Stage, runIds: readonly string[]): Promise<Map<str
   for (const runId of runIds) {
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await local.clients.documents.send(
+      const page = await stage.local.clients.documents.send(
         new QueryCommand({
           TableName: stage.tables.items,
           IndexName: 'byRun',
@@ -448,6 +464,7 @@ interface RulesCost {
 async function evaluateAll(stage: Stage, changes: readonly Change[]): Promise<RulesCost> {
   const rules = await Promise.all(RULES.map((rule) => stage.stores.rules.create(rule, Date.now())));
   const stores = { rules: stage.stores.rules, states: stage.stores.changes, items: stage.stores.items };
+  const { counter } = stage;
   counter.reset();
   let minimum = 0;
   let firings = 0;
@@ -505,41 +522,45 @@ try {
     const dynamoCpuMs: Partial<Record<Mode, number>> = {};
     for (const mode of order) {
       const stage = await stageFor(mode);
-      await scrapeSlot(stage, SLOT_A, 0);
-      const phase = await scrapeSlot(stage, SLOT_B, 1);
-      const rate = (phase.pages / phase.ms) * 60_000;
-      pagesPerMinute[mode] = rate;
-      dynamoCpuMs[mode] = phase.dynamoCpuMs;
-      const total = sumOf(phase.requests, () => true);
-      let line =
-        `round ${round}  ${mode.padEnd(13)}  ${fixed(rate, 1).padStart(7)} pages/min  ${phase.saved} items saved  ${total} DynamoDB requests (${phase.written} records written)` +
-        `\n    time: ${fixed(phase.ms / 1000)} s; CPU: DynamoDB Local ${fixed(phase.dynamoCpuMs / 1000)} s, node ${fixed(phase.nodeCpuMs / 1000)} s` +
-        `\n      in flight: ${inFlight(phase.latency)}` +
-        (phase.steps.size > 0 ? `\n      recorder: ${inFlight(phase.steps)}` : '');
-      if (mode === 'detection on') {
-        const changes = await changesOf(stage, phase.runIds);
-        const detection = detectionRequests(phase.requests, stage.tables);
-        const minimum = detectionMinimum(changes, phase, await pagesOf(stage, phase.runIds));
-        const rules = await evaluateAll(stage, changes);
-        perItem.push({
-          detection: detection / phase.saved,
-          minimum: minimum / phase.saved,
-          rules: rules.requests / phase.saved,
-          rulesMinimum: rules.minimum / phase.saved,
-        });
-        const kinds = new Map<string, number>();
-        for (const change of changes) kinds.set(change.kind, (kinds.get(change.kind) ?? 0) + 1);
-        line +=
-          `\n    ${changes.length} changes (${[...kinds].map(([kind, n]) => `${kind} ${n}`).join(', ')})` +
-          `\n    detection: ${detection} requests, minimum ${minimum} (${fixed(detection / minimum)}×)` +
-          `\n      by request: ${[...phase.requests]
-            .filter(([key]) => detectionRequests(new Map([[key, 1]]), stage.tables) > 0)
-            .map(([key, n]) => `${key.replace(/shelfwatch-\w+-/g, '')} ${n}`)
-            .join(', ')}` +
-          `\n    rules: ${rules.requests} requests for ${rules.firings} firings, minimum ${rules.minimum} (${fixed(rules.requests / Math.max(rules.minimum, 1))}×)` +
-          `\n      by request: ${[...rules.tally].map(([key, n]) => `${key.replace(/shelfwatch-\w+-/g, '')} ${n}`).join(', ')}`;
+      try {
+        await scrapeSlot(stage, SLOT_A, 0);
+        const phase = await scrapeSlot(stage, SLOT_B, 1);
+        const rate = (phase.pages / phase.ms) * 60_000;
+        pagesPerMinute[mode] = rate;
+        dynamoCpuMs[mode] = phase.dynamoCpuMs;
+        const total = sumOf(phase.requests, () => true);
+        let line =
+          `round ${round}  ${mode.padEnd(13)}  ${fixed(rate, 1).padStart(7)} pages/min  ${phase.saved} items saved  ${total} DynamoDB requests (${phase.written} records written)` +
+          `\n    time: ${fixed(phase.ms / 1000)} s; CPU: DynamoDB Local ${fixed(phase.dynamoCpuMs / 1000)} s, node ${fixed(phase.nodeCpuMs / 1000)} s` +
+          `\n      in flight: ${inFlight(phase.latency)}` +
+          (phase.steps.size > 0 ? `\n      recorder: ${inFlight(phase.steps)}` : '');
+        if (mode === 'detection on') {
+          const changes = await changesOf(stage, phase.runIds);
+          const detection = detectionRequests(phase.requests, stage.tables);
+          const minimum = detectionMinimum(changes, phase, await pagesOf(stage, phase.runIds));
+          const rules = await evaluateAll(stage, changes);
+          perItem.push({
+            detection: detection / phase.saved,
+            minimum: minimum / phase.saved,
+            rules: rules.requests / phase.saved,
+            rulesMinimum: rules.minimum / phase.saved,
+          });
+          const kinds = new Map<string, number>();
+          for (const change of changes) kinds.set(change.kind, (kinds.get(change.kind) ?? 0) + 1);
+          line +=
+            `\n    ${changes.length} changes (${[...kinds].map(([kind, n]) => `${kind} ${n}`).join(', ')})` +
+            `\n    detection: ${detection} requests, minimum ${minimum} (${fixed(detection / minimum)}×)` +
+            `\n      by request: ${[...phase.requests]
+              .filter(([key]) => detectionRequests(new Map([[key, 1]]), stage.tables) > 0)
+              .map(([key, n]) => `${key.replace(/shelfwatch-\w+-/g, '')} ${n}`)
+              .join(', ')}` +
+            `\n    rules: ${rules.requests} requests for ${rules.firings} firings, minimum ${rules.minimum} (${fixed(rules.requests / Math.max(rules.minimum, 1))}×)` +
+            `\n      by request: ${[...rules.tally].map(([key, n]) => `${key.replace(/shelfwatch-\w+-/g, '')} ${n}`).join(', ')}`;
+        }
+        console.log(line);
+      } finally {
+        await stage.local.stop();
       }
-      console.log(line);
     }
     const on = pagesPerMinute['detection on'] ?? 0;
     const off = pagesPerMinute['detection off'] ?? 1;
@@ -568,6 +589,5 @@ try {
     `Pages/min with detection ÷ without (median of ${rounds}): ${fixed(speed)}×  target ≥ 0.95×  ${met(speed >= 0.95)}`,
   );
 } finally {
-  await local.stop();
   await shop.stop();
 }

@@ -183,6 +183,8 @@ export function printFairnessNotes(): void {
       '  page settings (domcontentloaded, images/media/fonts blocked, fixed concurrency); Shelfwatch opens',
       '  one isolated context per run with JavaScript off, Crawlee a page per request in a shared context.',
       '- DynamoDB Local (Java) and the demo shop run in the parent and count for no engine, but share the CPUs.',
+      '  Each Shelfwatch measurement has a DynamoDB Local of its own, warmed by an untimed hour of the same',
+      '  listings (shop version 0); every engine then reads version 1: for Shelfwatch, a shelf’s second hour.',
       '- Lambda cost: run durations measured here, with all lanes in one process on this machine’s cores;',
       '  a Lambda gets CPU in proportion to its memory, so the estimate is an order of magnitude, not a bill.',
     ].join('\n'),
