@@ -4,7 +4,8 @@
  * definitions locally). Each command runs as operators run it, `node cli/shelfwatch.ts ...`, with
  * a hook that records every module resolved (the technique of
  * test/integration/http-scraper-modules.test.ts). Commands that do need the SDK or DuckDB are
- * recorded the same way, so the patterns are known to match what they must.
+ * recorded the same way, so the patterns are known to match what they must. A command loads only
+ * its own module of cli/commands (COMMAND_MODULES in cli/shelfwatch.ts); the root's help, all.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -14,11 +15,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { Command } from 'commander';
+import { COMMAND_MODULES, commandNamed } from '../../cli/shelfwatch.ts';
 
 const CLI = path.resolve(import.meta.dirname, '../../cli/shelfwatch.ts');
 const AWS_SDK = /\/node_modules\/@aws-sdk\//;
 const DUCKDB = /\/node_modules\/@duckdb\//;
 const ZOD = /\/node_modules\/zod\//;
+const COMMAND_MODULE = /\/cli\/commands\/([a-z-]+)\.ts$/;
 
 /** Records every module URL resolved, and writes them as JSON to $RECORD_MODULES_TO at exit. */
 const RECORDER = `
@@ -94,7 +98,7 @@ describe('modules the shelfwatch CLI loads', () => {
       const outcome = await recorded(args);
       assert.equal(outcome.code, 0, `${args.join(' ')}: ${outcome.stderr}`);
       assert.ok(
-        outcome.modules.some((url) => url.endsWith('/cli/commands/runs.ts')),
+        outcome.modules.some((url) => COMMAND_MODULE.test(url)),
         "the hook records the CLI's own modules",
       );
       assert.ok(outcome.modules.some((url) => url.includes('/node_modules/commander/')));
@@ -102,6 +106,55 @@ describe('modules the shelfwatch CLI loads', () => {
       assert.deepEqual(matching(outcome, DUCKDB), [], `${args.join(' ')} loads no DuckDB`);
       assert.deepEqual(matching(outcome, ZOD), [], `${args.join(' ')} loads no zod`);
     }
+  });
+
+  it("a command's run loads its own command module only; the root's help loads them all", async () => {
+    const commandModules = (outcome: Recorded) =>
+      outcome.modules.flatMap((url) => COMMAND_MODULE.exec(url)?.[1] ?? []).sort();
+    const [root, runs, importHelp, typo] = [
+      await recorded(['--help']),
+      await recorded(['--json', '--endpoint', nowhere, 'runs', 'list', '--status', 'FAILED']),
+      await recorded(['defs', 'import', '--help']),
+      await recorded(['rnus', 'list']),
+    ];
+    const every = [
+      'definitions',
+      'definitions-import',
+      'history',
+      'items',
+      'operations',
+      'rules',
+      'runs',
+      'tokens',
+    ];
+    assert.deepEqual(commandModules(root), every);
+    assert.deepEqual(commandModules(runs), ['runs']);
+    assert.deepEqual(commandModules(importHelp), ['definitions', 'definitions-import']);
+    // An unknown command loads them all, so commander can suggest the one meant.
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /Did you mean runs\?/);
+    assert.deepEqual(commandModules(typo), every);
+  });
+
+  it('the command table names exactly the top-level commands and aliases each module declares', async () => {
+    for (const entry of COMMAND_MODULES) {
+      const program = new Command('shelfwatch');
+      (await entry.load())(program);
+      const declared = program.commands.flatMap((command) => [command.name(), ...command.aliases()]);
+      assert.deepEqual([...declared].sort(), [...entry.commands].sort());
+    }
+  });
+
+  it('finds the command past the root options and their values; help or -- before it loads every module', () => {
+    assert.equal(commandNamed(['runs', 'list']), 'runs');
+    assert.equal(commandNamed(['--json', '--endpoint', 'http://x', '--token', 'swk_1', 'stats']), 'stats');
+    assert.equal(commandNamed(['--config', 'runs', 'defs', 'list']), 'defs', 'a value is not a command');
+    assert.equal(commandNamed(['--endpoint=http://x', 'items']), 'items');
+    assert.equal(commandNamed(['-h', 'runs']), undefined);
+    assert.equal(commandNamed(['--help', 'runs', 'list']), undefined);
+    assert.equal(commandNamed(['--', 'runs']), undefined);
+    assert.equal(commandNamed(['--json']), undefined);
+    assert.equal(commandNamed(['runs', '--help']), 'runs');
   });
 
   it('commands that only talk HTTP to the API load no AWS SDK or DuckDB, and zod only to validate definitions', async () => {
