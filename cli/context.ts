@@ -80,10 +80,13 @@ export async function withCursorFlag<T>(page: Promise<T>): Promise<T> {
 /** The page size of a paged listing (`items history`, `items changes`, `changes`) without `--limit`. */
 export const PAGE_LIMIT = 100;
 
-/** Adds a paged listing's `--limit` (1–1,000) and `--cursor`, after its own options. */
-export function pageOptions(command: Command): Command {
+/**
+ * Adds a paged listing's `--limit` (1–1,000) and `--cursor`, after its own options; `defaultLimit`
+ * is the page size the command asks for without `--limit` (named in the help).
+ */
+export function pageOptions(command: Command, defaultLimit: number = PAGE_LIMIT): Command {
   return command
-    .option('--limit <n>', `at most this many (default ${PAGE_LIMIT})`, wholeNumber('--limit', 1, 1000))
+    .option('--limit <n>', `at most this many (default ${defaultLimit})`, wholeNumber('--limit', 1, 1000))
     .option(
       '--cursor <cursor>',
       'the next page: the cursor the previous page printed (same filters)',

@@ -7,13 +7,6 @@
  * Every command and group has --help. Exit codes: see exit-codes.ts (and `shelfwatch --help`).
  */
 import { Command, CommanderError } from 'commander';
-import { addDefinitionCommands } from './commands/definitions.ts';
-import { addHistoryCommands } from './commands/history.ts';
-import { addItemCommands } from './commands/items.ts';
-import { addOperationCommands } from './commands/operations.ts';
-import { addRuleCommands } from './commands/rules.ts';
-import { addRunCommands } from './commands/runs.ts';
-import { addTokenCommands } from './commands/tokens.ts';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
 import { createOutput } from './output.ts';
 
@@ -29,7 +22,55 @@ With --json, stdout holds the API's answer (or { "error": ... }) as JSON.
 
 ${EXIT_CODES_HELP}`;
 
-export function buildProgram(): Command {
+type DeclareCommands = (program: Command) => void;
+
+/**
+ * The module declaring each top-level command (and alias), in the order the root's help lists
+ * them. A command's module is loaded only when it runs: each module may bring what its actions
+ * import statically, and every file Node strips types from costs start time and memory.
+ */
+export const COMMAND_MODULES: readonly {
+  readonly commands: readonly string[];
+  readonly load: () => Promise<DeclareCommands>;
+}[] = [
+  {
+    commands: ['definitions', 'defs'],
+    load: async () => (await import('./commands/definitions.ts')).addDefinitionCommands,
+  },
+  { commands: ['runs'], load: async () => (await import('./commands/runs.ts')).addRunCommands },
+  { commands: ['items', 'changes'], load: async () => (await import('./commands/items.ts')).addItemCommands },
+  {
+    commands: ['dlq', 'workers', 'stats'],
+    load: async () => (await import('./commands/operations.ts')).addOperationCommands,
+  },
+  { commands: ['tokens'], load: async () => (await import('./commands/tokens.ts')).addTokenCommands },
+  {
+    commands: ['query', 'export'],
+    load: async () => (await import('./commands/history.ts')).addHistoryCommands,
+  },
+  { commands: ['rules'], load: async () => (await import('./commands/rules.ts')).addRuleCommands },
+];
+
+/** The root's options that take a value (`--endpoint <url>`), whose value is not a command name. */
+const VALUE_OPTIONS = new Set(['--endpoint', '--token', '--config']);
+
+/**
+ * The top-level command the arguments name: their first operand, past the root's options. Only a
+ * hint for what to load: anything else (no command, `help`, a typo, `--`, `-h` before the command)
+ * loads every module, so commander answers the root's help, suggestions and errors as before.
+ */
+export function commandNamed(argv: readonly string[]): string | undefined {
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index] as string;
+    // The root's own help (`-h runs` is the root's help) lists every command.
+    if (arg === '--' || arg === '-h' || arg === '--help') return undefined;
+    if (!arg.startsWith('-')) return arg;
+    if (VALUE_OPTIONS.has(arg)) index += 1;
+  }
+  return undefined;
+}
+
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('shelfwatch')
     .description(
       'Operate Shelfwatch: definitions, runs, dead letters, workers, stats, tokens; items, changes and watch rules; query and export the history',
@@ -42,19 +83,18 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .showSuggestionAfterError()
     .addHelpText('after', CONNECTION_HELP);
+  const named = commandNamed(argv);
+  const needed = COMMAND_MODULES.filter((entry) => named !== undefined && entry.commands.includes(named));
+  const declarations = await Promise.all(
+    (needed.length > 0 ? needed : COMMAND_MODULES).map((entry) => entry.load()),
+  );
   // Settings set above are copied into every subcommand created from here on.
-  addDefinitionCommands(program);
-  addRunCommands(program);
-  addItemCommands(program);
-  addOperationCommands(program);
-  addTokenCommands(program);
-  addHistoryCommands(program);
-  addRuleCommands(program);
+  for (const declare of declarations) declare(program);
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;

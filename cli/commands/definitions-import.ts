@@ -11,16 +11,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import type {
+  Definition,
+  DefinitionFields,
+  WatchListFormat,
+  WatchListIssue,
+} from '../../shared/definitions/index.ts';
+// Plain data, for the help text: the definitions index loads the DynamoDB SDK, watch-list.ts zod.
 import {
-  type Definition,
-  DEFINITIONS_PER_REQUEST,
-  type DefinitionFields,
-  validateWatchList,
   WATCH_LIST_OPTIONAL_COLUMNS,
   WATCH_LIST_REQUIRED_COLUMNS,
-  type WatchListFormat,
-  type WatchListIssue,
-} from '../../shared/definitions/index.ts';
+} from '../../shared/definitions/watch-list-columns.ts';
 import type { FieldIssue } from '../../shared/errors/index.ts';
 import type { ApiClient } from '../api-client.ts';
 import { contextOf } from '../context.ts';
@@ -59,10 +60,14 @@ function rowIssue(issue: FieldIssue, batch: readonly ValidRow[]): WatchListIssue
   };
 }
 
-async function writeAtomically(api: ApiClient, rows: readonly ValidRow[]): Promise<ImportReport> {
+async function writeAtomically(
+  api: ApiClient,
+  rows: readonly ValidRow[],
+  perRequest: number,
+): Promise<ImportReport> {
   const created: string[] = [];
-  for (let start = 0; start < rows.length; start += DEFINITIONS_PER_REQUEST) {
-    const batch = rows.slice(start, start + DEFINITIONS_PER_REQUEST);
+  for (let start = 0; start < rows.length; start += perRequest) {
+    const batch = rows.slice(start, start + perRequest);
     try {
       const answer = await api.post<{ definitions: Definition[] }>('/definitions', {
         definitions: batch.map((row) => row.definition),
@@ -87,11 +92,12 @@ async function writeAtomically(api: ApiClient, rows: readonly ValidRow[]): Promi
 async function writePartially(
   api: ApiClient,
   rows: readonly ValidRow[],
+  perRequest: number,
 ): Promise<Pick<ImportReport, 'created' | 'rejected'>> {
   const created: string[] = [];
   const rejected: WatchListIssue[] = [];
-  for (let start = 0; start < rows.length; start += DEFINITIONS_PER_REQUEST) {
-    const batch = rows.slice(start, start + DEFINITIONS_PER_REQUEST);
+  for (let start = 0; start < rows.length; start += perRequest) {
+    const batch = rows.slice(start, start + perRequest);
     const answer = await api.post<{ definitions: Definition[]; rejected: FieldIssue[] }>('/definitions', {
       definitions: batch.map((row) => row.definition),
       mode: 'partial',
@@ -156,13 +162,18 @@ Exit code 2 when any row is rejected (with --partial the good rows are written a
         } catch (error) {
           throw usageError(`cannot read ${file}: ${(error as Error).message}`);
         }
+        // The files, not the index: the definitions index loads the DynamoDB SDK, which an import does not use.
+        const [{ validateWatchList }, { DEFINITIONS_PER_REQUEST }] = await Promise.all([
+          import('../../shared/definitions/watch-list.ts'),
+          import('../../shared/definitions/definition.ts'),
+        ]);
         const checked = validateWatchList(text, format);
         const local = { rows: checked.rows, created: [] as string[], rejected: checked.issues };
         let report: ImportReport;
         if (options.dryRun || (checked.issues.length > 0 && !options.partial) || checked.valid.length === 0) {
           report = { ...local, written: false };
         } else if (options.partial) {
-          const written = await writePartially(client(), checked.valid);
+          const written = await writePartially(client(), checked.valid, DEFINITIONS_PER_REQUEST);
           report = {
             written: written.created.length > 0,
             rows: checked.rows,
@@ -170,7 +181,10 @@ Exit code 2 when any row is rejected (with --partial the good rows are written a
             rejected: [...checked.issues, ...written.rejected].sort((a, b) => a.row - b.row),
           };
         } else {
-          report = { ...(await writeAtomically(client(), checked.valid)), rows: checked.rows };
+          report = {
+            ...(await writeAtomically(client(), checked.valid, DEFINITIONS_PER_REQUEST)),
+            rows: checked.rows,
+          };
         }
         printReport(output, report, Boolean(options.dryRun));
         if (report.rejected.length > 0) {

@@ -1,12 +1,13 @@
 /** `shelfwatch definitions add|import|list|show|enable|disable|rm|run-now` */
 import type { Command } from 'commander';
-import { type Definition, definitionFromCells } from '../../shared/definitions/index.ts';
+import type { Definition } from '../../shared/definitions/index.ts';
 import { segment } from '../api-client.ts';
 import { contextOf, wholeNumber } from '../context.ts';
 import { usageError } from '../exit-codes.ts';
 import type { Output } from '../output.ts';
 import { addImportCommand } from './definitions-import.ts';
-import { SCHEDULE_TEXT_HELP, scheduleText } from '../../shared/schedule/index.ts';
+// The file, not the index: the schedule index loads zod, which only `add` and `import` need.
+import { SCHEDULE_TEXT_HELP, scheduleText } from '../../shared/schedule/schedule-text.ts';
 
 interface AddOptions {
   readonly id: string;
@@ -96,6 +97,8 @@ export function addDefinitionCommands(program: Command): void {
         ...(options.disabled ? { enabled: 'false' } : {}),
         ...(options.fetchMode ? { fetchMode: options.fetchMode } : {}),
       };
+      // The file, not the index: the definitions index loads the DynamoDB SDK, which `add` does not use.
+      const { definitionFromCells } = await import('../../shared/definitions/watch-list.ts');
       const { definition, issues } = definitionFromCells(cells);
       if (!definition) throw usageError('the definition is not valid; nothing was written', issues);
       const answer = await client().post<{ definitions: Definition[] }>('/definitions', {

@@ -8,7 +8,6 @@ import type { Command } from 'commander';
 import { contextOf, wholeNumber } from '../context.ts';
 import { CliError, usageError } from '../exit-codes.ts';
 import type { Output } from '../output.ts';
-import { STAGE_PATTERN } from '../../shared/catalogue/index.ts';
 import { ShelfwatchError, ValidationError } from '../../shared/errors/index.ts';
 
 export const HISTORY_FOLDER_VARIABLE = 'SHELFWATCH_HISTORY_DIR';
@@ -112,6 +111,7 @@ async function queryStage(sql: string, options: QueryOptions, output: Output): P
     );
   }
   const stage = options.stage ?? '';
+  const { STAGE_PATTERN } = await import('../../shared/catalogue/index.ts');
   if (!STAGE_PATTERN.test(stage)) {
     throw usageError('--stage: expected the stage name the stack was deployed with (e.g. prod)', [
       { field: '--stage', message: '1-16 lowercase letters, digits or "-", starting with a letter' },

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { contextOf, wholeNumber } from '../context.ts';
 import { usageError } from '../exit-codes.ts';
-import { PRIORITIES, type Priority } from '../../shared/definitions/index.ts';
+// The file, not the index: the definitions index loads the DynamoDB SDK, which no command here uses.
+import { PRIORITIES, type Priority } from '../../shared/definitions/priority.ts';
 import type { FiringAlarm, PipelineStatsReport } from '../../shared/monitoring/index.ts';
 
 interface DeadLetterView {

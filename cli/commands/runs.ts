@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { Run } from '../../shared/runs/index.ts';
 import { segment } from '../api-client.ts';
-import { contextOf, wholeNumber } from '../context.ts';
+import { contextOf, nextPageLine, pageOptions, wholeNumber, withCursorFlag } from '../context.ts';
 import { usageError } from '../exit-codes.ts';
 import type { Output } from '../output.ts';
 
@@ -14,7 +14,11 @@ interface ListOptions {
   readonly to?: string;
   readonly order?: string;
   readonly limit?: number;
+  readonly cursor?: string;
 }
+
+/** The page size of `runs list` without `--limit` (50, as before it took `--cursor`). */
+const RUNS_PAGE_LIMIT = 50;
 
 function printRun(output: Output, run: Run): void {
   const checkpoint = run.checkpoint;
@@ -69,7 +73,7 @@ function fetchText(run: Run): string {
   return `${mode}; pages over HTTP ${count('pagesHttp')}, in the browser ${count('pagesBrowser')}, escalations ${count('escalations')}`;
 }
 
-export function printRuns(output: Output, runs: readonly Run[]): void {
+export function printRuns(output: Output, runs: readonly Run[], empty = 'No runs match.'): void {
   output.table(
     ['run', 'status', 'crawl type', 'attempts', 'saved', 'status changed'],
     runs.map((run) => [
@@ -80,45 +84,50 @@ export function printRuns(output: Output, runs: readonly Run[]): void {
       run.counts.saved,
       run.statusChangedAt,
     ]),
-    'No runs match.',
+    empty,
   );
 }
 
 export function addRunCommands(program: Command): void {
   const group = program.command('runs').description('Runs: list with filters, show, cancel, retry');
 
-  group
-    .command('list')
-    .description('List runs: give --status, --crawl-type or --definition (each selects an index)')
-    .option(
-      '--status <status>',
-      'PENDING, QUEUED, RUNNING, RETRY_WAIT, SUCCEEDED, FAILED, CANCELLED, DEAD_LETTERED',
-    )
-    .option('--crawl-type <type>', 'e.g. category')
-    .option('--definition <id>', 'runs of one definition')
-    .option('--from <time>', 'ISO time: status change / creation / slot at or after')
-    .option('--to <time>', 'ISO time: at or before')
-    .option('--order <order>', 'desc (newest first, default) or asc')
-    .option('--limit <n>', 'at most this many (default 50)', wholeNumber('--limit', 1, 1000))
-    .action(async (options: ListOptions, command: Command) => {
-      const { output, client } = contextOf(command);
-      if (!options.status && !options.crawlType && !options.definition) {
-        throw usageError('give --status, --crawl-type or --definition (each selects an index of runs)');
-      }
-      const page = await client().get<{ runs: Run[]; cursor?: string }>('/runs', {
+  pageOptions(
+    group
+      .command('list')
+      .description('List runs: give --status, --crawl-type or --definition (each selects an index)')
+      .option(
+        '--status <status>',
+        'PENDING, QUEUED, RUNNING, RETRY_WAIT, SUCCEEDED, FAILED, CANCELLED, DEAD_LETTERED',
+      )
+      .option('--crawl-type <type>', 'e.g. category')
+      .option('--definition <id>', 'runs of one definition')
+      .option('--from <time>', 'ISO time: status change / creation / slot at or after')
+      .option('--to <time>', 'ISO time: at or before')
+      .option('--order <order>', 'desc (newest first, default) or asc'),
+    RUNS_PAGE_LIMIT,
+  ).action(async (options: ListOptions, command: Command) => {
+    const { output, client } = contextOf(command);
+    if (!options.status && !options.crawlType && !options.definition) {
+      throw usageError('give --status, --crawl-type or --definition (each selects an index of runs)');
+    }
+    const page = await withCursorFlag(
+      client().get<{ runs: Run[]; cursor?: string }>('/runs', {
         status: options.status,
         crawlType: options.crawlType,
         definitionId: options.definition,
         from: options.from,
         to: options.to,
         order: options.order,
-        limit: options.limit ?? 50,
-      });
-      output.result(page, () => {
-        printRuns(output, page.runs);
-        if (page.cursor) output.line('(more: narrow the window with --from/--to, or raise --limit)');
-      });
+        limit: options.limit ?? RUNS_PAGE_LIMIT,
+        cursor: options.cursor,
+      }),
+    );
+    output.result(page, () => {
+      // The second filter applies within each page: a page may hold none while more follow.
+      printRuns(output, page.runs, page.cursor ? 'No runs match on this page.' : 'No runs match.');
+      if (page.cursor) output.line(nextPageLine(page.cursor));
     });
+  });
 
   group
     .command('show')

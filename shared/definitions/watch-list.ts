@@ -11,6 +11,10 @@
  */
 import { type DefinitionFields, definitionInputSchema } from './definition.ts';
 import { parseScheduleText, SCHEDULE_TEXT_HELP } from '../schedule/index.ts';
+import {
+  WATCH_LIST_OPTIONAL_COLUMNS as OPTIONAL_COLUMNS,
+  WATCH_LIST_REQUIRED_COLUMNS as REQUIRED_COLUMNS,
+} from './watch-list-columns.ts';
 
 export type WatchListFormat = 'csv' | 'json';
 
@@ -37,12 +41,10 @@ export interface ValidatedWatchList {
   readonly rows: number;
 }
 
-const REQUIRED_COLUMNS = ['id', 'platform', 'marketplace', 'crawlType', 'target', 'schedule'] as const;
-const OPTIONAL_COLUMNS = ['priority', 'maxAttempts', 'maxPages', 'maxItems', 'enabled', 'fetchMode'] as const;
 const COLUMNS: readonly string[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
 const WHOLE_NUMBER = /^\d{1,6}$/;
 
-export { REQUIRED_COLUMNS as WATCH_LIST_REQUIRED_COLUMNS, OPTIONAL_COLUMNS as WATCH_LIST_OPTIONAL_COLUMNS };
+export { WATCH_LIST_OPTIONAL_COLUMNS, WATCH_LIST_REQUIRED_COLUMNS } from './watch-list-columns.ts';
 
 interface CsvRecord {
   readonly line: number;
