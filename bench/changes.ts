@@ -231,11 +231,11 @@ function timedRecorder(
 }
 
 /**
- * A stage for one measurement, in emulators of its own. DynamoDB Local gets slower the more
- * records other tables' streams hold, even once those tables are deleted. Measured on 2026-12-07,
- * 25-item BatchWriteItem into one table, its JIT warm: ~10 ms of its CPU each while no other
- * table's stream held more than 1,000 records (45,000 in its own stream cost nothing), 90, 138,
- * 207 and 290 ms with 1 to 4 other tables holding 7,500 each. Stages sharing one emulator would
+ * A stage for one measurement, in emulators of its own. DynamoDB Local gets slower for every stage
+ * left behind with thousands of stream records, even once its tables are deleted. Measured on
+ * 2026-12-07, 25-item BatchWriteItem into one table, its JIT warm: ~10 ms of its CPU each (45,000
+ * records in its own stream cost nothing), 90, 138, 207 and 290 ms once 1 to 4 tables no longer
+ * written held 7,500 stream records each (docs/benchmarks.md). Stages sharing one emulator would
  * make each measurement slower than the one before it, whatever its mode.
  */
 async function stageFor(mode: Mode): Promise<Stage> {

@@ -86,13 +86,14 @@ const scraperEnvironment = (stage: Readonly<Record<string, string>>): NodeJS.Pro
  * (its definition's `fetchMode` the engine's) for the timed hour, and the environment a scraper
  * Lambda of it sees.
  *
- * Why its own emulators, and the untimed hour before: DynamoDB Local gets slower the more records
- * other tables' streams hold, even once those tables are deleted (25-item BatchWriteItem, measured
- * 2026-12-07: ~10 ms of its CPU, 90–290 ms once 1 to 4 other tables held 7,500 stream records
- * each), so stages sharing one emulator made every Shelfwatch measurement slower than the one
- * before (374, 176, 90, 65 pages/min over four rounds); and its JIT compiler is cold when it
- * starts (its first ~400 writes cost it 2–4× the CPU of later ones). So the same listings are first scraped here, untimed, for the hour before, at shop
- * version 0; the timed hour reads version 1 (about 1 product in 8 repriced or restocked, listings
+ * Why its own emulators, and the untimed hour before: DynamoDB Local gets slower for every stage
+ * left behind with thousands of stream records, even once its tables are deleted (25-item
+ * BatchWriteItem, measured 2026-12-07: ~10 ms of its CPU, 90–290 ms once 1 to 4 tables no longer
+ * written held 7,500 stream records each), so stages sharing one emulator made every Shelfwatch
+ * measurement slower than the one before (374, 176, 90, 65 pages/min over four rounds); and its
+ * JIT compiler is cold when it starts (its first ~400 writes cost it 2–4× the CPU of later ones).
+ * So the same listings are first scraped here, untimed, for the hour before, at shop version 0;
+ * the timed hour reads version 1 (about 1 product in 8 repriced or restocked, listings
  * reordered), as every engine does: the hour measured is a watched shelf's second, with its
  * changes recorded against the first, not a fresh stage where every item is first seen.
  */
