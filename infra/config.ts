@@ -38,6 +38,7 @@ export const CONTEXT_KEYS = {
   stage: 'Stage name; part of every resource name (shelfwatch-<stage>-...). Default: dev.',
   expanderSchedule: `EventBridge Scheduler expression of the expander. Default: ${SCHEDULES.expander.expression}.`,
   monitorSchedule: `EventBridge Scheduler expression of the monitor. Default: ${SCHEDULES.monitor.expression}.`,
+  historyCompactorSchedule: `EventBridge Scheduler expression of the history compactor (UTC; run it at least 2 h after midnight, the compaction's grace). Default: ${SCHEDULES.historyCompactor.expression}.`,
   maxConcurrencyHigh: 'Maximum concurrent scrapers on the high queue (2..1000). Default from the catalogue.',
   maxConcurrencyNormal:
     'Maximum concurrent scrapers on the normal queue (2..1000). Default from the catalogue.',
@@ -86,6 +87,7 @@ const configSchema = z.object({
     .default('dev'),
   expanderSchedule: scheduleExpression.default(SCHEDULES.expander.expression),
   monitorSchedule: scheduleExpression.default(SCHEDULES.monitor.expression),
+  historyCompactorSchedule: scheduleExpression.default(SCHEDULES.historyCompactor.expression),
   expanderCatchUpHours: catchUpHoursSetting,
   maxConcurrencyHigh: positiveInt(1000).min(2).optional(),
   maxConcurrencyNormal: positiveInt(1000).min(2).optional(),
@@ -195,7 +197,11 @@ export function readConfig(
     maxConcurrency: Object.fromEntries(
       PRIORITIES.map((priority) => [priority, overrides[priority] ?? defaults[priority]]),
     ) as Record<Priority, number>,
-    schedules: { expander: rest.expanderSchedule, monitor: rest.monitorSchedule },
+    schedules: {
+      expander: rest.expanderSchedule,
+      monitor: rest.monitorSchedule,
+      historyCompactor: rest.historyCompactorSchedule,
+    },
   };
 }
 

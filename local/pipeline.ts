@@ -23,8 +23,10 @@ import { startOnPort } from './port-in-use.ts';
 import { DEMO_RULES, DEMO_WATCH_LIST, demoShopOrigins, seedRules, seedWatchList } from './demo-watch-list.ts';
 import { type LocalEventBus, startLocalEventBus } from './event-bus.ts';
 import { HistoryPump } from './history-pump.ts';
+import { LocalHistoryCompactor } from './history-compactor.ts';
 import { ChangesPump } from './changes-pump.ts';
 import { createNotifierDependencies } from '../shared/alerts/index.ts';
+import { createMetrics, publishDatapoints } from '../shared/monitoring/index.ts';
 import { LOCAL_CREDENTIALS } from './emulators.ts';
 import { EventSourceMappings, type MappingVisibility } from './event-source-mapping.ts';
 import { type LocalInfrastructure, startLocalInfrastructure } from './infrastructure.ts';
@@ -41,6 +43,7 @@ import {
   QUEUES,
   resourceName,
   RUN_EVENTS_BUS,
+  SCHEDULES,
   type ScheduleName,
 } from '../shared/catalogue/index.ts';
 import { localAlarmSource } from './alarm-evaluator.ts';
@@ -164,6 +167,12 @@ export interface LocalPipeline {
 
 /** How often `npm start` copies new snapshots and changes from their streams to `<data-dir>/history`. */
 const HISTORY_PASS_EVERY_MS = 10_000;
+/**
+ * How often `npm start` compacts finished days of `<data-dir>/history` (and once at start). A
+ * pass over days already compacted only lists their folders; with `--slot-every` a local day
+ * passes in 24 × N seconds, so a day is compacted within this long of its end plus the grace.
+ */
+const HISTORY_COMPACTION_EVERY_MS = 10 * 60_000;
 /** How often `npm start` reads the changes stream (the deployed mapping waits up to 5 s too). */
 const CHANGES_PASS_EVERY_MS = 2_000;
 
@@ -245,21 +254,52 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     // slots) emits no expander heartbeat, and the monitor's 15 local minutes of silence last under
     // 4 s of wall time (N/4), less than one tick can take on a loaded machine — the alarm would
     // judge the machine's load, not whether the monitor runs. The rate alarms the monitor feeds
-    // still prove that it does.
+    // still prove that it does. The history compactor's 26 local hours pass in 26 N seconds,
+    // less than its 10 minutes between passes; with no data folder there is no history to compact.
+    const { HistoryCompactorHeartbeatMissing: _compactorHeartbeat, ...alarmsButCompactor } = ALARMS;
     const {
       ExpanderHeartbeatMissing: _expanderNotJudged,
       MonitorHeartbeatMissing: _monitorNotJudged,
       ...acceleratedAlarms
-    } = ALARMS;
+    } = alarmsButCompactor;
+    // historyCompactor's schedule compacts the history bucket; here the history is a folder,
+    // compacted by LocalHistoryCompactor below with the same code.
+    const localSchedules = (Object.keys(SCHEDULES) as ScheduleName[]).filter(
+      (schedule) => SCHEDULES[schedule].target !== 'historyCompactor',
+    );
     const runtime = await startLocalRuntime({
       infrastructure,
       logFile,
       print,
       clock,
       environment,
-      ...(accelerated ? { schedules: ['monitor'] as ScheduleName[], alarms: acceleratedAlarms } : {}),
+      ...(accelerated
+        ? { schedules: ['monitor'] as ScheduleName[], alarms: acceleratedAlarms }
+        : { schedules: localSchedules, alarms: options.dataDir ? ALARMS : alarmsButCompactor }),
     });
     stops.push(() => runtime.stop());
+    if (options.dataDir) {
+      const compactorMetrics = createMetrics(stage);
+      const compactor = new LocalHistoryCompactor({
+        store: new FolderHistoryDestination(path.join(options.dataDir, 'history')),
+        now: () => clock.now(),
+        onPass: ({ compacted }) => {
+          // The deployed compactor's heartbeat, so HistoryCompactorHeartbeatMissing judges this one.
+          publishDatapoints(compactorMetrics, [
+            { name: 'HistoryCompactorHeartbeat', unit: 'Count', value: 1 },
+          ]);
+          if (compacted.length === 0) return;
+          print(
+            `history: compacted ${compacted.length} partition(s) of finished days ` +
+              `(${compacted.reduce((sum, done) => sum + done.files.length, 0)} files → ${compacted.length})`,
+          );
+        },
+      });
+      compactor.start(HISTORY_COMPACTION_EVERY_MS, (error) =>
+        print(`history compaction: a pass failed (the next retries it): ${String(error)}`),
+      );
+      stops.push(() => compactor.stop());
+    }
 
     const pool = new ScraperPool({
       size: options.scrapers ?? 2,

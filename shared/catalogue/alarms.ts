@@ -211,6 +211,27 @@ const historyAlarms = {
   },
 } as const satisfies Record<string, AlarmDeclaration>;
 
+/**
+ * The daily compaction: its heartbeat (emitted by each run that completes) missing for 26 hours,
+ * a day and the 2 hours a late or retried run may take. Its Errors alarm is the function's
+ * (functions.ts, `errorsAlarm`: one failed run alarms).
+ */
+const compactionAlarms = {
+  HistoryCompactorHeartbeatMissing: {
+    description:
+      'The history compactor has not completed a run for 26 hours: finished days are not being compacted (the schedule is disabled or every run fails).',
+    metric: custom('HistoryCompactorHeartbeat', 'Sum'),
+    comparison: 'LessThanThreshold',
+    threshold: 1,
+    periodSeconds: 3600,
+    evaluationPeriods: 26,
+    datapointsToAlarm: 26,
+    treatMissingData: 'breaching',
+    severity: 'warning',
+    runbook: 'history-compaction',
+  },
+} as const satisfies Record<string, AlarmDeclaration>;
+
 /** Rule webhooks: failed attempts (the sender's metric) and deliveries given up on (the DLQ). */
 const webhookAlarms = {
   WebhookFailures: {
@@ -359,6 +380,7 @@ function functionAlarms(): Record<string, AlarmDeclaration> {
       treatMissingData: 'notBreaching',
       severity: 'warning',
       runbook: 'function-errors',
+      ...fn.errorsAlarm,
     };
     alarms[`${prefix}Throttles`] = {
       description: `The ${name} function was throttled: account or reserved concurrency is exhausted.`,
@@ -391,6 +413,7 @@ function functionAlarms(): Record<string, AlarmDeclaration> {
 export const ALARMS: Readonly<Record<string, AlarmDeclaration>> = {
   ...pipelineAlarms,
   ...historyAlarms,
+  ...compactionAlarms,
   ...notifierAlarms,
   ...webhookAlarms,
   ...queueAlarms(),

@@ -75,6 +75,22 @@ export interface FunctionDeclaration {
   /** Writes Parquet files under the history tables' prefixes of the history bucket (PutObject only). */
   readonly writesHistory?: boolean;
   /**
+   * Compacts the history: lists the history bucket under the history tables' prefixes only
+   * (ListBucket with an `s3:prefix` condition), and gets, puts and deletes objects under them.
+   */
+  readonly compactsHistory?: boolean;
+  /**
+   * Its Errors alarm where the generated one (errors in 2 of 2 periods of 5 minutes, runbook
+   * function-errors) does not fit, e.g. a daily function whose one failed run must alarm.
+   */
+  readonly errorsAlarm?: {
+    readonly description: string;
+    readonly runbook: string;
+    readonly periodSeconds: number;
+    readonly evaluationPeriods: number;
+    readonly datapointsToAlarm: number;
+  };
+  /**
    * Queries the history through Athena: runs queries in the stage's workgroup, reads the Glue
    * database and tables, reads the history bucket, reads and writes the results bucket's prefix.
    */
@@ -260,6 +276,37 @@ export const FUNCTIONS = {
     ],
     writesHistory: true,
     bundlesDuckDb: true,
+  },
+  historyCompactor: {
+    purpose:
+      "Daily: compacts each finished day's history files, per partition, into one Parquet file sorted by item (snapshots and changes), then deletes the files it replaced.",
+    entry: 'functions/history-compactor/handler.ts',
+    // DuckDB reads a partition's day and writes it sorted and de-duplicated: its buffers are
+    // capped at half the function's memory (spilling to /tmp past it); Node and DuckDB's library
+    // take ~160 MiB (measured for exports), and CPU, which the sort and compression use, grows
+    // with memory.
+    memoryMb: 1024,
+    // The first run after deploying lists and compacts every day written so far; a run cut short
+    // leaves each partition whole (compacted or not) and the next run goes on.
+    timeoutSeconds: 900,
+    // The shipped DuckDB binding is Linux x64, as for the history function.
+    architecture: 'x86_64',
+    tables: {},
+    sendsTo: [],
+    consumes: [],
+    inspectsQueues: [],
+    publishesTo: [],
+    compactsHistory: true,
+    bundlesDuckDb: true,
+    // One run a day: a single failed run (and Lambda's two retries of it) must alarm.
+    errorsAlarm: {
+      description:
+        'The history compactor failed: some finished days were not compacted (their files are unchanged and still read correctly); queries over them open more files until a run succeeds.',
+      runbook: 'history-compaction',
+      periodSeconds: 3600,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+    },
   },
   notifier: {
     purpose:

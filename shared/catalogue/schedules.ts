@@ -23,6 +23,13 @@ export const SCHEDULES = {
     expression: 'rate(5 minutes)',
     timeZone: 'UTC',
   },
+  historyCompactor: {
+    purpose:
+      "Daily at 03:30 UTC: compact the history's finished days (yesterday ended 3.5 h before, past the 2-hour grace for late records).",
+    target: 'historyCompactor',
+    expression: 'cron(30 3 * * ? *)',
+    timeZone: 'UTC',
+  },
 } as const satisfies Record<string, ScheduleDeclaration>;
 
 export type ScheduleName = keyof typeof SCHEDULES;

@@ -54,3 +54,31 @@ export class UnknownHistoryStreamError extends ShelfwatchError {
     );
   }
 }
+
+/** S3 refused to delete some of the files a compaction replaced (they stay; readers de-duplicate). */
+export class HistoryFilesNotDeletedError extends ShelfwatchError {
+  constructor(location: string, failed: number, of: number, first: string) {
+    super(
+      'unavailable',
+      'HISTORY_FILES_NOT_DELETED',
+      `${failed} of ${of} history files in ${location} were not deleted, first ${first}: ` +
+        'their rows are also in the compacted file (readers de-duplicate); the next compaction retries',
+    );
+  }
+}
+
+/** Some partitions could not be compacted; the others were. Each keeps its files as they were. */
+export class HistoryCompactionError extends ShelfwatchError {
+  readonly partitions: readonly string[];
+  constructor(partitions: readonly string[], options?: ErrorOptions) {
+    super(
+      'internal',
+      'HISTORY_COMPACTION_FAILED',
+      `${partitions.length} history partition(s) were not compacted, first ${partitions[0]}: ` +
+        `${(options?.cause as Error | undefined)?.message ?? 'unknown cause'}. ` +
+        'Their files are unchanged (nothing is deleted before its compacted file exists); the next run retries',
+      options,
+    );
+    this.partitions = partitions;
+  }
+}

@@ -18,3 +18,5 @@ export * from './athena-error.ts';
 export * from './athena-query.ts';
 export * from './folder-exports.ts';
 export * from './history-exports.ts';
+export * from './compaction-plan.ts';
+export * from './history-compaction.ts';

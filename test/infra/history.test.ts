@@ -276,6 +276,82 @@ describe('the deployed history', () => {
     });
   });
 
+  it('lets the history compactor list the two table prefixes only and get, put and delete objects under them, nothing more', () => {
+    const logsId = only(
+      'AWS::Logs::LogGroup',
+      (p) => p.LogGroupName === `/aws/lambda/${resourceName(STAGE, 'historyCompactor')}`,
+    ).id;
+    const granted = statementsOfRole('historyCompactor').map((s) => ({
+      actions: [s.Action].flat().sort(),
+      resource: JSON.stringify(s.Resource),
+      condition: JSON.stringify((s as { Condition?: unknown }).Condition ?? null),
+    }));
+    const historyArn = { 'Fn::GetAtt': [bucketId('history'), 'Arn'] };
+    const historyObjects = (prefix: string) => ({ 'Fn::Join': ['', [historyArn, `/${prefix}/*`]] });
+    const byAction = (a: { actions: string[] }, b: { actions: string[] }) =>
+      a.actions.join().localeCompare(b.actions.join());
+    assert.deepEqual(
+      granted.sort(byAction),
+      [
+        {
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resource: JSON.stringify({ 'Fn::GetAtt': [logsId, 'Arn'] }),
+          condition: 'null',
+        },
+        {
+          actions: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+          resource: JSON.stringify([historyObjects('snapshots/v1'), historyObjects('changes/v1')]),
+          condition: 'null',
+        },
+        {
+          actions: ['s3:ListBucket'],
+          resource: JSON.stringify(historyArn),
+          condition: JSON.stringify({ StringLike: { 's3:prefix': ['snapshots/v1/*', 'changes/v1/*'] } }),
+        },
+      ].sort(byAction),
+    );
+    synth.template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: resourceName(STAGE, 'historyCompactor'),
+      Architectures: ['x86_64'],
+      MemorySize: FUNCTIONS.historyCompactor.memoryMb,
+      Timeout: FUNCTIONS.historyCompactor.timeoutSeconds,
+      Environment: {
+        Variables: Match.objectLike({ SHELFWATCH_BUCKET_HISTORY: { Ref: bucketId('history') } }),
+      },
+    });
+  });
+
+  it('runs the history compactor daily at 03:30 UTC and alarms on a failed run and on 26 hours without one', () => {
+    const fnId = only(
+      'AWS::Lambda::Function',
+      (p) => p.FunctionName === resourceName(STAGE, 'historyCompactor'),
+    ).id;
+    synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: resourceName(STAGE, 'historyCompactor'),
+      ScheduleExpression: 'cron(30 3 * * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] } }),
+    });
+    synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: resourceName(STAGE, 'HistoryCompactorErrors'),
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Period: 3600,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId } }],
+      AlarmDescription: Match.stringLikeRegexp('history-compaction'),
+    });
+    synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: resourceName(STAGE, 'HistoryCompactorHeartbeatMissing'),
+      Namespace: 'Shelfwatch',
+      MetricName: 'HistoryCompactorHeartbeat',
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      EvaluationPeriods: 26,
+    });
+  });
+
   it('lets the API query the history in its workgroup only, and tells it the workgroup, database and buckets', () => {
     const statements = statementsOfRole('api');
     const athena = statements.find((s) => [s.Action].flat().includes('athena:StartQueryExecution'));

@@ -82,6 +82,14 @@ describe('cdk-nag AwsSolutions checks', () => {
             '/Shelfwatch-nag/Functions/history-history-writes',
             'Annotation::AwsSolutions-IAM5[Resource::<bucket>/changes/v1/*]',
           ],
+          [
+            '/Shelfwatch-nag/Functions/historyCompactor-history-compaction',
+            'Annotation::AwsSolutions-IAM5[Resource::<bucket>/snapshots/v1/*]',
+          ],
+          [
+            '/Shelfwatch-nag/Functions/historyCompactor-history-compaction',
+            'Annotation::AwsSolutions-IAM5[Resource::<bucket>/changes/v1/*]',
+          ],
           ['/Shelfwatch-nag/HttpApi/api', 'Annotation::AwsSolutions-APIG4'],
         ],
       );

@@ -217,9 +217,11 @@ describe('the Shelfwatch stack', () => {
           // (keys not known in advance), reading the states of this stage's alarms (by name
           // prefix), Athena's reads of the history and its results (keys made per query).
           const isReportObjects = actions.join() === 's3:PutObject' && text.endsWith('"/reports/*"]]}');
+          // The compactor's reads, writes and deletes of history files: the same prefixes.
           const isHistoryFiles =
-            ['s3:PutObject', 's3:GetObject'].includes(actions.join()) &&
-            /"\/(snapshots|changes)\/v1\/\*"\]\]\}$/.test(text);
+            ['s3:PutObject', 's3:GetObject', 's3:DeleteObject,s3:GetObject,s3:PutObject'].includes(
+              [...actions].sort().join(),
+            ) && /"\/(snapshots|changes)\/v1\/\*"\]\]\}$/.test(text);
           const isHistoryReads =
             actions.join() === 's3:GetObject' && /"\/(snapshots|changes)\/\*"\]\]\}$/.test(text);
           const isQueryResults =

@@ -82,7 +82,8 @@ describe('the resource catalogue', () => {
     for (const schedule of Object.values(SCHEDULES)) {
       const heartbeat = Object.values(ALARMS).find(
         (alarm) =>
-          alarm.metric.kind === 'custom' && alarm.metric.name.toLowerCase() === `${schedule.target}heartbeat`,
+          alarm.metric.kind === 'custom' &&
+          alarm.metric.name.toLowerCase() === `${schedule.target}heartbeat`.toLowerCase(),
       );
       assert.ok(heartbeat, `no heartbeat alarm for ${schedule.target}`);
       assert.equal(heartbeat.treatMissingData, 'breaching');

@@ -57,6 +57,26 @@ const SAMPLES: Record<string, readonly Sample[]> = {
   SnapshotsNotSavedError: [{ args: [4], kind: 'unavailable' }],
   HistoryPartitionValueError: [{ args: ['snapshots', 'marketplace', 'U/S'], kind: 'invalid' }],
   HistoryQueryError: [{ args: ['Binder Error: column nope not found'], kind: 'invalid' }],
+  HistoryFilesNotDeletedError: [
+    {
+      args: [
+        's3://history',
+        1,
+        24,
+        'snapshots/v1/dt=2026-11-23/platform=amazon/marketplace=US/part-1.parquet',
+      ],
+      kind: 'unavailable',
+    },
+  ],
+  HistoryCompactionError: [
+    {
+      args: [
+        ['snapshots/v1/dt=2026-11-23/platform=amazon/marketplace=US'],
+        { cause: new Error('disk full') },
+      ],
+      kind: 'internal',
+    },
+  ],
   StreamRecordWithoutSequenceError: [{ args: ['e-1'], kind: 'invalid' }],
   UnknownHistoryStreamError: [{ args: ['arn:aws:dynamodb:eu-west-1:1:table/x/stream/1'], kind: 'invalid' }],
   ChangeEventsNotPublishedError: [

@@ -100,7 +100,7 @@ function bucketsOf(declaration: FunctionDeclaration): BucketName[] {
   return [
     ...new Set<BucketName>([
       ...(declaration.writesTo ?? []),
-      ...(declaration.writesHistory ? (['history'] as const) : []),
+      ...(declaration.writesHistory || declaration.compactsHistory ? (['history'] as const) : []),
       ...(declaration.queriesHistory ? (['history', 'athenaResults'] as const) : []),
     ]),
   ];

@@ -43,6 +43,7 @@ export function grantDeclaredAccess(target: GrantTarget, props: FunctionsProps):
   grantRunEvents(target, props);
   grantAlarmStates(target, props);
   grantHistoryWrites(target, props);
+  grantHistoryCompaction(target, props);
   grantHistoryQueries(target, props);
   grantWebhooks(target, props);
 }
@@ -245,6 +246,41 @@ function grantHistoryWrites({ scope, name, declaration, role }: GrantTarget, pro
       writes,
       `AwsSolutions-IAM5[Resource::${nagBucketArn(scope, bucket)}/${prefix}]`,
       'Parquet files are named part-<uuid> under dt/platform/marketplace folders decided by the rows: the keys are not known in advance. PutObject only, this table prefix only.',
+    );
+  }
+}
+
+/**
+ * Compaction: ListBucket on the history bucket for the history tables' prefixes only (an
+ * `s3:prefix` condition: a listing of anything else is refused), and GetObject, PutObject and
+ * DeleteObject (which DeleteObjects requires per key) under those prefixes only.
+ */
+function grantHistoryCompaction(
+  { scope, name, declaration, role }: GrantTarget,
+  props: FunctionsProps,
+): void {
+  if (!declaration.compactsHistory) return;
+  const bucket = props.buckets.byName.history;
+  const prefixes = HISTORY_TABLES.map((table) => `${tablePrefixOf(table)}/*`);
+  const compaction = new Policy(scope, `${name}-history-compaction`, {
+    statements: [
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': prefixes } },
+      }),
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: prefixes.map((prefix) => bucket.arnForObjects(prefix)),
+      }),
+    ],
+  });
+  role.attachInlinePolicy(compaction);
+  for (const prefix of prefixes) {
+    acknowledge(
+      compaction,
+      `AwsSolutions-IAM5[Resource::${nagBucketArn(scope, bucket)}/${prefix}]`,
+      'Compaction reads the part-<uuid> files of a finished day, writes their compacted-<uuid> file and deletes the files it replaced: keys made per file under dt/platform/marketplace folders. This table prefix only.',
     );
   }
 }
