@@ -220,6 +220,7 @@ export class PeriodicPass<T> {
 export abstract class StreamPump<T> {
   protected readonly reader: StreamReader;
   private readonly passes: PeriodicPass<T>;
+  private stopping: Promise<void> | undefined;
 
   constructor(reader: StreamReaderOptions) {
     this.reader = new StreamReader(reader);
@@ -236,10 +237,10 @@ export abstract class StreamPump<T> {
     this.passes.start(intervalMs, onError);
   }
 
-  /** Stops the timer and runs a last pass (its place saved, when kept in a file), then closes the reader. */
-  async stop(): Promise<void> {
-    await this.passes.stop();
-    this.reader.destroy();
+  /** Stops the timer and runs a last pass (its place saved, when kept in a file), then closes the reader; once. */
+  stop(): Promise<void> {
+    this.stopping ??= this.passes.stop().then(() => this.reader.destroy());
+    return this.stopping;
   }
 
   protected abstract pass(): Promise<T>;
