@@ -169,17 +169,25 @@ export class StreamReader {
   }
 
   private async iteratorAfter(shardId: string, after: string | undefined): Promise<string> {
-    const { ShardIterator } = await this.streams.send(
-      new GetShardIteratorCommand({
-        StreamArn: this.streamArn,
-        ShardId: shardId,
-        ...(after
-          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
-          : { ShardIteratorType: 'TRIM_HORIZON' }),
-      }),
-    );
-    if (!ShardIterator) throw new Error(`DynamoDB Local gave no iterator for shard ${shardId}`);
-    return ShardIterator;
+    let answer;
+    try {
+      answer = await this.streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: this.streamArn,
+          ShardId: shardId,
+          ...(after
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+            : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      );
+    } catch (error) {
+      // A place saved before the stream's retention (24 h) trimmed its record: every record left
+      // is newer than it, so the shard is read from its oldest one.
+      if (!after || (error as Error).name !== 'TrimmedDataAccessException') throw error;
+      return this.iteratorAfter(shardId, undefined);
+    }
+    if (!answer.ShardIterator) throw new Error(`DynamoDB Local gave no iterator for shard ${shardId}`);
+    return answer.ShardIterator;
   }
 }
 
