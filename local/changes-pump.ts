@@ -4,31 +4,35 @@
  * runs the same shared logic (shared/alerts/notify-changes.ts): change events to the local event
  * bus (events.jsonl), fired rules to the fauxqs alerts topic and the webhook port. A batch not
  * fully notified is read again from its first record not done on the next pass, as the mapping
- * retries. Counts feed the progress line: `changesSinceStart` counts each change written after
- * the pump was made once, by its stream record's creation time, so the records a new reader
- * reads again from the stream's oldest (a restart on the same data folder) are not counted.
+ * retries. With a position file (a data folder), a restart resumes after the last batch taken.
+ *
+ * Counts feed the progress line: `changesSinceStart` counts each change whose stream record lies
+ * past the stream's end when the pump was made (its mark), once. Not by the record's creation
+ * time: DynamoDB Local rounds `ApproximateCreationDateTime` down to the minute (written at
+ * 00:49:13.111, read as 00:49:00.000), which would drop the changes of the starting minute.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { type NotifierDependencies, notifyChanges } from '../shared/alerts/index.ts';
 import { FUNCTIONS } from '../shared/catalogue/index.ts';
-import { PeriodicPass, StreamReader } from './stream-reader.ts';
+import { isAfter } from './stream-positions.ts';
+import { type StreamMark, StreamPump } from './stream-reader.ts';
 
 export interface ChangesPumpOptions {
   readonly dynamodb: DynamoDBClient;
   readonly endpoint: string;
   readonly tableName: string;
   readonly notifier: NotifierDependencies;
+  /** Where the pump keeps its place across restarts (`<data dir>/streams/notifier.json`); none: from the oldest record. */
+  readonly positionFile?: string | undefined;
   /** A batch not fully notified (it is retried on the next pass). */
   readonly onBatchFailure?: (sequenceNumber: string, error: unknown) => void;
-  /** Changes written before this time are notified but not counted in `changesSinceStart`. Default: now. */
-  readonly countChangesSinceMs?: number;
 }
 
 export interface ChangesPumpTotals {
   /** Changes notified, a change read again (a retried batch, a new reader) each time. */
   changes: number;
-  /** Changes written since `countChangesSinceMs`, each once: the progress line's `changes`. */
+  /** Changes written after the pump was made, each once: the progress line's `changes`. */
   changesSinceStart: number;
   events: number;
   /** Rules fired (firings recorded) since start. */
@@ -40,25 +44,37 @@ export interface ChangesPumpTotals {
 const INSERTS_ONLY = new Set<string>(FUNCTIONS.notifier.consumesStream.eventNames);
 
 /**
- * The records of a batch written since `sinceMs` and taken (before the record the batch is
- * retried from). A stream record's creation time is rounded down to the second: one written in
- * the starting second is not counted, one written before the start never is.
+ * Counts the records written after a mark of the stream, each once however often it is read (a
+ * retried batch, a pass read again): per shard, a record counts when its sequence number is past
+ * the mark and past the newest record counted so far. A shard the mark did not see is all new.
  */
-export function countWrittenSince(
-  records: readonly StreamRecord[],
-  sinceMs: number,
-  retryFrom: string | undefined,
-): number {
-  const retryAt = retryFrom === undefined ? undefined : BigInt(retryFrom);
-  return records.filter((record) => {
-    const createdAt = record.dynamodb?.ApproximateCreationDateTime;
-    const sequence = record.dynamodb?.SequenceNumber;
-    if (!createdAt || createdAt.getTime() < sinceMs) return false;
-    return retryAt === undefined || (sequence !== undefined && BigInt(sequence) < retryAt);
-  }).length;
+export class ChangesSinceMark {
+  private readonly mark: StreamMark;
+  /** Per shard: the newest record counted, or else the mark's. */
+  private readonly countedUpTo = new Map<string, string | undefined>();
+
+  constructor(mark: StreamMark) {
+    this.mark = mark;
+  }
+
+  /** The records of one shard's batch that are new, taken before the record the batch is retried from. */
+  count(shardId: string, records: readonly StreamRecord[], retryFrom: string | undefined): number {
+    let upTo = this.countedUpTo.has(shardId) ? this.countedUpTo.get(shardId) : this.mark.get(shardId);
+    let counted = 0;
+    for (const record of records) {
+      const sequence = record.dynamodb?.SequenceNumber;
+      if (sequence === undefined) continue;
+      if (retryFrom !== undefined && !isAfter(retryFrom, sequence)) break;
+      if (upTo !== undefined && !isAfter(sequence, upTo)) continue;
+      counted += 1;
+      upTo = sequence;
+    }
+    this.countedUpTo.set(shardId, upTo);
+    return counted;
+  }
 }
 
-export class ChangesPump {
+export class ChangesPump extends StreamPump<number> {
   readonly totals: ChangesPumpTotals = {
     changes: 0,
     changesSinceStart: 0,
@@ -67,46 +83,43 @@ export class ChangesPump {
     alertsPublished: 0,
     batchFailures: 0,
   };
-  private readonly reader: StreamReader;
-  private readonly passes: PeriodicPass<number>;
+  private readonly options: ChangesPumpOptions;
+  private sinceStart: Promise<ChangesSinceMark> | undefined;
 
   constructor(options: ChangesPumpOptions) {
-    this.reader = new StreamReader({ ...options, batchSize: FUNCTIONS.notifier.consumesStream.batchSize });
-    const countSinceMs = options.countChangesSinceMs ?? Date.now();
-    this.passes = new PeriodicPass(() =>
-      this.reader.read(async (records) => {
-        // The mapping's filter: other events never reach the function.
-        const inserts = records.filter((record) => INSERTS_ONLY.has(record.eventName ?? ''));
-        if (inserts.length === 0) return;
-        const outcome = await notifyChanges(inserts, options.notifier);
-        this.totals.changes += outcome.changes;
-        this.totals.changesSinceStart += countWrittenSince(
-          inserts,
-          countSinceMs,
-          outcome.failure?.sequenceNumber,
-        );
-        this.totals.events += outcome.eventsPublished;
-        this.totals.rulesFired += outcome.firingsRecorded.length;
-        this.totals.alertsPublished += outcome.alertsPublished;
-        if (!outcome.failure) return;
-        this.totals.batchFailures += 1;
-        options.onBatchFailure?.(outcome.failure.sequenceNumber, outcome.failure.error);
-        return { retryFrom: outcome.failure.sequenceNumber };
-      }),
+    super({ ...options, batchSize: FUNCTIONS.notifier.consumesStream.batchSize });
+    this.options = options;
+    // The stream's end now is the start; a failed mark is taken again by the first pass.
+    void this.changesSinceStart().catch(() => undefined);
+  }
+
+  protected async pass(): Promise<number> {
+    const sinceStart = await this.changesSinceStart();
+    return this.reader.read(async (records, shardId) => {
+      // The mapping's filter: other events never reach the function.
+      const inserts = records.filter((record) => INSERTS_ONLY.has(record.eventName ?? ''));
+      if (inserts.length === 0) return;
+      const outcome = await notifyChanges(inserts, this.options.notifier);
+      this.totals.changes += outcome.changes;
+      this.totals.changesSinceStart += sinceStart.count(shardId, inserts, outcome.failure?.sequenceNumber);
+      this.totals.events += outcome.eventsPublished;
+      this.totals.rulesFired += outcome.firingsRecorded.length;
+      this.totals.alertsPublished += outcome.alertsPublished;
+      if (!outcome.failure) return;
+      this.totals.batchFailures += 1;
+      this.options.onBatchFailure?.(outcome.failure.sequenceNumber, outcome.failure.error);
+      return { retryFrom: outcome.failure.sequenceNumber };
+    });
+  }
+
+  private changesSinceStart(): Promise<ChangesSinceMark> {
+    this.sinceStart ??= this.reader.mark().then(
+      (mark) => new ChangesSinceMark(mark),
+      (error: unknown) => {
+        this.sinceStart = undefined;
+        throw error;
+      },
     );
-  }
-
-  /** Reads the stream up to its newest record and notifies what it read; one pass at a time. */
-  drain(): Promise<number> {
-    return this.passes.drain();
-  }
-
-  start(intervalMs: number, onError: (error: unknown) => void): void {
-    this.passes.start(intervalMs, onError);
-  }
-
-  async stop(): Promise<void> {
-    await this.passes.stop();
-    this.reader.destroy();
+    return this.sinceStart;
   }
 }

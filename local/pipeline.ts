@@ -199,6 +199,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           tableName: infrastructure.resources.tables[stream.source],
           destination: new FolderHistoryDestination(path.join(options.dataDir, 'history')),
           history: stream.table,
+          positionFile: path.join(options.dataDir, 'streams', `history-${stream.table.name}.json`),
         });
         pump.start(HISTORY_PASS_EVERY_MS, (error) =>
           print(`history (${stream.table.name}): a pass failed (the next retries it): ${String(error)}`),
@@ -395,6 +396,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       dynamodb: infrastructure.clients.dynamodb,
       endpoint: infrastructure.endpoints.dynamodb,
       tableName: infrastructure.resources.tables.changes,
+      // A restart on the same data folder resumes after the last change notified (none twice in events.jsonl).
+      positionFile: options.dataDir && path.join(options.dataDir, 'streams', 'notifier.json'),
       notifier: createNotifierDependencies(
         resources,
         { ...infrastructure.clients, events: eventsClient.events },

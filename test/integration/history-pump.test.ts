@@ -88,4 +88,36 @@ describe('history pump: items stream on DynamoDB Local → Parquet', () => {
     assert.equal(await count('snapshots'), 100);
     assert.equal(await count('snapshots', 'price = 25'), 100);
   });
+
+  it('a pump started again with the same position file writes only what came after the last one stopped', async () => {
+    const positionFile = path.join(root, 'streams', 'history-snapshots.json');
+    const newPump = () =>
+      new HistoryPump({
+        dynamodb: local().clients.dynamodb,
+        endpoint: local().endpoints.dynamodb,
+        tableName: local().resources.tables.items,
+        destination: new FolderHistoryDestination(root),
+        batchSize: 40,
+        positionFile,
+      });
+    const rawBefore = Number(await count('snapshots_raw'));
+    const first = newPump();
+    const read = await first.drain(); // no file yet: the stream from its oldest record
+    await first.stop();
+    assert.equal(read.records, 200, 'every record of this file read once');
+    assert.equal(await count('snapshots_raw'), rawBefore + 200);
+
+    await store.save(
+      Array.from({ length: 30 }, (_, n) => snapshotOf(SOURCE, item(n, 27), SLOT_MS + 13 * MINUTE_MS, 90)),
+    );
+    const second = newPump();
+    try {
+      const resumed = await second.drain();
+      assert.deepEqual({ records: resumed.records, rows: resumed.rows }, { records: 30, rows: 30 });
+    } finally {
+      await second.stop();
+    }
+    assert.equal(await count('snapshots_raw'), rawBefore + 230, 'nothing written twice');
+    assert.equal(await count('snapshots', 'price = 27'), 30);
+  });
 });

@@ -42,15 +42,12 @@ describe('notifier: changes stream → events on the bus, fired rules on the ale
   const pumps: ChangesPump[] = [];
   const destroyers: (() => void)[] = [];
 
-  // The first pump counts from a minute back: a stream record's time is in whole seconds, so a
-  // change written in a pump's starting second is not counted, and these tests write at once.
-  const newPump = (countChangesSinceMs = Date.now() - (pumps.length === 0 ? 60_000 : 0)) => {
+  const newPump = () => {
     const pump = new ChangesPump({
       dynamodb: local().clients.dynamodb,
       endpoint: local().endpoints.dynamodb,
       tableName: local().resources.tables.changes,
       notifier,
-      countChangesSinceMs,
     });
     pumps.push(pump);
     return pump;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -159,6 +159,15 @@ describe('npm start', () => {
     assert.match(second.output(), /Watch list: kept from the last start/);
     assert.equal(tokenOf(second.output()), token, 'the same token works again');
     assert.equal(await interrupt(second), 0, second.output());
+    // The changes pump resumed where the first start stopped: no change event twice.
+    assert.ok(existsSync(path.join(dataDir, 'streams', 'notifier.json')), 'the changes pump kept its place');
+    const changeEvents = readFileSync(path.join(dataDir, 'events.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { detail: { itemKey?: string; changeId?: string } }).detail)
+      .flatMap((detail) => (detail.changeId ? [`${detail.itemKey} ${detail.changeId}`] : []));
+    assert.ok(changeEvents.length > 0, 'change events (first sightings at least) in events.jsonl');
+    assert.equal(new Set(changeEvents).size, changeEvents.length, 'no change event emitted twice');
 
     const third = start(['--data-dir', dataDir, '--stage', 'keep', '--reset']);
     await ready(third);

@@ -118,6 +118,9 @@ const SAMPLES: Record<string, readonly Sample[]> = {
   EmulatorStartError: [{ args: ['DynamoDB Local did not answer'], kind: 'internal' }],
   UnsupportedScheduleError: [{ args: ['cron(0/5 * * * ? *)'], kind: 'invalid' }],
   PortInUseError: [{ args: ['shop', 4100], kind: 'conflict' }],
+  StreamPositionFileError: [
+    { args: ['.shelfwatch/data/streams/notifier.json', 'is not JSON'], kind: 'invalid' },
+  ],
   CursorKeyMalformedError: [{ args: ['shelfwatch-dev-control'], kind: 'internal' }],
   ProxyRefusedError: [{ args: ['the proxy answered 407'], kind: 'unavailable' }],
   ChangesNotRecordedError: [{ args: ['6 races lost on amazon/US/B0TEST0001'], kind: 'unavailable' }],
