@@ -121,7 +121,9 @@ describe('the expander on DynamoDB Local and fauxqs', () => {
       ...(await env.seed(9, { kind: 'every', everyHours: 1 }, 'browser', 'browser')),
       ...(await env.seed(6, { kind: 'every', everyHours: 1 }, 'http', 'http')),
     ];
-    await env.seed(5, { kind: 'every', everyHours: 24, startHour: 3 }, 'not-due');
+    // Daily, twelve hours away from NOW's hour (a fixed hour is due once a day: at 03:00 UTC, 3 was).
+    const notDueHour = (new Date(NOW).getUTCHours() + 12) % 24;
+    await env.seed(5, { kind: 'every', everyHours: 24, startHour: notDueHour }, 'not-due');
     const report = await createExpander(
       createStores(env.resources, env.clients),
       env.resources,

@@ -130,10 +130,14 @@ describe('the monitor page in headless Chromium', () => {
       },
     });
     failedRun = await seed(api, local().clients.sqs);
-    // Heartbeats every 5 minutes for three hours (no heartbeat alarm fires), and one dead letter.
+    // Heartbeats of every heartbeat alarm every 5 minutes for three hours (none fires), and one
+    // dead letter.
+    const heartbeats = Object.entries(ALARMS)
+      .filter(([name]) => name.endsWith('HeartbeatMissing'))
+      .map(([, alarm]) => metricKey(alarm.metric));
+    assert.ok(heartbeats.length >= 3, `heartbeat alarms: ${heartbeats.join(', ')}`);
     for (let atMs = T0 - 3 * HOUR_MS; atMs < T0; atMs += 5 * 60_000) {
-      alarms.record('custom:ExpanderHeartbeat', { atMs, value: 1 });
-      alarms.record('custom:MonitorHeartbeat', { atMs, value: 1 });
+      for (const heartbeat of heartbeats) alarms.record(heartbeat, { atMs, value: 1 });
     }
     alarms.record(metricKey(ALARMS.HighDeadLetters?.metric ?? assert.fail('no HighDeadLetters alarm')), {
       atMs: T0 - 4 * 60_000,
