@@ -2,7 +2,7 @@
  * One engine of `npm run bench:scrape`, in its own process so that its memory (Node and every
  * Chromium process it starts) can be measured alone:
  *
- *   node bench/scrape-worker.ts shelfwatch-http|shelfwatch-browser|cheerio|puppeteer < job.json
+ *   node bench/scrape-worker.ts shelfwatch-http|shelfwatch-browser|cheerio|puppeteer|dynamodb-floor < job.json
  *
  * (a ScrapeJob, on stdin).
  *
@@ -29,8 +29,18 @@ const job = JSON.parse(await text(process.stdin)) as ScrapeJob;
 
 const emit = (event: WorkerEvent) => process.stdout.write(eventLine(event));
 let firstItemSeen = false;
+let cpuAtStart = process.cpuUsage();
+let cpuMs = 0;
 const reporter = {
-  scrapeStart: () => emit({ kind: 'scrape-start', atMs: Date.now() }),
+  scrapeDone: () => {
+    const used = process.cpuUsage(cpuAtStart);
+    cpuMs = (used.user + used.system) / 1000;
+    return Date.now();
+  },
+  scrapeStart: () => {
+    cpuAtStart = process.cpuUsage();
+    emit({ kind: 'scrape-start', atMs: Date.now() });
+  },
   firstItem: () => {
     if (firstItemSeen) return;
     firstItemSeen = true;
@@ -53,11 +63,15 @@ async function scrape(name: Engine): Promise<EngineResult> {
       const { scrapeWithPuppeteer } = await import('./scrape/puppeteer-engine.ts');
       return scrapeWithPuppeteer(job, reporter);
     }
+    case 'dynamodb-floor': {
+      const { saveLikeTheFloor } = await import('./scrape/floor-engine.ts');
+      return saveLikeTheFloor(job, reporter);
+    }
   }
 }
 
 const { doneAtMs, ...figures } = await scrape(engine);
-emit({ kind: 'done', atMs: doneAtMs, ...figures });
+emit({ kind: 'done', atMs: doneAtMs, cpuMs, ...figures });
 // Crawlee leaves timers behind; the result is out, so the process ends here (stdout is a pipe:
 // exitCode plus a drained write is not enough if handles stay open).
 process.stdout.write('', () => process.exit(0));

@@ -7,8 +7,11 @@
  * items a page) at the same concurrency, each in its own child process (bench/scrape-worker.ts),
  * one after the other, the order rotating over rounds. Prints, for each: pages per minute of the
  * scraping phase, peak RSS of its process tree (Node + Chromium), cold start (process spawn →
- * first item stored); checks that all four read the same items and fields; then the ratios against
+ * first item stored); checks that all of them read the same items and fields; then the ratios against
  * the targets, and the estimated Lambda cost per 1,000 pages of each Shelfwatch mode.
+ * Beside them, the DynamoDB floor (engine `dynamodb-floor`): the same pages' snapshots saved, one
+ * BatchWriteItem a page and nothing else, timed alone — the ceiling this DynamoDB Local sets for
+ * any HTTP mode that keeps its items (bench/scrape/floor-engine.ts).
  * Absolute figures depend on the machine; ratios measured in one run are what to compare.
  * What is measured and why it is fair: docs/benchmarks.md.
  */
@@ -21,7 +24,8 @@ import { createStores } from '../shared/stores/index.ts';
 import { requireExtractor } from '../shared/scraping/extractors/index.ts';
 import { createHttpRunScraper, readScraperConfig } from '../shared/scraping/http-run-scraper.ts';
 import type { FetchModeSetting } from '../shared/definitions/index.ts';
-import { ENGINES, type Engine, isShelfwatch, type ScrapeJob } from './scrape/job.ts';
+import { ENGINES, type Engine, needsStage, type ScrapeJob } from './scrape/job.ts';
+import { processCpuMs } from './process-cpu.ts';
 import { type EngineMeasurement, measureEngine } from './scrape/measure-engine.ts';
 import {
   printFairnessNotes,
@@ -99,7 +103,7 @@ const scraperEnvironment = (stage: Readonly<Record<string, string>>): NodeJS.Pro
  */
 async function shelfwatchSetup(
   fetchMode: FetchModeSetting,
-): Promise<{ job: ScrapeJob; env: NodeJS.ProcessEnv; stop: () => Promise<void> }> {
+): Promise<{ job: ScrapeJob; env: NodeJS.ProcessEnv; dynamoDbPid: number; stop: () => Promise<void> }> {
   const local = await startLocalInfrastructure({ stage: `b${randomUUID().slice(0, 8)}` });
   try {
     const env = scraperEnvironment(local.environment);
@@ -148,6 +152,7 @@ async function shelfwatchSetup(
     return {
       job: { startUrls, pagesPerListing, concurrency, runs: messages },
       env,
+      dynamoDbPid: local.dynamoDbPid,
       stop: () => local.stop(),
     };
   } catch (error) {
@@ -157,13 +162,23 @@ async function shelfwatchSetup(
 }
 
 async function measure(engine: Engine): Promise<EngineMeasurement & { shopPages: number }> {
-  const { job, env, stop } = isShelfwatch(engine)
-    ? await shelfwatchSetup(engine === 'shelfwatch-http' ? 'http' : 'browser')
-    : { job: { startUrls, pagesPerListing, concurrency, runs: [] }, env: process.env, stop: async () => {} };
+  const { job, env, dynamoDbPid, stop } = needsStage(engine)
+    ? await shelfwatchSetup(engine === 'shelfwatch-browser' ? 'browser' : 'http')
+    : {
+        job: { startUrls, pagesPerListing, concurrency, runs: [] },
+        env: process.env,
+        dynamoDbPid: undefined,
+        stop: async () => {},
+      };
   try {
     shop.setVersion(1);
     shop.requests.length = 0;
-    const measured = await measureEngine(engine, job, env);
+    const measured = await measureEngine(
+      engine,
+      job,
+      env,
+      dynamoDbPid === undefined ? undefined : () => processCpuMs(dynamoDbPid),
+    );
     const shopPages = shop.requests.filter((request) => request.startsWith('/amazon/com/s?')).length;
     return { ...measured, shopPages };
   } finally {

@@ -58,5 +58,5 @@ export async function scrapeWithCheerio(job: ScrapeJob, reporter: Reporter): Pro
   );
   reporter.scrapeStart();
   await crawler.run(job.startUrls.map((url) => ({ url, userData: { pageNumber: 1 } })));
-  return { doneAtMs: Date.now(), pages, items: read.length, failures, readings: readingsOf(read) };
+  return { doneAtMs: reporter.scrapeDone(), pages, items: read.length, failures, readings: readingsOf(read) };
 }

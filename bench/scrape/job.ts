@@ -7,13 +7,24 @@ import type { RunMessage } from '../../shared/queues/index.ts';
 
 /**
  * The four contenders: Shelfwatch in each fetch mode (a definition `fetchMode: 'http'` or
- * `'browser'`), and the Crawlee crawler each mode is measured against.
+ * `'browser'`), and the Crawlee crawler each mode is measured against; and the DynamoDB floor
+ * (bench/scrape/floor-engine.ts): the page saves alone, the ceiling of any HTTP mode that keeps
+ * its items in this DynamoDB Local.
  */
-export const ENGINES = ['shelfwatch-http', 'cheerio', 'shelfwatch-browser', 'puppeteer'] as const;
+export const ENGINES = [
+  'shelfwatch-http',
+  'cheerio',
+  'shelfwatch-browser',
+  'puppeteer',
+  'dynamodb-floor',
+] as const;
 export type Engine = (typeof ENGINES)[number];
 
 export const isShelfwatch = (engine: Engine): engine is 'shelfwatch-http' | 'shelfwatch-browser' =>
   engine === 'shelfwatch-http' || engine === 'shelfwatch-browser';
+
+/** Engines that write to a Shelfwatch stage (DynamoDB Local of their own, runs created for them). */
+export const needsStage = (engine: Engine): boolean => isShelfwatch(engine) || engine === 'dynamodb-floor';
 
 export interface ScrapeJob {
   /** Page 1 of every listing (Crawlee's start requests; Shelfwatch's runs read the same URLs). */
@@ -51,6 +62,8 @@ export type WorkerEvent =
       readonly readings: Readings;
       /** Shelfwatch: the sum of its runs' durations, what Lambda bills (one run per invocation). */
       readonly runMs?: number;
+      /** CPU time (user + system) the worker's Node process used in the scraping phase. */
+      readonly cpuMs: number;
       /** Where the engine spent its time, when it can tell (Shelfwatch: DynamoDB requests). */
       readonly profile?: Readonly<Record<string, OperationProfile>>;
     };
@@ -76,6 +89,8 @@ export function eventOf(line: string): WorkerEvent | undefined {
 /** Where a worker reports its progress (stdout lines, read by the parent). */
 export interface Reporter {
   scrapeStart(): void;
+  /** The scraping phase is over (before any read-back): returns the time, notes the CPU used. */
+  scrapeDone(): number;
   /** Reports the first call only. */
   firstItem(): void;
 }

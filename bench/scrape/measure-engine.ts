@@ -33,6 +33,10 @@ export interface EngineMeasurement {
   /** From spawning the process to its first item stored. */
   readonly coldStartMs: number;
   readonly memory: TreeMemory;
+  /** CPU time the worker's Node process used in the scraping phase (not Chromium's). */
+  readonly cpuMs: number;
+  /** CPU time DynamoDB Local used in the scraping phase, for engines that write to it. */
+  readonly emulatorCpuMs?: number;
 }
 
 export class BenchWorkerError extends ShelfwatchError {
@@ -45,6 +49,8 @@ export async function measureEngine(
   engine: Engine,
   job: ScrapeJob,
   env: NodeJS.ProcessEnv,
+  /** CPU used so far by the engine's DynamoDB Local, read as the phase starts and ends. */
+  emulatorCpuMs?: () => number,
 ): Promise<EngineMeasurement> {
   const spawnedAtMs = Date.now();
   const child = spawn(process.execPath, [WORKER, engine], { env, stdio: ['pipe', 'pipe', 'inherit'] });
@@ -54,9 +60,11 @@ export async function measureEngine(
   if (child.pid === undefined) throw new BenchWorkerError(`could not start the ${engine} worker`);
   const memory = sampleTreeMemory(child.pid);
   const events: WorkerEvent[] = [];
+  const emulatorCpu: number[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   for await (const line of createInterface({ input: child.stdout })) {
     const event = eventOf(line);
+    if (event?.kind === 'scrape-start' || event?.kind === 'done') emulatorCpu.push(emulatorCpuMs?.() ?? 0);
     if (event) events.push(event);
     else if (line.trim()) process.stderr.write(`[${engine}] ${line}\n`);
   }
@@ -86,5 +94,7 @@ export async function measureEngine(
     pagesPerMinute: (done.pages / scrapeMs) * 60_000,
     coldStartMs: firstItemAtMs - spawnedAtMs,
     memory: peaks,
+    cpuMs: done.cpuMs,
+    ...(emulatorCpuMs ? { emulatorCpuMs: (emulatorCpu[1] ?? 0) - (emulatorCpu[0] ?? 0) } : {}),
   };
 }

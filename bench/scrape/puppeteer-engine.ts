@@ -83,5 +83,5 @@ export async function scrapeWithPuppeteer(job: ScrapeJob, reporter: Reporter): P
   );
   reporter.scrapeStart();
   await crawler.run(job.startUrls.map((url) => ({ url, userData: { pageNumber: 1 } })));
-  return { doneAtMs: Date.now(), pages, items: read.length, failures, readings: readingsOf(read) };
+  return { doneAtMs: reporter.scrapeDone(), pages, items: read.length, failures, readings: readingsOf(read) };
 }

@@ -61,7 +61,7 @@ export async function scrapeWithShelfwatch(
     }
   };
   await Promise.all(Array.from({ length: job.concurrency }, (_, index) => lane(index)));
-  const doneAtMs = Date.now();
+  const doneAtMs = reporter.scrapeDone();
   // Taken now: the read-back below is the benchmark's check, not Shelfwatch's work.
   const requestsWhileScraping = Object.fromEntries(profile);
   await close();
@@ -101,7 +101,7 @@ async function wiredScraper(
 }
 
 /** The items a run saved, as DynamoDB holds them. */
-async function savedItemsOf(store: ItemStore, runId: string): Promise<ComparableItem[]> {
+export async function savedItemsOf(store: ItemStore, runId: string): Promise<ComparableItem[]> {
   const items: ComparableItem[] = [];
   let cursor: string | undefined;
   do {

@@ -1,6 +1,7 @@
 /**
- * `npm run bench:scrape` at a tiny size: it completes, finds that all four engines read the same
- * items, and prints a line of figures for each engine, the ratios and the cost per mode. What the figures are is the benchmark's business, never the test's.
+ * `npm run bench:scrape` at a tiny size: it completes, finds that all five engines (the four
+ * contenders and the DynamoDB floor) read the same items, and prints a line of figures and of CPU
+ * for each engine, the ratios and the cost per mode. What the figures are is the benchmark's business, never the test's.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,22 +13,39 @@ const BENCH = fileURLToPath(new URL('../../bench/scrape.ts', import.meta.url));
 const NUMBER = String.raw`\d+(?:\.\d+)?`;
 
 describe('the scrape benchmark', () => {
-  it('reads 2 listings × 2 pages with all four engines, checks they read the same, and prints figures, ratios and costs', async () => {
+  it('reads 2 listings × 2 pages with all five engines, checks they read the same, and prints figures, ratios and costs', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [BENCH, '--listings', '2', '--pages', '2', '--concurrency', '2', '--rounds', '1'],
       { timeout: 290_000, maxBuffer: 10 * 1024 * 1024 },
     );
-    for (const engine of ['shelfwatch-http', 'cheerio', 'shelfwatch-browser', 'puppeteer']) {
+    for (const engine of [
+      'shelfwatch-http',
+      'cheerio',
+      'shelfwatch-browser',
+      'puppeteer',
+      'dynamodb-floor',
+    ]) {
       const line = new RegExp(
         `^round 1  ${engine}\\s+pages 4  items 80  scrape ${NUMBER} s  ${NUMBER} pages/min  ` +
           `peak RSS ${NUMBER} MiB \\(node ${NUMBER} MiB, \\d+ processes\\)  ` +
-          `cold start→first item \\d+ ms  shop served 4 pages$`,
+          `cold start→first item \\d+ ms  shop served 4 pages\\n` +
+          // The engines that write to DynamoDB Local also say what it spent.
+          `        CPU a page: node ${NUMBER} ms` +
+          (engine === 'cheerio' || engine === 'puppeteer'
+            ? '$'
+            : `, DynamoDB Local ${NUMBER} ms \\(together ${NUMBER} ms\\)$`),
         'm',
       );
       assert.match(stdout, line, `no figures for ${engine} in:\n${stdout}`);
     }
-    assert.match(stdout, /^round 1 {2}readings: all 4 engines read the same 80 items /m);
+    assert.match(stdout, /^round 1 {2}readings: all 5 engines read the same 80 items /m);
+    for (const line of [
+      'DynamoDB floor ÷ CheerioCrawler, pages/min',
+      'HTTP mode ÷ DynamoDB floor, pages/min',
+    ]) {
+      assert.match(stdout, new RegExp(`^  ${line}\\s+${NUMBER}×  \\S`, 'm'), `no ${line} in:\n${stdout}`);
+    }
     for (const ratio of [
       'HTTP mode ÷ CheerioCrawler, pages/min',
       'HTTP mode ÷ CheerioCrawler, peak RSS',
