@@ -15,7 +15,7 @@ import { createApiDependencies } from '../shared/api/index.ts';
 import { createAwsClients, EVENT_BUS_VARIABLE, resourceEnvironment } from '../shared/aws/index.ts';
 import { FolderHistoryDestination, FolderHistoryExports, HISTORY_STREAMS } from '../shared/history/index.ts';
 import { createStores } from '../shared/stores/index.ts';
-import { HOUR_MS, type Slot, slotOf, slotStartMs } from '../shared/schedule/index.ts';
+import { addSlots, HOUR_MS, type Slot, slotOf, slotStartMs } from '../shared/schedule/index.ts';
 import type { NewRule } from '../shared/rules/index.ts';
 import { SCRAPER_VARIABLES } from '../shared/scraping/index.ts';
 import { type ApiServer, startApiServer } from './api-server.ts';
@@ -31,6 +31,7 @@ import { LOCAL_CREDENTIALS } from './emulators.ts';
 import { EventSourceMappings, type MappingVisibility } from './event-source-mapping.ts';
 import { type LocalInfrastructure, startLocalInfrastructure } from './infrastructure.ts';
 import { acceleratedClock, type LocalClock, wallClock } from './local-clock.ts';
+import { ClockFile } from './clock-file.ts';
 import { localOperatorToken } from './operator-token.ts';
 import { countRunsByStatus, formatProgress, itemsSavedOf, type Progress } from './progress.ts';
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
@@ -187,6 +188,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     }
   };
 
+  // An accelerated clock goes on where the data folder's stopped (read before anything starts: a
+  // bad file stops the start with its name and what to do).
+  const clockFile =
+    options.slotEverySeconds && options.dataDir && !options.firstSlot
+      ? new ClockFile(options.dataDir)
+      : undefined;
+  const savedClock = clockFile?.load();
+
   try {
     const infrastructure = await startLocalInfrastructure({ stage, dataDir: options.dataDir });
     stops.push(() => infrastructure.stop());
@@ -243,12 +252,29 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     };
 
     // Local time starts once the emulators are up, so a slow start does not eat the first slot.
+    const resumeAt = options.firstSlot ?? savedClock?.nextSlot;
     const clock = options.slotEverySeconds
-      ? acceleratedClock(options.slotEverySeconds, options.firstSlot ? { firstSlot: options.firstSlot } : {})
+      ? acceleratedClock(options.slotEverySeconds, resumeAt ? { firstSlot: resumeAt } : {})
       : wallClock;
     const firstSlot = slotOf(clock.now());
+    // The demo shop's version 0 is the slot the folder's clock first started at.
+    const versionOrigin = savedClock?.firstSlot ?? firstSlot;
     const shopVersionOf = (slot: Slot): number =>
-      Math.max(0, Math.round((slotStartMs(slot) - slotStartMs(firstSlot)) / HOUR_MS));
+      Math.max(0, Math.round((slotStartMs(slot) - slotStartMs(versionOrigin)) / HOUR_MS));
+    if (savedClock) {
+      print(
+        `Clock: going on at slot ${savedClock.nextSlot}, after the slots this data folder already has ` +
+          `(its clock started at ${savedClock.firstSlot}; ${clockFile?.file}).`,
+      );
+    }
+    let clockSaved = Promise.resolve();
+    const saveClock = (expanded: Slot) => {
+      if (!clockFile) return;
+      const next = { firstSlot: versionOrigin, nextSlot: addSlots(expanded, 1) };
+      clockSaved = clockSaved
+        .then(() => clockFile.save(next))
+        .catch((error: unknown) => print(`could not save the clock in ${clockFile.file}: ${String(error)}`));
+    };
     const logFile = path.join(options.logDir, 'functions.log');
     const accelerated = clock.speed !== 1;
     // Heartbeat alarms are not judged on an accelerated clock: `expandSlot` (how it expands its
@@ -452,8 +478,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       print,
       twice: options.faults?.expandEachSlotTwice === true,
       onSlot: (slot) => shop.setVersion(shopVersionOf(slot)),
+      onExpanded: saveClock,
     });
-    stops.push(() => slots.stop());
+    stops.push(async () => {
+      await slots.stop();
+      await clockSaved;
+    });
 
     const progress = async (): Promise<Progress> => ({
       runs: await countRunsByStatus(infrastructure.clients.documents, infrastructure.resources.tables.runs),

@@ -30,6 +30,8 @@ export function startSlotFirings(context: {
    * at each new hour): the demo shop moves to that slot's version of its catalogue.
    */
   onSlot?: (slot: Slot) => void;
+  /** Accelerated clock: called once a slot is expanded (the data folder keeps where the clock is). */
+  onExpanded?: (slot: Slot) => void;
 }): { expanded: ExpandedSlot[]; stop(): Promise<void> } {
   const { runtime, clock, print } = context;
   const onSlot = context.onSlot ?? (() => undefined);
@@ -69,6 +71,7 @@ export function startSlotFirings(context: {
         const created = reports.reduce((sum, report) => sum + report.created, 0);
         print(`✓ slot ${slot} expanded: ${created} run(s) created`);
         next = addSlots(slot, 1);
+        context.onExpanded?.(slot);
       }
     } catch {
       // printed by the runtime; the same slot is tried again at the next tick

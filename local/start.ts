@@ -10,6 +10,8 @@ import { parseArgs } from 'node:util';
 import { type LocalPipeline, startLocalPipeline } from './pipeline.ts';
 import { nextFiringMs } from './schedule-clock.ts';
 import { PortInUseError } from './port-in-use.ts';
+import { ClockFileError } from './clock-file.ts';
+import { StreamPositionFileError } from './stream-positions.ts';
 import { PRIORITIES } from '../shared/definitions/index.ts';
 import {
   type ScheduleName,
@@ -218,8 +220,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof PortInUseError) {
-    // An everyday situation, not a bug: say what to do, no stack. What had started is stopped.
+  if (
+    error instanceof PortInUseError ||
+    error instanceof ClockFileError ||
+    error instanceof StreamPositionFileError
+  ) {
+    // An everyday situation (a port taken, a data folder's file edited by hand), not a bug: say
+    // what to do, no stack. What had started is stopped.
     console.error(`Cannot start: ${error.message}.\nEverything started before was stopped.`);
     process.exit(1);
   }

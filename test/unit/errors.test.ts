@@ -121,6 +121,7 @@ const SAMPLES: Record<string, readonly Sample[]> = {
   StreamPositionFileError: [
     { args: ['.shelfwatch/data/streams/notifier.json', 'is not JSON'], kind: 'invalid' },
   ],
+  ClockFileError: [{ args: ['.shelfwatch/data/clock.json', 'is not JSON'], kind: 'invalid' }],
   CursorKeyMalformedError: [{ args: ['shelfwatch-dev-control'], kind: 'internal' }],
   ProxyRefusedError: [{ args: ['the proxy answered 407'], kind: 'unavailable' }],
   ChangesNotRecordedError: [{ args: ['6 races lost on amazon/US/B0TEST0001'], kind: 'unavailable' }],
