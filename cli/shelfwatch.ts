@@ -6,6 +6,7 @@
  *
  * Every command and group has --help. Exit codes: see exit-codes.ts (and `shelfwatch --help`).
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
 import { createOutput } from './output.ts';
@@ -54,6 +55,11 @@ export const COMMAND_MODULES: readonly {
 /** The root's options that take a value (`--endpoint <url>`), whose value is not a command name. */
 const VALUE_OPTIONS = new Set(['--endpoint', '--token', '--config']);
 
+/** Shelfwatch's version: the package's, read where the CLI runs from (the repository). */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
 /**
  * The top-level command the arguments name: their first operand, past the root's options. Only a
  * hint for what to load: anything else (no command, `help`, a typo, `--`, `-h` before the command)
@@ -79,6 +85,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .option('--token <token>', 'API token (or SHELFWATCH_TOKEN)')
     .option('--config <file>', 'config file with { endpoint, token }')
     .option('--json', 'print JSON for scripts instead of tables')
+    .version(VERSION, '-V, --version', 'print the version of Shelfwatch (package.json) and exit')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .showSuggestionAfterError()
@@ -112,4 +119,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) process.exitCode = await main(process.argv.slice(2));
+if (import.meta.main) {
+  // `shelfwatch … | head`: the reader went away, which is how a pipe ends, not a failure.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(process.exitCode ?? EXIT.ok);
+    });
+  }
+  process.exitCode = await main(process.argv.slice(2));
+}
