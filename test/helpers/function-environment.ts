@@ -1,13 +1,19 @@
 /**
  * The environment CDK gives one function: only the variables of the resources the catalogue
- * grants it. Mirrors `environmentFor` in infra/constructs/functions.ts (tables it may touch;
- * queues it sends to, consumes, inspects or pulls from; DLQs it inspects or redrives; topics;
- * buckets; the run events bus; the webhooks queue and its DLQ), with values taken from a local stage's full environment.
+ * grants it. Mirrors `resourceVariables` in infra/constructs/functions/environment.ts (tables it
+ * may touch; run queues, browser and HTTP, it sends to, consumes, inspects or pulls from; DLQs it
+ * inspects or redrives; topics; buckets, the history's included; Athena and Glue for the history's
+ * readers; the run events bus; the alerts topic; the webhooks queue and its DLQ), with values
+ * taken from a local stage's full environment. test/infra/stack.test.ts holds the two equal.
  */
 import {
+  ALERT_TOPIC_VARIABLE,
+  ATHENA_WORKGROUP_VARIABLE,
   bucketVariable,
   deadLetterQueueUrlVariable,
   EVENT_BUS_VARIABLE,
+  GLUE_DATABASE_VARIABLE,
+  httpQueueUrlVariable,
   queueUrlVariable,
   STAGE_VARIABLE,
   tableVariable,
@@ -16,6 +22,7 @@ import {
   WEBHOOK_QUEUE_URL_VARIABLE,
 } from '../../shared/aws/index.ts';
 import {
+  type BucketName,
   type FunctionDeclaration,
   FUNCTIONS,
   type FunctionName,
@@ -25,21 +32,33 @@ import {
 /** Variable names CDK sets for resources, derived from the function's grants. */
 export function grantedVariables(name: FunctionName): string[] {
   const declaration: FunctionDeclaration = FUNCTIONS[name];
-  const queues = new Set([
-    ...declaration.sendsTo,
-    ...declaration.consumes,
-    ...declaration.inspectsQueues,
-    ...(declaration.pullsFrom ?? []),
+  const {
+    sendsTo,
+    consumes,
+    inspectsQueues,
+    pullsFrom = [],
+    redrivesFrom = [],
+    consumesHttp = [],
+  } = declaration;
+  const queues = new Set([...sendsTo, ...consumes, ...inspectsQueues, ...pullsFrom]);
+  const httpQueues = new Set([...sendsTo, ...consumesHttp, ...inspectsQueues]);
+  const deadLetterQueues = new Set([...inspectsQueues, ...redrivesFrom]);
+  const buckets = new Set<BucketName>([
+    ...(declaration.writesTo ?? []),
+    ...(declaration.writesHistory || declaration.compactsHistory ? (['history'] as const) : []),
+    ...(declaration.queriesHistory ? (['history', 'athenaResults'] as const) : []),
   ]);
-  const deadLetterQueues = new Set([...declaration.inspectsQueues, ...(declaration.redrivesFrom ?? [])]);
   return [
     STAGE_VARIABLE,
     ...(Object.keys(declaration.tables) as TableName[]).map(tableVariable),
     ...[...queues].map(queueUrlVariable),
+    ...[...httpQueues].map(httpQueueUrlVariable),
     ...[...deadLetterQueues].map(deadLetterQueueUrlVariable),
     ...declaration.publishesTo.map(topicArnVariable),
-    ...(declaration.writesTo ?? []).map(bucketVariable),
+    ...[...buckets].map(bucketVariable),
+    ...(declaration.queriesHistory ? [ATHENA_WORKGROUP_VARIABLE, GLUE_DATABASE_VARIABLE] : []),
     ...(declaration.publishesRunEvents ? [EVENT_BUS_VARIABLE] : []),
+    ...(declaration.publishesAlerts ? [ALERT_TOPIC_VARIABLE] : []),
     ...(declaration.enqueuesWebhooks || declaration.deliversWebhooks ? [WEBHOOK_QUEUE_URL_VARIABLE] : []),
     ...(declaration.deliversWebhooks ? [WEBHOOK_DLQ_URL_VARIABLE] : []),
   ];

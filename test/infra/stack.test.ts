@@ -12,6 +12,8 @@ import type { FunctionsProps } from '../../infra/constructs/functions/functions.
 import { grantDeclaredAccess } from '../../infra/constructs/functions/grants.ts';
 import { WEBHOOK_VARIABLES } from '../../shared/webhooks/index.ts';
 import { type Resources, resourcesOf, type Synthesized, synthesize } from './synthesize.ts';
+import { grantedVariables } from '../helpers/function-environment.ts';
+import { ATHENA_WORKGROUP_VARIABLE, GLUE_DATABASE_VARIABLE, STAGE_VARIABLE } from '../../shared/aws/index.ts';
 import { PRIORITIES } from '../../shared/definitions/index.ts';
 import {
   alarmName,
@@ -346,6 +348,23 @@ describe('the Shelfwatch stack', () => {
         ScalingConfig: { MaximumConcurrency: QUEUES[priority].httpMaxConcurrency },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
       });
+    }
+  });
+
+  it('gives each function the resource variables test/helpers/function-environment.ts says it is granted, and no other', () => {
+    // A resource variable's value is a reference to a resource of the stack (or a name made from
+    // the stage: the stage itself, Athena's workgroup and Glue's database); settings are literals.
+    const NAMED_BY_STAGE = new Set([STAGE_VARIABLE, ATHENA_WORKGROUP_VARIABLE, GLUE_DATABASE_VARIABLE]);
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      const [fn] = Object.values(resourcesOf(synth.json, 'AWS::Lambda::Function')).filter(
+        (resource) => resource.Properties.FunctionName === resourceName(STAGE, name),
+      );
+      assert.ok(fn, `${name} exists`);
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const resourceVariables = Object.entries(variables)
+        .filter(([variable, value]) => typeof value === 'object' || NAMED_BY_STAGE.has(variable))
+        .map(([variable]) => variable);
+      assert.deepEqual(new Set(grantedVariables(name)), new Set(resourceVariables), name);
     }
   });
 
