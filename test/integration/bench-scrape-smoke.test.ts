@@ -40,6 +40,15 @@ describe('the scrape benchmark', () => {
       assert.match(stdout, line, `no figures for ${engine} in:\n${stdout}`);
     }
     assert.match(stdout, /^round 1 {2}readings: all 5 engines read the same 80 items /m);
+    assert.match(
+      stdout,
+      new RegExp(
+        `^  CPU a page at 1\\.3× CheerioCrawler's pages/min on \\d+ cores: ${NUMBER} ms in all; ` +
+          `saving a page's items takes ${NUMBER} ms .*, CheerioCrawler's fetch and parse ${NUMBER} ms: together (over|within) it`,
+        'm',
+      ),
+      `no CPU budget line in:\n${stdout}`,
+    );
     for (const line of [
       'DynamoDB floor ÷ CheerioCrawler, pages/min',
       'HTTP mode ÷ DynamoDB floor, pages/min',
