@@ -9,6 +9,8 @@
 import chromium from '@sparticuz/chromium';
 import puppeteer, { type Browser, type HTTPRequest, type Page, type ResourceType } from 'puppeteer-core';
 import { SCRAPER_DEFAULTS } from '../scraper-config.ts';
+import type { UrlCheckOptions } from '../url-guard.ts';
+import { type GuardProxy, startGuardProxy } from './guard-proxy.ts';
 
 export interface BrowserHostOptions {
   /** Relaunch the browser after this many pages (bounds memory growth). Default: SCRAPER_DEFAULTS. */
@@ -19,6 +21,13 @@ export interface BrowserHostOptions {
   readonly chromiumBinPath?: string;
   /** The outbound proxy, asked for at every launch (so a rotated secret applies at the next recycle). */
   readonly resolveProxy?: () => Promise<BrowserProxy | undefined>;
+  /**
+   * The SSRF guard for everything the browser requests: with it (and no outbound proxy), Chromium
+   * goes through a guard proxy (guard-proxy.ts) that resolves each host once, checks every address
+   * and connects to the checked one. The scrapers always pass it; without it nothing is checked
+   * beyond `allowRequest` (tests of extractors on loopback pages).
+   */
+  readonly urlCheck?: UrlCheckOptions;
 }
 
 export interface BrowserProxy {
@@ -87,6 +96,9 @@ export class BrowserHost {
   private pagesOnThisBrowser = 0;
   private contextsOpen = 0;
   private blockedRequests = 0;
+  private guard: GuardProxy | undefined;
+  /** Refusals of the guard proxies already stopped (one per launch). */
+  private refusedByStoppedGuards = 0;
 
   constructor(options: BrowserHostOptions = {}) {
     this.options = options;
@@ -142,7 +154,8 @@ export class BrowserHost {
       launches: this.launches,
       pagesServed: this.pagesServed,
       contextsOpen: this.contextsOpen,
-      blockedRequests: this.blockedRequests,
+      blockedRequests:
+        this.blockedRequests + this.refusedByStoppedGuards + (this.guard?.stats().refused ?? 0),
     };
   }
 
@@ -156,6 +169,15 @@ export class BrowserHost {
     this.browser = undefined;
     this.pagesOnThisBrowser = 0;
     if (browser) await browser.close().catch(() => undefined);
+    await this.stopGuard();
+  }
+
+  private async stopGuard(): Promise<void> {
+    const guard = this.guard;
+    this.guard = undefined;
+    if (!guard) return;
+    this.refusedByStoppedGuards += guard.stats().refused;
+    await guard.stop();
   }
 
   private async ensureBrowser(): Promise<Browser> {
@@ -168,14 +190,26 @@ export class BrowserHost {
 
   private async launch(): Promise<Browser> {
     const proxy = await this.options.resolveProxy?.();
-    // With a proxy, everything goes through it: no implicit exception for loopback.
-    const proxyArgs = proxy ? [`--proxy-server=${proxy.server}`, '--proxy-bypass-list=<-loopback>'] : [];
-    const browser = await puppeteer.launch({
-      executablePath: await chromium.executablePath(this.options.chromiumBinPath),
-      args: chromiumFlags([...proxyArgs, ...(this.options.extraArgs ?? [])]),
-      headless: 'shell',
-      defaultViewport: { width: 1366, height: 900 },
-    });
+    await this.stopGuard(); // the guard of a browser that crashed or disconnected
+    // An operator's proxy resolves names in its own network: the guard proxy cannot pin them.
+    const { urlCheck } = this.options;
+    const guard = !proxy && urlCheck ? await startGuardProxy({ urlCheck }) : undefined;
+    this.guard = guard;
+    const server = proxy?.server ?? guard?.url;
+    // Everything goes through the proxy: no implicit exception for loopback.
+    const proxyArgs = server ? [`--proxy-server=${server}`, '--proxy-bypass-list=<-loopback>'] : [];
+    let browser: Browser;
+    try {
+      browser = await puppeteer.launch({
+        executablePath: await chromium.executablePath(this.options.chromiumBinPath),
+        args: chromiumFlags([...proxyArgs, ...(this.options.extraArgs ?? [])]),
+        headless: 'shell',
+        defaultViewport: { width: 1366, height: 900 },
+      });
+    } catch (error) {
+      await this.stopGuard();
+      throw error;
+    }
     this.launches += 1;
     this.pagesOnThisBrowser = 0;
     this.proxy = proxy;
