@@ -76,6 +76,7 @@ describe('Chromium behind the SSRF guard proxy', () => {
     try {
       assert.equal(await readTitle(host), 'Electric kettle 1.7 l');
       assert.deepEqual(privateHits, ['/internal.css'], 'the test can see a leak');
+      assert.equal(host.stats().guardedRequests, 0);
     } finally {
       await host.close();
     }
@@ -93,6 +94,7 @@ describe('Chromium behind the SSRF guard proxy', () => {
       assert.ok(pageHits.includes('/product') && pageHits.includes('/own.css'), pageHits.join(', '));
       assert.deepEqual(privateHits, []);
       assert.equal(host.stats().blockedRequests, 1, 'the guard’s refusal is counted');
+      assert.ok(host.stats().guardedRequests >= 2, 'the page and its own stylesheet went through the guard');
 
       // A redirect to the private name is refused too: the navigation never reaches it.
       const status = await host.withPage({}, async (page) => {

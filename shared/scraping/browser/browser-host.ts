@@ -4,7 +4,8 @@
  * isolated browser context (its own cookies, cache and storage) that is closed afterwards, so
  * nothing leaks from one run to the next. The browser is recycled after a number of pages, and
  * relaunched if it crashes or disconnects. Images, media and fonts are not downloaded unless the
- * caller asks for them.
+ * caller asks for them. Given `urlCheck`, every request goes through the SSRF guard proxy
+ * (guard-proxy.ts), one per launched browser, unless an operator proxy is configured.
  */
 import chromium from '@sparticuz/chromium';
 import puppeteer, { type Browser, type HTTPRequest, type Page, type ResourceType } from 'puppeteer-core';
@@ -79,11 +80,17 @@ export function chromiumFlags(extraArgs: readonly string[] = []): string[] {
   return [...chromium.args.filter((flag) => !DROPPED_FLAGS.has(flag)), ...QUIET_FLAGS, ...extraArgs];
 }
 
+const passedBy = (guard: GuardProxy | undefined): number =>
+  guard ? guard.stats().tunnels + guard.stats().forwarded : 0;
+
 export interface BrowserHostStats {
   readonly launches: number;
   readonly pagesServed: number;
   readonly contextsOpen: number;
+  /** Requests refused by `allowRequest`, by resource type, or by the guard proxy. */
   readonly blockedRequests: number;
+  /** Requests and tunnels the guard proxy checked and let through (0 when it is not in front). */
+  readonly guardedRequests: number;
 }
 
 export class BrowserHost {
@@ -99,6 +106,7 @@ export class BrowserHost {
   private guard: GuardProxy | undefined;
   /** Refusals of the guard proxies already stopped (one per launch). */
   private refusedByStoppedGuards = 0;
+  private passedByStoppedGuards = 0;
 
   constructor(options: BrowserHostOptions = {}) {
     this.options = options;
@@ -156,6 +164,7 @@ export class BrowserHost {
       contextsOpen: this.contextsOpen,
       blockedRequests:
         this.blockedRequests + this.refusedByStoppedGuards + (this.guard?.stats().refused ?? 0),
+      guardedRequests: this.passedByStoppedGuards + passedBy(this.guard),
     };
   }
 
@@ -177,6 +186,7 @@ export class BrowserHost {
     this.guard = undefined;
     if (!guard) return;
     this.refusedByStoppedGuards += guard.stats().refused;
+    this.passedByStoppedGuards += passedBy(guard);
     await guard.stop();
   }
 
