@@ -24,17 +24,17 @@ export function createRunScraper(
   logger?: ScraperLogger,
   hooks: Pick<RunScraperOptions, 'onEscalation'> = {},
 ): ScraperWiring {
+  const options = runScraperOptionsOf(stores, resources, clients, config, logger, hooks);
   const browser = new BrowserHost({
     recycleAfterPages: config.recycleAfterPages,
+    // The same guard as the page checks (allow-list included), now for every browser request.
+    urlCheck: options.urlCheck ?? {},
     ...(config.chromiumBinPath ? { chromiumBinPath: config.chromiumBinPath } : {}),
     ...(config.proxySecretName
       ? { resolveProxy: () => proxyOf(clients.secrets, config.proxySecretName as string) }
       : {}),
   });
-  const scraper = new RunScraper({
-    ...runScraperOptionsOf(stores, resources, clients, config, logger, hooks),
-    browser,
-  });
+  const scraper = new RunScraper({ ...options, browser });
   return { scraper, queue: stores.queue, browser };
 }
 

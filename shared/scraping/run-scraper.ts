@@ -383,7 +383,8 @@ export function userAgentOf(
 
 /**
  * Subresources a page may load: http(s) only, never a literal private, loopback or metadata
- * address (the page's own URL was checked with DNS before navigation), allow-listed hosts aside.
+ * address, allow-listed hosts aside. A cheap early refusal only: names are resolved and checked by
+ * the browser's guard proxy (browser/guard-proxy.ts), which every request of the page goes through.
  */
 function isAllowedSubrequest(raw: string, urlCheck: UrlCheckOptions | undefined): boolean {
   let url: URL;

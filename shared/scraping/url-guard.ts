@@ -190,6 +190,32 @@ async function checkUrl(
   if (url.username || url.password) throw new BlockedUrlError(raw, 'URLs with credentials are not scraped');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const addresses = await checkHostAddresses(raw, host, port, options, unresolvable);
+  return { url, addresses };
+}
+
+/**
+ * The host part of the guard, for callers that have a host and port rather than a URL (the
+ * browser's guard proxy, shared/scraping/browser/guard-proxy.ts): resolves once and returns the
+ * addresses, all public unless `host:port` is allow-listed. Throws BlockedUrlError naming `target`.
+ */
+export async function checkScrapeHost(
+  host: string,
+  port: string,
+  options: UrlCheckOptions = {},
+): Promise<string[]> {
+  const bare = host.replace(/^\[|\]$/g, '');
+  const target = isIP(bare) === 6 ? `[${bare}]:${port}` : `${bare}:${port}`;
+  return checkHostAddresses(target, bare, port, options, 'refuse');
+}
+
+async function checkHostAddresses(
+  raw: string,
+  host: string,
+  port: string,
+  options: UrlCheckOptions,
+  unresolvable: 'refuse' | 'accept',
+): Promise<string[]> {
   const allowed = options.allowHosts?.includes(`${host}:${port}`) ?? false;
   const refusedName = allowed ? undefined : refusedHostName(host);
   if (refusedName !== undefined) throw new BlockedUrlError(raw, refusedName);
@@ -204,12 +230,12 @@ async function checkUrl(
   }
   if (addresses.length === 0) {
     if (unresolvable === 'refuse') throw new BlockedUrlError(raw, `host ${host} does not resolve`);
-    return { url, addresses };
+    return addresses;
   }
   if (!allowed) {
     const refused = addresses.find((address) => !isPublicAddress(address));
     if (refused !== undefined)
       throw new BlockedUrlError(raw, `host ${host} resolves to ${refused}, which is not a public address`);
   }
-  return { url, addresses };
+  return addresses;
 }

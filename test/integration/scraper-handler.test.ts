@@ -143,6 +143,8 @@ describe('the scraper handler', () => {
     const finished = await runs.require(run.runId);
     assert.equal(finished.status, 'SUCCEEDED');
     assert.equal(finished.counts.saved, 40);
+    const { browser } = await import('../../functions/scraper/handler.ts');
+    assert.ok(browser.stats().guardedRequests >= 2, 'both pages went through the SSRF guard proxy');
     const items = new ItemStore({
       documents: local().clients.documents,
       tableName: local().resources.tables.items,

@@ -4,11 +4,14 @@
  * isolated browser context (its own cookies, cache and storage) that is closed afterwards, so
  * nothing leaks from one run to the next. The browser is recycled after a number of pages, and
  * relaunched if it crashes or disconnects. Images, media and fonts are not downloaded unless the
- * caller asks for them.
+ * caller asks for them. Given `urlCheck`, every request goes through the SSRF guard proxy
+ * (guard-proxy.ts), one per launched browser, unless an operator proxy is configured.
  */
 import chromium from '@sparticuz/chromium';
 import puppeteer, { type Browser, type HTTPRequest, type Page, type ResourceType } from 'puppeteer-core';
 import { SCRAPER_DEFAULTS } from '../scraper-config.ts';
+import type { UrlCheckOptions } from '../url-guard.ts';
+import { type GuardProxy, startGuardProxy } from './guard-proxy.ts';
 
 export interface BrowserHostOptions {
   /** Relaunch the browser after this many pages (bounds memory growth). Default: SCRAPER_DEFAULTS. */
@@ -19,6 +22,13 @@ export interface BrowserHostOptions {
   readonly chromiumBinPath?: string;
   /** The outbound proxy, asked for at every launch (so a rotated secret applies at the next recycle). */
   readonly resolveProxy?: () => Promise<BrowserProxy | undefined>;
+  /**
+   * The SSRF guard for everything the browser requests: with it (and no outbound proxy), Chromium
+   * goes through a guard proxy (guard-proxy.ts) that resolves each host once, checks every address
+   * and connects to the checked one. The scrapers always pass it; without it nothing is checked
+   * beyond `allowRequest` (tests of extractors on loopback pages).
+   */
+  readonly urlCheck?: UrlCheckOptions;
 }
 
 export interface BrowserProxy {
@@ -70,11 +80,17 @@ export function chromiumFlags(extraArgs: readonly string[] = []): string[] {
   return [...chromium.args.filter((flag) => !DROPPED_FLAGS.has(flag)), ...QUIET_FLAGS, ...extraArgs];
 }
 
+const passedBy = (guard: GuardProxy | undefined): number =>
+  guard ? guard.stats().tunnels + guard.stats().forwarded : 0;
+
 export interface BrowserHostStats {
   readonly launches: number;
   readonly pagesServed: number;
   readonly contextsOpen: number;
+  /** Requests refused by `allowRequest`, by resource type, or by the guard proxy. */
   readonly blockedRequests: number;
+  /** Requests and tunnels the guard proxy checked and let through (0 when it is not in front). */
+  readonly guardedRequests: number;
 }
 
 export class BrowserHost {
@@ -87,6 +103,10 @@ export class BrowserHost {
   private pagesOnThisBrowser = 0;
   private contextsOpen = 0;
   private blockedRequests = 0;
+  private guard: GuardProxy | undefined;
+  /** Refusals of the guard proxies already stopped (one per launch). */
+  private refusedByStoppedGuards = 0;
+  private passedByStoppedGuards = 0;
 
   constructor(options: BrowserHostOptions = {}) {
     this.options = options;
@@ -142,7 +162,9 @@ export class BrowserHost {
       launches: this.launches,
       pagesServed: this.pagesServed,
       contextsOpen: this.contextsOpen,
-      blockedRequests: this.blockedRequests,
+      blockedRequests:
+        this.blockedRequests + this.refusedByStoppedGuards + (this.guard?.stats().refused ?? 0),
+      guardedRequests: this.passedByStoppedGuards + passedBy(this.guard),
     };
   }
 
@@ -156,6 +178,16 @@ export class BrowserHost {
     this.browser = undefined;
     this.pagesOnThisBrowser = 0;
     if (browser) await browser.close().catch(() => undefined);
+    await this.stopGuard();
+  }
+
+  private async stopGuard(): Promise<void> {
+    const guard = this.guard;
+    this.guard = undefined;
+    if (!guard) return;
+    this.refusedByStoppedGuards += guard.stats().refused;
+    this.passedByStoppedGuards += passedBy(guard);
+    await guard.stop();
   }
 
   private async ensureBrowser(): Promise<Browser> {
@@ -168,14 +200,26 @@ export class BrowserHost {
 
   private async launch(): Promise<Browser> {
     const proxy = await this.options.resolveProxy?.();
-    // With a proxy, everything goes through it: no implicit exception for loopback.
-    const proxyArgs = proxy ? [`--proxy-server=${proxy.server}`, '--proxy-bypass-list=<-loopback>'] : [];
-    const browser = await puppeteer.launch({
-      executablePath: await chromium.executablePath(this.options.chromiumBinPath),
-      args: chromiumFlags([...proxyArgs, ...(this.options.extraArgs ?? [])]),
-      headless: 'shell',
-      defaultViewport: { width: 1366, height: 900 },
-    });
+    await this.stopGuard(); // the guard of a browser that crashed or disconnected
+    // An operator's proxy resolves names in its own network: the guard proxy cannot pin them.
+    const { urlCheck } = this.options;
+    const guard = !proxy && urlCheck ? await startGuardProxy({ urlCheck }) : undefined;
+    this.guard = guard;
+    const server = proxy?.server ?? guard?.url;
+    // Everything goes through the proxy: no implicit exception for loopback.
+    const proxyArgs = server ? [`--proxy-server=${server}`, '--proxy-bypass-list=<-loopback>'] : [];
+    let browser: Browser;
+    try {
+      browser = await puppeteer.launch({
+        executablePath: await chromium.executablePath(this.options.chromiumBinPath),
+        args: chromiumFlags([...proxyArgs, ...(this.options.extraArgs ?? [])]),
+        headless: 'shell',
+        defaultViewport: { width: 1366, height: 900 },
+      });
+    } catch (error) {
+      await this.stopGuard();
+      throw error;
+    }
     this.launches += 1;
     this.pagesOnThisBrowser = 0;
     this.proxy = proxy;
