@@ -11,11 +11,10 @@
  * the first slot not yet expanded. Written (beside the file, then renamed over it) after each
  * slot is expanded. The wall clock (no `--slot-every`) never uses it.
  */
-import { readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ShelfwatchError } from '../shared/errors/index.ts';
 import { isSlot, type Slot } from '../shared/schedule/index.ts';
+import { readStateFile, writeStateFile } from './state-file.ts';
 
 export interface SavedClock {
   readonly firstSlot: Slot;
@@ -44,31 +43,16 @@ export class ClockFile {
 
   /** The clock saved in the folder; none when the file is absent (a new folder, or one from before). */
   load(): SavedClock | undefined {
-    let text: string;
-    try {
-      text = readFileSync(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
-    return parseClock(this.file, text);
+    const parsed = readStateFile(this.file, (problem) => new ClockFileError(this.file, problem));
+    return parsed === undefined ? undefined : validClock(this.file, parsed);
   }
 
   async save(clock: SavedClock): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, `${JSON.stringify({ v: 1, ...clock }, null, 2)}\n`);
-    await rename(temporary, this.file);
+    await writeStateFile(this.file, { v: 1, ...clock });
   }
 }
 
-function parseClock(file: string, text: string): SavedClock {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new ClockFileError(file, 'is not JSON');
-  }
+function validClock(file: string, parsed: unknown): SavedClock {
   const content = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
   if (content.v !== 1) throw new ClockFileError(file, 'needs "v": 1');
   for (const field of ['firstSlot', 'nextSlot'] as const) {

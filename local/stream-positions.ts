@@ -10,10 +10,8 @@
  * of a table's stream, carried on across restarts of an on-disk database (same stream ARN, same
  * shard). They are compared as numbers (BigInt), which stays right past the padding's width.
  */
-import { readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { ShelfwatchError } from '../shared/errors/index.ts';
+import { readStateFile, writeStateFile } from './state-file.ts';
 
 /** A shard's place: the last record taken, and whether a closed shard was read to its end. */
 export interface ShardPosition {
@@ -54,34 +52,20 @@ export class StreamPositionFile {
 
   /** The positions saved for `streamArn`; none when the file is absent or was kept for another stream (a table made anew). */
   load(streamArn: string): Map<string, ShardPosition> {
-    let text: string;
-    try {
-      text = readFileSync(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-      throw error;
-    }
-    const content = parseContent(this.file, text);
+    const parsed = readStateFile(this.file, (problem) => new StreamPositionFileError(this.file, problem));
+    if (parsed === undefined) return new Map();
+    const content = validContent(this.file, parsed);
     if (content.streamArn !== streamArn) return new Map();
     return new Map(Object.entries(content.shards));
   }
 
   async save(streamArn: string, positions: ReadonlyMap<string, ShardPosition>): Promise<void> {
     const content: PositionFileContent = { v: 1, streamArn, shards: Object.fromEntries(positions) };
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, `${JSON.stringify(content, null, 2)}\n`);
-    await rename(temporary, this.file);
+    await writeStateFile(this.file, content);
   }
 }
 
-function parseContent(file: string, text: string): PositionFileContent {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new StreamPositionFileError(file, 'is not JSON');
-  }
+function validContent(file: string, parsed: unknown): PositionFileContent {
   const content = parsed as Partial<PositionFileContent> | null;
   if (content?.v !== 1 || typeof content.streamArn !== 'string' || typeof content.shards !== 'object') {
     throw new StreamPositionFileError(file, 'needs v: 1, streamArn and shards');
