@@ -4,7 +4,7 @@
  * checkpoint that says the page is done. Whatever stops the page is a `PageFailure` carrying its
  * failure class (or the SSRF guard's `BlockedUrlError`).
  */
-import type { Page } from 'puppeteer-core';
+import type { HTTPRequest, Page } from 'puppeteer-core';
 import {
   type ChangeRecorder,
   ChangesNotRecordedError,
@@ -29,7 +29,7 @@ import {
 import type { EscalationReason } from './fetch-mode.ts';
 import type { HttpSession } from './http/index.ts';
 import { failureOfBlock, failureOfNavigation, failureOfStatus, PageFailure } from './page-failure.ts';
-import { checkScrapeUrl, type UrlCheckOptions } from './url-guard.ts';
+import { BlockedUrlError, checkScrapeUrl, type UrlCheckOptions } from './url-guard.ts';
 
 /** Running totals a run's checkpoint carries in `state` (so completeness survives a resume). */
 export interface CheckpointTotals {
@@ -213,15 +213,30 @@ export async function saveSnapshots(
 export async function loadRunPage(page: Page, input: PageLoad): Promise<PageExtraction> {
   const { url } = input;
   await checkScrapeUrl(url, input.urlCheck);
+  // The main frame's navigations (the page, then each redirect): when the guard proxy refuses a
+  // redirect, Chromium sees a 403 page (plain HTTP) or a failed tunnel (HTTPS). Either is the
+  // SSRF guard's refusal, a permanent URL_BLOCKED as over HTTP, not a block or a network error.
+  const navigations: string[] = [];
+  const onRequest = (request: HTTPRequest) => {
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame())
+      navigations.push(request.url());
+  };
+  page.on('request', onRequest);
   let status: number;
   try {
     const response = await page.goto(url, { waitUntil: 'domcontentloaded' });
     status = response?.status() ?? 0;
   } catch (error) {
+    await throwIfRedirectRefused(navigations, input.urlCheck);
     throw new PageFailure(failureOfNavigation(error, url), { cause: error });
+  } finally {
+    page.off('request', onRequest);
   }
   const statusFailure = failureOfStatus(status, url);
-  if (statusFailure) throw new PageFailure(statusFailure);
+  if (statusFailure) {
+    await throwIfRedirectRefused(navigations, input.urlCheck);
+    throw new PageFailure(statusFailure);
+  }
   let extraction: PageExtraction;
   try {
     extraction = await extractPage(page, input.extractor, {
@@ -233,6 +248,23 @@ export async function loadRunPage(page: Page, input: PageLoad): Promise<PageExtr
   }
   if (extraction.blocked) throw new PageFailure(failureOfBlock(extraction.blocked, url));
   return extraction;
+}
+
+/**
+ * After a failed navigation: the guard's own error for the first redirect it refuses (the page's
+ * URL itself was checked before). Checked again here, as the guard proxy checked it; only a
+ * failed load pays for it.
+ */
+async function throwIfRedirectRefused(navigations: readonly string[], urlCheck: UrlCheckOptions | undefined) {
+  for (let index = 1; index < navigations.length; index += 1) {
+    const target = navigations[index] as string;
+    try {
+      await checkScrapeUrl(target, urlCheck);
+    } catch (error) {
+      if (!(error instanceof BlockedUrlError)) throw error;
+      throw new BlockedUrlError(target, `${error.reason} (a redirect from ${navigations[index - 1]})`);
+    }
+  }
 }
 
 /**

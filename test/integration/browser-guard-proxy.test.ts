@@ -9,7 +9,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { BrowserHost } from '../../shared/scraping/browser/index.ts';
-import type { Resolver } from '../../shared/scraping/index.ts';
+import type { Extractor } from '../../shared/scraping/extractors/index.ts';
+import { BlockedUrlError, PageFailure, type Resolver } from '../../shared/scraping/index.ts';
+import { loadRunPage } from '../../shared/scraping/read-run-page.ts';
+import type { Run } from '../../shared/runs/index.ts';
 
 const PRIVATE_NAME = 'assets.rebind.test';
 
@@ -53,6 +56,10 @@ describe('Chromium behind the SSRF guard proxy', () => {
         response.writeHead(200, { 'content-type': 'text/css' }).end('h1 { color: green }');
       } else if (request.url === '/moved') {
         response.writeHead(302, { location: `http://${PRIVATE_NAME}:${privatePort}/admin` }).end();
+      } else if (request.url === '/moved-tls') {
+        response.writeHead(302, { location: `https://${PRIVATE_NAME}:${privatePort}/admin` }).end();
+      } else if (request.url === '/forbidden') {
+        response.writeHead(403, { 'content-type': 'text/html' }).end('<!doctype html><p>Access denied</p>');
       } else {
         response.writeHead(404).end();
       }
@@ -109,6 +116,45 @@ describe('Chromium behind the SSRF guard proxy', () => {
       // The guard stops with the browser; its refusals stay counted.
       await host.close();
       assert.equal(host.stats().blockedRequests, blocked);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('a run page whose redirect the guard refuses fails as URL_BLOCKED, naming the redirect; a 403 page does not', async () => {
+    const urlCheck = { allowHosts: [`127.0.0.1:${pagePort}`], resolve };
+    const host = new BrowserHost({ extraArgs: chromiumResolverRules(), urlCheck });
+    privateHits.length = 0;
+    // Only the URL and the guard's options matter before the page loads.
+    const load = (path: string) =>
+      host.withPage({}, (page) =>
+        loadRunPage(page, {
+          url: `http://127.0.0.1:${pagePort}${path}`,
+          urlCheck,
+          pageNumber: 1,
+          run: {} as Run,
+          extractor: {} as Extractor,
+        }),
+      );
+    try {
+      for (const path of ['/moved', '/moved-tls']) {
+        await assert.rejects(load(path), (error: unknown) => {
+          assert.ok(error instanceof BlockedUrlError, `${path}: ${String(error)}`);
+          assert.equal(error.code, 'URL_BLOCKED');
+          assert.match(
+            error.message,
+            new RegExp(`a redirect from http://127\\.0\\.0\\.1:${pagePort}${path}`),
+          );
+          assert.match(error.message, new RegExp(PRIVATE_NAME.replaceAll('.', '\\.')));
+          return true;
+        });
+      }
+      assert.deepEqual(privateHits, []);
+      // A page that answers 403 itself is the site's answer (a block), not the guard's.
+      await assert.rejects(load('/forbidden'), (error: unknown) => {
+        assert.ok(error instanceof PageFailure, String(error));
+        return true;
+      });
     } finally {
       await host.close();
     }
