@@ -46,9 +46,14 @@ describe('readHtml: text', () => {
     assert.deepEqual(recordOf(html, { text: '#a' }), { text: 'In stock now' });
   });
 
-  it('counts hidden elements (no layout) and adds nothing for <br>', () => {
+  it('counts hidden elements (no layout) and reads a <br> as a space', () => {
     const html = `<!doctype html><h1 id="t">Lamp<br>Deluxe<span style="display:none"> (hidden)</span></h1>`;
-    assert.deepEqual(recordOf(html, { text: '#t' }), { text: 'LampDeluxe (hidden)' });
+    assert.deepEqual(recordOf(html, { text: '#t' }), { text: 'Lamp Deluxe (hidden)' });
+  });
+
+  it('reads nested and self-closed <br> as one space each, collapsed with the spaces around them', () => {
+    const html = `<!doctype html><p id="t">Kettle<span>1.7 l<br/>steel</span> <br> <br>white<br></p>`;
+    assert.deepEqual(recordOf(html, { text: '#t' }), { text: 'Kettle1.7 l steel white' });
   });
 
   it('reads an ld+json script whole when the script itself is selected', () => {

@@ -104,6 +104,7 @@ export function readParsedHtml(
 ): RawPage {
   const clean = (text: string | undefined): string => (text ?? '').replace(/\s+/g, ' ').trim();
   const textless = new Set(reading.textlessElements);
+  const spaces = new Set(reading.spaceElements);
 
   const textOf = (element: Element): string => {
     let text = '';
@@ -111,6 +112,7 @@ export function readParsedHtml(
     while (stack.length > 0) {
       const node = stack.pop() as AnyNode;
       if (isText(node)) text += node.data;
+      else if (isTag(node) && spaces.has(node.name)) text += ' ';
       else if (isTag(node) && !textless.has(node.name)) {
         for (let index = node.children.length - 1; index >= 0; index -= 1)
           stack.push(node.children[index] as AnyNode);

@@ -13,16 +13,19 @@ export function readPage(spec: PageSpec, reading: PageReading): RawPage {
   const clean = (text: string | null | undefined): string => (text ?? '').replace(/\s+/g, ' ').trim();
 
   const NOT_TEXT = reading.textlessElements.join(', ');
+  const SPACE = reading.spaceElements.join(', ');
   // textContent without the textless elements' subtrees (the element itself may be one: an
-  // ld+json script is read whole). A walk, not a clone: the body of a product page is megabytes.
+  // ld+json script is read whole), a space for each line break. A walk, not a clone: the body of
+  // a product page is megabytes.
   const textOf = (element: Element): string => {
-    if (!element.querySelector(NOT_TEXT)) return element.textContent ?? '';
+    if (!element.querySelector(`${NOT_TEXT}, ${SPACE}`)) return element.textContent ?? '';
     // (No TreeWalker filter: with JavaScript off the page cannot call back into a filter.)
     let text = '';
     const stack: Node[] = Array.from(element.childNodes).reverse();
     while (stack.length > 0) {
       const node = stack.pop() as Node;
       if (node.nodeType === Node.TEXT_NODE) text += (node as Text).data;
+      else if (node instanceof Element && node.matches(SPACE)) text += ' ';
       else if (node instanceof Element && !node.matches(NOT_TEXT)) {
         for (let index = node.childNodes.length - 1; index >= 0; index -= 1)
           stack.push(node.childNodes[index] as Node);
