@@ -51,6 +51,8 @@ export function createOutput(json: boolean, streams = { out: process.stdout, err
         return;
       }
       streams.err.write(`shelfwatch: ${message}\n`);
+      // Issues that are the whole message already (`--since: …; --until: …`): not said twice.
+      if (message === issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')) return;
       for (const issue of issues) streams.err.write(`  ${issue.field}: ${issue.message}\n`);
     },
   };

@@ -181,6 +181,7 @@ describe('shelfwatch export and query over the local history', () => {
       const { code, stderr } = await shelfwatch('export', '--history', history, ...flags, '--out', out);
       assert.equal(code, 2, stderr);
       assert.match(stderr, message);
+      assert.equal(stderr.match(new RegExp(message.source, 'g'))?.length, 1, `said once: ${stderr}`);
     }
     assert.equal(existsSync(out), false, 'no file was written');
   });
