@@ -66,6 +66,8 @@ export interface AthenaWaitOptions {
   readonly maxDelayMs?: number;
   /** Stop the query and fail after this long (the API must answer in time). Default: no limit. */
   readonly maxWaitMs?: number;
+  /** Past maxWaitMs, leave the query running (GET /exports answers 202 and is polled). Default: stop it. */
+  readonly leaveRunning?: boolean;
   readonly now?: () => number;
 }
 
@@ -120,6 +122,35 @@ export async function startAthenaQuery(
   return started.QueryExecutionId;
 }
 
+/**
+ * A query's execution if it SUCCEEDED, undefined while it is QUEUED or RUNNING; FAILED and
+ * CANCELLED throw why (AthenaQueryFailedError).
+ */
+export function settledExecution(
+  queryExecutionId: string,
+  execution: QueryExecution | undefined,
+): QueryExecution | undefined {
+  const state = execution?.Status?.State;
+  if (execution && state === 'SUCCEEDED') return execution;
+  if (state === 'FAILED' || state === 'CANCELLED') {
+    const status = execution?.Status;
+    // ErrorCategory 2 is the user's (syntax, unknown column, permissions on data): input to fix.
+    const kind: ErrorKind =
+      state === 'CANCELLED'
+        ? 'conflict'
+        : status?.AthenaError?.ErrorCategory === 2
+          ? 'invalid'
+          : 'unavailable';
+    throw new AthenaQueryFailedError(
+      queryExecutionId,
+      state,
+      status?.StateChangeReason ?? 'no reason given',
+      kind,
+    );
+  }
+  return undefined;
+}
+
 /** Waits until the query SUCCEEDED (its execution) or throws why it did not. */
 export async function waitForAthenaQuery(
   athena: AthenaClient,
@@ -137,30 +168,20 @@ export async function waitForAthenaQuery(
       .catch((error: unknown) => {
         throw athenaErrorOf(error, target);
       });
-    const state = execution?.Status?.State;
-    if (execution && state === 'SUCCEEDED') return execution;
-    if (state === 'FAILED' || state === 'CANCELLED') {
-      const status = execution?.Status;
-      // ErrorCategory 2 is the user's (syntax, unknown column, permissions on data): input to fix.
-      const kind: ErrorKind =
-        state === 'CANCELLED'
-          ? 'conflict'
-          : status?.AthenaError?.ErrorCategory === 2
-            ? 'invalid'
-            : 'unavailable';
-      throw new AthenaQueryFailedError(
-        queryExecutionId,
-        state,
-        status?.StateChangeReason ?? 'no reason given',
-        kind,
-      );
-    }
+    const settled = settledExecution(queryExecutionId, execution);
+    if (settled) return settled;
     const waitedMs = now() - startedAt;
     if (options.maxWaitMs !== undefined && waitedMs >= options.maxWaitMs) {
-      await athena
-        .send(new StopQueryExecutionCommand({ QueryExecutionId: queryExecutionId }))
-        .catch(() => undefined);
-      throw new AthenaQueryTimeoutError(queryExecutionId, waitedMs);
+      if (!options.leaveRunning) {
+        await athena
+          .send(new StopQueryExecutionCommand({ QueryExecutionId: queryExecutionId }))
+          .catch(() => undefined);
+      }
+      throw new AthenaQueryTimeoutError(
+        queryExecutionId,
+        waitedMs,
+        options.leaveRunning ? 'running' : 'stopped',
+      );
     }
     await sleep(delayMs);
     delayMs = Math.min(delayMs * 2, options.maxDelayMs ?? 5_000);

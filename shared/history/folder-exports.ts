@@ -9,7 +9,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { exportFileNameOf, type ExportFormat, type ExportWindow } from './export-window.ts';
 import { exportHistory } from './history-export.ts';
-import type { HistoryExports } from './history-exports.ts';
+import { ExportNotFoundError } from './history-error.ts';
+import type { ExportLinks, ExportPending, HistoryExports } from './history-exports.ts';
 
 export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -22,6 +23,16 @@ export class FolderHistoryExports implements HistoryExports {
   /** `root`: the history folder (`<data-dir>/history`). */
   constructor(root: string) {
     this.root = root;
+  }
+
+  /** Locally an export is streamed while GET /exports waits: none is left to poll. */
+  exportById(id: string): Promise<ExportLinks | ExportPending> {
+    return Promise.reject(
+      new ExportNotFoundError(
+        id,
+        'exports are streamed in the answer to GET /exports here: nothing is left to poll',
+      ),
+    );
   }
 
   async exportWindow(window: ExportWindow): Promise<Response> {

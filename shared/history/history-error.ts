@@ -82,3 +82,10 @@ export class HistoryCompactionError extends ShelfwatchError {
     this.partitions = partitions;
   }
 }
+
+/** GET /exports/{id} of an id that is no export of this stage (or locally, where none waits). */
+export class ExportNotFoundError extends ShelfwatchError {
+  constructor(id: string, why = 'no export of this stage has this id') {
+    super('not-found', 'EXPORT_NOT_FOUND', `export ${JSON.stringify(id.slice(0, 64))}: ${why}`);
+  }
+}

@@ -10,7 +10,12 @@
  * This file loads no DuckDB: the API function bundles it.
  */
 import { randomUUID } from 'node:crypto';
-import { type AthenaClient, GetWorkGroupCommand, type QueryExecution } from '@aws-sdk/client-athena';
+import {
+  type AthenaClient,
+  GetQueryExecutionCommand,
+  GetWorkGroupCommand,
+  type QueryExecution,
+} from '@aws-sdk/client-athena';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
@@ -19,11 +24,13 @@ import {
   type AthenaCost,
   athenaTargetOf,
   type AthenaTarget,
+  settledExecution,
   startAthenaQuery,
   waitForAthenaQuery,
   type AthenaWaitOptions,
 } from './athena-query.ts';
-import { AthenaRequestError } from './athena-error.ts';
+import { AthenaQueryTimeoutError, AthenaRequestError } from './athena-error.ts';
+import { ExportNotFoundError } from './history-error.ts';
 import { exportFileNameOf, exportSelectOf, type ExportWindow } from './export-window.ts';
 
 export { exportQuerySchema, MAX_EXPORT_WINDOW_DAYS, type ExportWindow } from './export-window.ts';
@@ -40,10 +47,47 @@ export interface ExportLinks {
   readonly cost: AthenaCost;
 }
 
-export interface HistoryExports {
-  /** Locally a Response streaming the file; deployed the links to the files Athena wrote. */
-  exportWindow(window: ExportWindow): Promise<Response | ExportLinks>;
+/**
+ * A deployed export Athena is still writing (it did not finish within EXPORT_MAX_WAIT_MS): the
+ * API answers 202 with it, and GET `poll` gives the links once it is done.
+ */
+export interface ExportPending {
+  readonly status: 'running';
+  /** The Athena query execution writing it. */
+  readonly id: string;
+  readonly format: ExportWindow['format'];
+  /** `/exports/<id>`. */
+  readonly poll: string;
+  readonly retryAfterSeconds: number;
 }
+
+export interface HistoryExports {
+  /**
+   * Locally a Response streaming the file; deployed the links to the files Athena wrote, or, when
+   * Athena takes longer than an API answer may, the export still running.
+   */
+  exportWindow(window: ExportWindow): Promise<Response | ExportLinks | ExportPending>;
+  /** An export answered 202 before: still running, or its links. Locally there is none (not found). */
+  exportById(id: string): Promise<ExportLinks | ExportPending>;
+}
+
+/** An Athena query execution id: what GET /exports/{id} takes. */
+export const EXPORT_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** How long a client should wait before polling an export again. */
+export const EXPORT_POLL_SECONDS = 5;
+
+/** The export SELECT (export-window.ts), bare (csv) or in an UNLOAD: its table and format. */
+const EXPORT_SQL = /^(UNLOAD \()?SELECT \* FROM (snapshots|changes) WHERE dt >= '/;
+const UNLOADED_FORMAT: Record<string, ExportWindow['format']> = { JSON: 'jsonl', PARQUET: 'parquet' };
+
+const pendingExport = (id: string, format: ExportWindow['format']): ExportPending => ({
+  status: 'running',
+  id,
+  format,
+  poll: `/exports/${id}`,
+  retryAfterSeconds: EXPORT_POLL_SECONDS,
+});
 
 /** How long a presigned export URL stays valid. */
 export const EXPORT_URL_EXPIRY_SECONDS = 900;
@@ -75,7 +119,7 @@ export class AthenaHistoryExports implements HistoryExports {
     this.target = athenaTargetOf(options.stage);
   }
 
-  async exportWindow(window: ExportWindow): Promise<ExportLinks> {
+  async exportWindow(window: ExportWindow): Promise<ExportLinks | ExportPending> {
     const select = exportSelectOf(window);
     const sql =
       window.format === 'csv'
@@ -87,11 +131,47 @@ export class AthenaHistoryExports implements HistoryExports {
     const execution = await waitForAthenaQuery(athena, this.target, queryExecutionId, {
       maxWaitMs: EXPORT_MAX_WAIT_MS,
       ...this.options,
+      leaveRunning: true,
+    }).catch((error: unknown) => {
+      if (error instanceof AthenaQueryTimeoutError) return undefined;
+      throw error;
     });
+    if (!execution) return pendingExport(queryExecutionId, window.format);
+    return this.linksOf(queryExecutionId, execution, window.format, exportFileNameOf(window));
+  }
+
+  async exportById(id: string): Promise<ExportLinks | ExportPending> {
+    if (!EXPORT_ID_PATTERN.test(id)) throw new ExportNotFoundError(id);
+    const answer = await this.options.athena
+      .send(new GetQueryExecutionCommand({ QueryExecutionId: id }))
+      .catch((error: unknown) => {
+        // Athena answers an unknown id with InvalidRequestException.
+        if ((error as Error).name === 'InvalidRequestException') throw new ExportNotFoundError(id);
+        throw athenaErrorOf(error, this.target);
+      });
+    const execution = answer.QueryExecution;
+    // Only exports of this stage: any other query of the workgroup is not one.
+    const shape = EXPORT_SQL.exec(execution?.Query ?? '');
+    if (!execution || execution.WorkGroup !== this.target.workgroup || !shape)
+      throw new ExportNotFoundError(id);
+    const format = shape[1]
+      ? (UNLOADED_FORMAT[/format = '([A-Z]+)'\)$/.exec(execution.Query ?? '')?.[1] ?? ''] ?? 'parquet')
+      : 'csv';
+    const settled = settledExecution(id, execution);
+    if (!settled) return pendingExport(id, format);
+    return this.linksOf(id, settled, format, `${shape[2]}-${id}.${format}`);
+  }
+
+  /** Presigned links to the files a SUCCEEDED export wrote. */
+  private async linksOf(
+    queryExecutionId: string,
+    execution: QueryExecution,
+    format: ExportWindow['format'],
+    fileName: string,
+  ): Promise<ExportLinks> {
     const locations =
-      window.format === 'csv' ? [this.csvLocationOf(execution)] : await this.unloadedFiles(execution);
+      format === 'csv' ? [this.csvLocationOf(execution)] : await this.unloadedFiles(execution);
     const expiresIn = this.options.urlExpirySeconds ?? EXPORT_URL_EXPIRY_SECONDS;
-    const fileName = exportFileNameOf(window);
     const files = await Promise.all(
       locations.map(async (location, index) => ({
         url: await getSignedUrl(
@@ -106,7 +186,7 @@ export class AthenaHistoryExports implements HistoryExports {
     );
     const bytesScanned = execution.Statistics?.DataScannedInBytes ?? 0;
     return {
-      format: window.format,
+      format,
       queryExecutionId,
       files,
       expiresAt: new Date((this.options.now ?? Date.now)() + expiresIn * 1000).toISOString(),

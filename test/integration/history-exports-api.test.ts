@@ -11,8 +11,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import {
+  type ExportPending,
   FolderHistoryDestination,
   FolderHistoryExports,
+  type HistoryExports,
   type HistoryReader,
   openHistoryReader,
   SNAPSHOT_HISTORY,
@@ -184,5 +186,43 @@ describe('GET /exports on the local history', () => {
     assert.match(await noSince.text(), /"field":"since"/);
     assert.equal((await get(`since=${since()}&until=${until()}&format=csv`, null)).status, 401);
     assert.equal((await get(`since=${since()}&until=${until()}&format=csv`, api.workerToken)).status, 403);
+  });
+
+  it('GET /exports/{id}: nothing to poll here (404), 400 naming a malformed id, and token-checked', async () => {
+    const byId = (id: string, token: string | null = api.operatorToken) =>
+      api.app.request(`/exports/${id}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const id = '5f0c6b7e-1d2a-4c3b-9e8f-0a1b2c3d4e5f';
+    const local = await byId(id);
+    assert.equal(local.status, 404);
+    assert.match(await local.text(), /EXPORT_NOT_FOUND.*nothing is left to poll/);
+    const malformed = await byId('not-an-id');
+    assert.equal(malformed.status, 400);
+    assert.match(await malformed.text(), /"field":"exportId"/);
+    assert.equal((await byId(id, null)).status, 401);
+    assert.equal((await byId(id, api.workerToken)).status, 403);
+  });
+
+  it('answers an export still running (deployed, past 25 s) with 202, Location and Retry-After, and so does its poll', async () => {
+    const pending: ExportPending = {
+      status: 'running',
+      id: '5f0c6b7e-1d2a-4c3b-9e8f-0a1b2c3d4e5f',
+      format: 'parquet',
+      poll: '/exports/5f0c6b7e-1d2a-4c3b-9e8f-0a1b2c3d4e5f',
+      retryAfterSeconds: 5,
+    };
+    // Athena's side is unit-tested (history-athena.test.ts); here, what the API makes of its answer.
+    const running: HistoryExports = {
+      exportWindow: () => Promise.resolve(pending),
+      exportById: (id) => Promise.resolve({ ...pending, id }),
+    };
+    const deployed = await apiStage(local(), { historyExports: running });
+    const headers = { authorization: `Bearer ${deployed.operatorToken}` };
+    for (const path of [`/exports?since=${since()}&until=${until()}&format=parquet`, pending.poll]) {
+      const answer = await deployed.app.request(path, { headers });
+      assert.equal(answer.status, 202, path);
+      assert.equal(answer.headers.get('location'), pending.poll);
+      assert.equal(answer.headers.get('retry-after'), '5');
+      assert.deepEqual(await answer.json(), pending);
+    }
   });
 });

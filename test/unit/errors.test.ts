@@ -95,6 +95,7 @@ const SAMPLES: Record<string, readonly Sample[]> = {
   AthenaRequestError: [{ args: ['forbidden', 'AccessDeniedException', 'not authorized'], kind: 'forbidden' }],
   AthenaQueryTimeoutError: [{ args: ['q-3', 25_000], kind: 'unavailable' }],
   ExportTargetExistsError: [{ args: ['/tmp/out.csv'], kind: 'conflict' }],
+  ExportNotFoundError: [{ args: ['5f0c6b7e-1d2a-4c3b-9e8f-0a1b2c3d4e5f'], kind: 'not-found' }],
   SummaryNotPublishedError: [{ args: [RUN_ID, 'InternalFailure: try again'], kind: 'internal' }],
   BlockedUrlError: [{ args: ['http://169.254.169.254/', 'a link-local address'], kind: 'invalid' }],
   PageFailure: [

@@ -23,6 +23,9 @@ import {
   AthenaQueryTimeoutError,
   athenaTargetOf,
   AthenaWorkgroupNotFoundError,
+  type ExportLinks,
+  ExportNotFoundError,
+  type ExportPending,
   exportQuerySchema,
   queryAthena,
 } from '../../shared/history/index.ts';
@@ -31,6 +34,12 @@ const region = 'eu-west-1';
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const target = athenaTargetOf('dev');
 const MB = 2 ** 20;
+
+/** The links of a finished export (a pending one fails the test). */
+function linksOf(result: ExportLinks | ExportPending): ExportLinks {
+  assert.ok('files' in result, `expected links, got ${JSON.stringify(result)}`);
+  return result;
+}
 
 function recordingSleep() {
   const delays: number[] = [];
@@ -251,7 +260,7 @@ describe('GET /exports when deployed (Athena + presigned URLs)', () => {
       now: () => Date.parse('2026-12-06T10:00:00Z'),
       sleep: () => Promise.resolve(),
     });
-    const links = await exports.exportWindow(window);
+    const links = linksOf(await exports.exportWindow(window));
 
     const sql = athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.QueryString ?? '';
     assert.match(
@@ -289,12 +298,134 @@ describe('GET /exports when deployed (Athena + presigned URLs)', () => {
       stage: 'dev',
       sleep: () => Promise.resolve(),
     });
-    const links = await exports.exportWindow({ ...window, format: 'csv', definition: "o'brien" });
+    const links = linksOf(await exports.exportWindow({ ...window, format: 'csv', definition: "o'brien" }));
     const sql = athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.QueryString ?? '';
     assert.match(sql, /^SELECT \* FROM snapshots WHERE .* AND definition_id = 'o''brien' ORDER BY/);
     assert.equal(athena.commandCalls(GetWorkGroupCommand).length, 0);
     assert.equal(links.files.length, 1);
     assert.equal(new URL(links.files[0]?.url ?? '').pathname, '/athena/q-6.csv');
+  });
+
+  const EXPORT_ID = '5f0c6b7e-1d2a-4c3b-9e8f-0a1b2c3d4e5f';
+  const WORKGROUP = 'shelfwatch-dev-history';
+
+  it('answers a window Athena has not written within 25 s as running, leaves the query running, and polls it to its links', async () => {
+    const athena = mockClient(AthenaClient);
+    const s3 = mockClient(S3Client);
+    athena.on(GetWorkGroupCommand).resolves({
+      WorkGroup: {
+        Name: WORKGROUP,
+        Configuration: { ResultConfiguration: { OutputLocation: 's3://results-bucket/athena' } },
+      },
+    });
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: EXPORT_ID });
+    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'RUNNING' } } });
+    let now = Date.parse('2026-12-06T10:00:00Z');
+    const exports = new AthenaHistoryExports({
+      athena: new AthenaClient({ region, credentials }),
+      s3: new S3Client({ region, credentials }),
+      stage: 'dev',
+      newId: () => 'id-2',
+      now: () => now,
+      sleep: (ms) => ((now += ms), Promise.resolve()),
+    });
+    const pending = await exports.exportWindow({ ...window, format: 'jsonl' });
+    assert.deepEqual(pending, {
+      status: 'running',
+      id: EXPORT_ID,
+      format: 'jsonl',
+      poll: `/exports/${EXPORT_ID}`,
+      retryAfterSeconds: 5,
+    });
+    assert.ok(now - Date.parse('2026-12-06T10:00:00Z') >= 25_000, 'it waited the 25 s first');
+    assert.equal(athena.commandCalls(StopQueryExecutionCommand).length, 0, 'the query is left running');
+    const sql = athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.QueryString ?? '';
+
+    // Polled while it runs: 202 again. Then it is done: its files, named by table and id.
+    const execution = { QueryExecutionId: EXPORT_ID, Query: sql, WorkGroup: WORKGROUP };
+    athena.reset();
+    athena
+      .on(GetQueryExecutionCommand, { QueryExecutionId: EXPORT_ID })
+      .resolvesOnce({ QueryExecution: { ...execution, Status: { State: 'RUNNING' } } })
+      .resolves({
+        QueryExecution: {
+          ...execution,
+          Status: { State: 'SUCCEEDED' },
+          Statistics: {
+            DataScannedInBytes: 3 * MB,
+            DataManifestLocation: 's3://results-bucket/athena/m.csv',
+          },
+        },
+      });
+    s3.on(GetObjectCommand, { Bucket: 'results-bucket', Key: 'athena/m.csv' }).resolves({
+      Body: {
+        transformToString: () => Promise.resolve('s3://results-bucket/athena/exports/id-2/part-1.gz\n'),
+      } as never,
+    });
+    assert.deepEqual(await exports.exportById(EXPORT_ID), pending);
+    const links = linksOf(await exports.exportById(EXPORT_ID));
+    assert.equal(links.format, 'jsonl');
+    assert.equal(links.queryExecutionId, EXPORT_ID);
+    assert.equal(links.bytesScanned, 3 * MB);
+    const url = new URL(links.files[0]?.url ?? '');
+    assert.equal(url.pathname, '/athena/exports/id-2/part-1.gz');
+    assert.equal(
+      url.searchParams.get('response-content-disposition'),
+      `attachment; filename="snapshots-${EXPORT_ID}.jsonl"`,
+    );
+  });
+
+  it('polls only exports of its own stage: other queries, other workgroups, unknown and malformed ids are not found; a failed one is its error', async () => {
+    const athena = mockClient(AthenaClient);
+    const exports = new AthenaHistoryExports({
+      athena: new AthenaClient({ region, credentials }),
+      s3: new S3Client({ region, credentials }),
+      stage: 'dev',
+      sleep: () => Promise.resolve(),
+    });
+    const exportSql =
+      "SELECT * FROM changes WHERE dt >= '2026-12-01' AND dt <= '2026-12-02' ORDER BY item_key";
+    const answers: [string, object][] = [
+      [
+        'a query of shelfwatch query --stage',
+        { Query: 'SELECT count(*) FROM snapshots', WorkGroup: WORKGROUP },
+      ],
+      ["another stage's export", { Query: exportSql, WorkGroup: 'shelfwatch-prod-history' }],
+    ];
+    for (const [label, execution] of answers) {
+      athena.reset();
+      athena
+        .on(GetQueryExecutionCommand)
+        .resolves({ QueryExecution: { ...execution, Status: { State: 'SUCCEEDED' } } });
+      await assert.rejects(exports.exportById(EXPORT_ID), ExportNotFoundError, label);
+    }
+    athena.reset();
+    athena.on(GetQueryExecutionCommand).rejects(
+      Object.assign(new Error(`QueryExecution ${EXPORT_ID} was not found`), {
+        name: 'InvalidRequestException',
+      }),
+    );
+    await assert.rejects(exports.exportById(EXPORT_ID), ExportNotFoundError);
+    await assert.rejects(exports.exportById('../../etc'), ExportNotFoundError);
+    assert.equal(
+      athena.commandCalls(GetQueryExecutionCommand).length,
+      1,
+      'a malformed id never reaches Athena',
+    );
+
+    athena.reset();
+    athena.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: {
+        Query: exportSql,
+        WorkGroup: WORKGROUP,
+        Status: { State: 'CANCELLED', StateChangeReason: 'Bytes scanned limit was exceeded' },
+      },
+    });
+    await assert.rejects(exports.exportById(EXPORT_ID), (error: unknown) => {
+      assert.ok(error instanceof AthenaQueryFailedError);
+      assert.match(error.message, /Bytes scanned limit/);
+      return true;
+    });
   });
 
   it('refuses a window longer than 31 days, a bad format and unknown parameters, naming each', () => {
