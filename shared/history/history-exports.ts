@@ -91,7 +91,7 @@ const pendingExport = (id: string, format: ExportWindow['format']): ExportPendin
 
 /** How long a presigned export URL stays valid. */
 export const EXPORT_URL_EXPIRY_SECONDS = 900;
-/** API Gateway answers within 30 s: the query gets 25 s, then it is stopped and the caller told. */
+/** API Gateway answers within 30 s: the query gets 25 s, then the answer is a 202 and the query goes on. */
 export const EXPORT_MAX_WAIT_MS = 25_000;
 
 export interface AthenaHistoryExportsOptions extends AthenaWaitOptions {
