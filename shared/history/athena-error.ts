@@ -64,14 +64,12 @@ export class AthenaRequestError extends ShelfwatchError {
 /** The workgroup finished no query within the wait allowed (the API's answer must come in time). */
 export class AthenaQueryTimeoutError extends ShelfwatchError {
   readonly queryExecutionId: string;
-  constructor(queryExecutionId: string, waitedMs: number, left: 'stopped' | 'running' = 'stopped') {
+  constructor(queryExecutionId: string, waitedMs: number) {
     super(
       'unavailable',
       'ATHENA_QUERY_TIMEOUT',
-      `Athena query ${queryExecutionId} did not finish within ${Math.round(waitedMs / 1000)} s and ` +
-        (left === 'stopped'
-          ? 'was stopped: ask for a shorter window, or use shelfwatch query --stage'
-          : 'is still running'),
+      `Athena query ${queryExecutionId} did not finish within ${Math.round(waitedMs / 1000)} s and was stopped: ` +
+        'ask for a shorter window, or use shelfwatch query --stage',
     );
     this.queryExecutionId = queryExecutionId;
   }

@@ -29,7 +29,7 @@ import {
 import type { EscalationReason } from './fetch-mode.ts';
 import type { HttpSession } from './http/index.ts';
 import { failureOfBlock, failureOfNavigation, failureOfStatus, PageFailure } from './page-failure.ts';
-import { BlockedUrlError, checkScrapeUrl, type UrlCheckOptions } from './url-guard.ts';
+import { checkRedirectUrl, checkScrapeUrl, type UrlCheckOptions } from './url-guard.ts';
 
 /** Running totals a run's checkpoint carries in `state` (so completeness survives a resume). */
 export interface CheckpointTotals {
@@ -256,15 +256,8 @@ export async function loadRunPage(page: Page, input: PageLoad): Promise<PageExtr
  * failed load pays for it.
  */
 async function throwIfRedirectRefused(navigations: readonly string[], urlCheck: UrlCheckOptions | undefined) {
-  for (let index = 1; index < navigations.length; index += 1) {
-    const target = navigations[index] as string;
-    try {
-      await checkScrapeUrl(target, urlCheck);
-    } catch (error) {
-      if (!(error instanceof BlockedUrlError)) throw error;
-      throw new BlockedUrlError(target, `${error.reason} (a redirect from ${navigations[index - 1]})`);
-    }
-  }
+  for (let index = 1; index < navigations.length; index += 1)
+    await checkRedirectUrl(navigations[index] as string, navigations[index - 1], urlCheck);
 }
 
 /**

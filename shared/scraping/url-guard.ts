@@ -144,6 +144,23 @@ export async function checkScrapeUrl(raw: string, options: UrlCheckOptions = {})
   return checkUrl(raw, options, 'refuse');
 }
 
+/**
+ * checkScrapeUrl for a redirect hop: a refusal says where the redirect came from (both the HTTP
+ * session and the browser path name it so). `from` undefined: the page's own URL.
+ */
+export async function checkRedirectUrl(
+  raw: string,
+  from: string | undefined,
+  options: UrlCheckOptions = {},
+): Promise<CheckedUrl> {
+  try {
+    return await checkScrapeUrl(raw, options);
+  } catch (error) {
+    if (from === undefined || !(error instanceof BlockedUrlError)) throw error;
+    throw new BlockedUrlError(raw, `${error.reason} (a redirect from ${from})`);
+  }
+}
+
 export interface TargetUrlCheckOptions extends UrlCheckOptions {
   /** How long creation waits for DNS; a slower answer counts as "does not resolve now". Default 2 s. */
   readonly resolveTimeoutMs?: number;

@@ -15,7 +15,7 @@ import { CookieJar } from 'tough-cookie';
 import { PageFailure, failureOfStatus } from '../page-failure.ts';
 import type { ProxySettings } from '../proxy.ts';
 import { SCRAPER_DEFAULTS } from '../scraper-config.ts';
-import { BlockedUrlError, checkScrapeUrl, type CheckedUrl, type UrlCheckOptions } from '../url-guard.ts';
+import { checkRedirectUrl, type CheckedUrl, type UrlCheckOptions } from '../url-guard.ts';
 import { decodeHtml } from './charset.ts';
 import { DEFAULT_USER_AGENT, navigationHeaders } from './navigation-headers.ts';
 import { sendPinnedRequest } from './pinned-request.ts';
@@ -119,13 +119,8 @@ export class HttpSession {
   }
 
   /** The guard, once per hop; a refused redirect says where it came from. */
-  private async check(url: string, redirectedFrom: string | undefined): Promise<CheckedUrl> {
-    try {
-      return await checkScrapeUrl(url, this.options.urlCheck);
-    } catch (error) {
-      if (redirectedFrom === undefined || !(error instanceof BlockedUrlError)) throw error;
-      throw new BlockedUrlError(url, `${error.reason} (a redirect from ${redirectedFrom})`);
-    }
+  private check(url: string, redirectedFrom: string | undefined): Promise<CheckedUrl> {
+    return checkRedirectUrl(url, redirectedFrom, this.options.urlCheck);
   }
 
   private async send(checked: CheckedUrl, deadline: AbortSignal): Promise<IncomingMessage> {
