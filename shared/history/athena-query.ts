@@ -66,8 +66,6 @@ export interface AthenaWaitOptions {
   readonly maxDelayMs?: number;
   /** Stop the query and fail after this long (the API must answer in time). Default: no limit. */
   readonly maxWaitMs?: number;
-  /** Past maxWaitMs, leave the query running (GET /exports answers 202 and is polled). Default: stop it. */
-  readonly leaveRunning?: boolean;
   readonly now?: () => number;
 }
 
@@ -151,13 +149,16 @@ export function settledExecution(
   return undefined;
 }
 
-/** Waits until the query SUCCEEDED (its execution) or throws why it did not. */
-export async function waitForAthenaQuery(
+/**
+ * Polls the query until it settles or `maxWaitMs` has passed: its execution if it SUCCEEDED,
+ * undefined if it is still running then (left running); FAILED and CANCELLED throw why.
+ */
+export async function pollAthenaQuery(
   athena: AthenaClient,
   target: AthenaTarget,
   queryExecutionId: string,
   options: AthenaWaitOptions = {},
-): Promise<QueryExecution> {
+): Promise<QueryExecution | undefined> {
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
   const startedAt = now();
@@ -170,22 +171,30 @@ export async function waitForAthenaQuery(
       });
     const settled = settledExecution(queryExecutionId, execution);
     if (settled) return settled;
-    const waitedMs = now() - startedAt;
-    if (options.maxWaitMs !== undefined && waitedMs >= options.maxWaitMs) {
-      if (!options.leaveRunning) {
-        await athena
-          .send(new StopQueryExecutionCommand({ QueryExecutionId: queryExecutionId }))
-          .catch(() => undefined);
-      }
-      throw new AthenaQueryTimeoutError(
-        queryExecutionId,
-        waitedMs,
-        options.leaveRunning ? 'running' : 'stopped',
-      );
-    }
+    if (options.maxWaitMs !== undefined && now() - startedAt >= options.maxWaitMs) return undefined;
     await sleep(delayMs);
     delayMs = Math.min(delayMs * 2, options.maxDelayMs ?? 5_000);
   }
+}
+
+/**
+ * Waits until the query SUCCEEDED (its execution) or throws why it did not; past `maxWaitMs` it
+ * stops the query (AthenaQueryTimeoutError).
+ */
+export async function waitForAthenaQuery(
+  athena: AthenaClient,
+  target: AthenaTarget,
+  queryExecutionId: string,
+  options: AthenaWaitOptions = {},
+): Promise<QueryExecution> {
+  const now = options.now ?? Date.now;
+  const startedAt = now();
+  const execution = await pollAthenaQuery(athena, target, queryExecutionId, options);
+  if (execution) return execution;
+  await athena
+    .send(new StopQueryExecutionCommand({ QueryExecutionId: queryExecutionId }))
+    .catch(() => undefined);
+  throw new AthenaQueryTimeoutError(queryExecutionId, now() - startedAt);
 }
 
 export type AthenaCell = string | number | boolean | null;

@@ -24,12 +24,12 @@ import {
   type AthenaCost,
   athenaTargetOf,
   type AthenaTarget,
+  pollAthenaQuery,
   settledExecution,
   startAthenaQuery,
-  waitForAthenaQuery,
   type AthenaWaitOptions,
 } from './athena-query.ts';
-import { AthenaQueryTimeoutError, AthenaRequestError } from './athena-error.ts';
+import { AthenaRequestError } from './athena-error.ts';
 import { ExportNotFoundError } from './history-error.ts';
 import { exportFileNameOf, exportSelectOf, type ExportWindow } from './export-window.ts';
 
@@ -79,7 +79,6 @@ export const EXPORT_POLL_SECONDS = 5;
 
 /** The export SELECT (export-window.ts), bare (csv) or in an UNLOAD: its table and format. */
 const EXPORT_SQL = /^(UNLOAD \()?SELECT \* FROM (snapshots|changes) WHERE dt >= '/;
-const UNLOADED_FORMAT: Record<string, ExportWindow['format']> = { JSON: 'jsonl', PARQUET: 'parquet' };
 
 const pendingExport = (id: string, format: ExportWindow['format']): ExportPending => ({
   status: 'running',
@@ -103,6 +102,13 @@ export interface AthenaHistoryExportsOptions extends AthenaWaitOptions {
 }
 
 const UNLOAD_FORMATS = { jsonl: 'JSON', parquet: 'PARQUET' } as const;
+/** UNLOAD's format back to the export's (GET /exports/{id} reads it from the query). */
+const UNLOADED_FORMAT: Record<string, ExportWindow['format']> = Object.fromEntries(
+  Object.entries(UNLOAD_FORMATS).map(([format, athenaFormat]) => [
+    athenaFormat,
+    format as ExportWindow['format'],
+  ]),
+);
 
 /** `s3://bucket/a/b` → its bucket and key. */
 export function s3LocationOf(uri: string): { Bucket: string; Key: string } {
@@ -128,13 +134,10 @@ export class AthenaHistoryExports implements HistoryExports {
           `WITH (format = ${sqlString(UNLOAD_FORMATS[window.format])})`;
     const { athena } = this.options;
     const queryExecutionId = await startAthenaQuery(athena, this.target, sql);
-    const execution = await waitForAthenaQuery(athena, this.target, queryExecutionId, {
+    // Not done in time: the query goes on, and the caller polls GET /exports/{id}.
+    const execution = await pollAthenaQuery(athena, this.target, queryExecutionId, {
       maxWaitMs: EXPORT_MAX_WAIT_MS,
       ...this.options,
-      leaveRunning: true,
-    }).catch((error: unknown) => {
-      if (error instanceof AthenaQueryTimeoutError) return undefined;
-      throw error;
     });
     if (!execution) return pendingExport(queryExecutionId, window.format);
     return this.linksOf(queryExecutionId, execution, window.format, exportFileNameOf(window));
